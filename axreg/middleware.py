@@ -1,0 +1,71 @@
+"""A lost database answers 503 with a message, never a 500 with a traceback.
+
+PostgreSQL restarting, failing over or refusing connections is an outage the client should
+wait out, not a bug. Two places catch it, because Django turns an exception into a response
+at the layer that raised it:
+
+- `DatabaseUnavailableMiddleware.process_exception`: raised inside a view (also under DEBUG).
+- `server_error` (settings' `handler500` in axreg/urls.py): raised in a middleware, e.g. the
+  session lookup behind `request.user`, which no outer middleware can catch.
+
+The API's exception handler (measurements.api.errors) answers the same JSON for DRF views.
+The connection itself needs no care: `conn_health_checks` drops a dead one at the next
+request, so the app recovers once the database is back, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+API_MESSAGE = "The database is unavailable; retry shortly."
+HTML_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head>
+<body><h1>Temporarily unavailable</h1>
+<p>AX Registry cannot reach its database just now. Nothing you saved earlier is lost.
+Please try again in a few seconds.</p></body></html>
+"""
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, a plain HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": API_MESSAGE}, status=503)
+    else:
+        response = HttpResponse(HTML_PAGE, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a database connection error raised by a view into a 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.warning("Database unavailable for %s: %s", request.path, exception)
+            return database_unavailable(request)
+        return None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage raised outside a view is a 503; anything else a 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        return database_unavailable(request)
+    return defaults.server_error(request)

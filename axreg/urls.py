@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from axreg.security import RateLimitedLoginView
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+# A database outage raised in a middleware (the session lookup) answers 503, not 500.
+handler500 = "axreg.middleware.server_error"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", RedirectView.as_view(pattern_name="audiences:home", permanent=False)),
+    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("app/", include("audiences.urls")),
+    path("app/", include("journeys.urls")),
+    path("app/", include("measurements.urls")),
+    path("api/v1/", include("axreg.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
