@@ -1,0 +1,112 @@
+"""`/api/v1/audiences/`: list, read, create and change audiences by slug."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audiences import services
+from audiences.api.base import OrgScopedMixin
+from audiences.api.serializers import AudienceSerializer
+from audiences.filters import AudienceFilter
+from audiences.models import ApiKey, Audience
+from measurements.api.schema import READ_ERRORS, WRITE_ERRORS
+
+LEAD_ONLY = ("rank", "owner", "archived")
+
+
+def _rank_set(
+    *, audience: Audience, rank: int | None, actor: Any, actor_key: ApiKey | None
+) -> None:
+    """Put the audience at `rank` in the top ten (None: out of it); ranks stay 1..n."""
+    order = [
+        slug
+        for slug in Audience.objects.for_org(audience.organisation)
+        .filter(rank__isnull=False)
+        .order_by("rank")
+        .values_list("slug", flat=True)
+        if slug != audience.slug
+    ]
+    if rank is not None:
+        order.insert(min(rank - 1, len(order)), audience.slug)
+    try:
+        services.audience_ranking_set(
+            organisation=audience.organisation,
+            ordered_slugs=order,
+            actor=actor,
+            actor_key=actor_key,
+        )
+    except services.RankingError as exc:
+        raise ValidationError({"rank": exc.messages}) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: AudienceSerializer(many=True), **READ_ERRORS}),
+    retrieve=extend_schema(responses={200: AudienceSerializer, **READ_ERRORS}),
+    create=extend_schema(responses={201: AudienceSerializer, **WRITE_ERRORS}),
+    partial_update=extend_schema(responses={200: AudienceSerializer, **WRITE_ERRORS}),
+)
+class AudienceViewSet(
+    OrgScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Audience.objects.select_related("owner")
+    serializer_class = AudienceSerializer
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AudienceFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "organisation": self.organisation}
+
+    def _check_lead_fields(self, data: dict[str, Any]) -> None:
+        if self.api_key is None and not self.request.access.is_lead:
+            named = [name for name in LEAD_ONLY if name in data]
+            if named:
+                raise PermissionDenied(f"Only a lead can change {', '.join(named)}.")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if self.api_key is None and not request.access.is_lead:
+            raise PermissionDenied("Only a lead can add audiences.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        audience = self._save(None, dict(serializer.validated_data))
+        return Response(self.get_serializer(audience).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        audience = self.get_object()
+        self.check_audience_writable(audience)
+        serializer = self.get_serializer(audience, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self._check_lead_fields(serializer.validated_data)
+        audience = self._save(audience, dict(serializer.validated_data))
+        return Response(self.get_serializer(audience).data)
+
+    @transaction.atomic
+    def _save(self, audience: Audience | None, data: dict[str, Any]) -> Audience:
+        who = {"actor": self.actor_user, "actor_key": self.api_key}
+        rank, archived = data.pop("rank", ...), data.pop("archived", None)
+        if audience is None:
+            audience = services.audience_create(organisation=self.organisation, **who, **data)
+        elif data:
+            audience = services.audience_update(audience=audience, **who, **data)
+        if archived is True:
+            audience = services.audience_archive(audience=audience, **who)
+        elif archived is False:
+            audience = services.audience_restore(audience=audience, **who)
+        if rank is not ... and rank != audience.rank:
+            if audience.archived and rank is not None:
+                raise ValidationError({"rank": "An archived audience cannot be ranked."})
+            _rank_set(audience=audience, rank=rank, **who)
+            audience.refresh_from_db()
+        return audience

@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+
+from audiences.models import Membership
+
+
+def current_organisation(request: HttpRequest) -> dict:
+    access = getattr(request, "access", None)
+    if not request.user.is_authenticated or not access:
+        return {"access": None, "organisation": None, "other_memberships": []}
+    others = (
+        Membership.objects.filter(user=request.user)
+        .exclude(organisation_id=access.organisation.pk)
+        .select_related("organisation")
+    )
+    return {"access": access, "organisation": access.organisation, "other_memberships": others}

@@ -1,0 +1,84 @@
+"""One FilterSet for audiences, shared by the registry page and the API (`?kind=…&q=…`)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from audiences.models import Audience, AudienceKind, LifecycleStage, Organisation, Person
+from measurements.liability import audiences_with_liability_flags
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+ARCHIVED_CHOICES = (("include", "Show archived too"), ("only", "Only archived"))
+
+
+def request_organisation(request: HttpRequest | None) -> Organisation | None:
+    """The organisation of a browser member (`request.access`) or of an API key principal."""
+    if request is None:
+        return None
+    access = getattr(request, "access", None)
+    if access is not None:
+        return access.organisation
+    return getattr(getattr(request, "user", None), "organisation", None)
+
+
+def _owner_choices(request: HttpRequest | None) -> QuerySet[Person]:
+    organisation = request_organisation(request)
+    if organisation is None:
+        return Person.objects.none()
+    return Person.objects.for_org(organisation)
+
+
+class AudienceFilter(django_filters.FilterSet):
+    """Filters the caller's (already organisation-scoped) audience queryset.
+
+    Archived audiences are hidden unless `archived` asks for them.
+    """
+
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    kind = django_filters.ChoiceFilter(choices=AudienceKind.choices, empty_label="Any kind")
+    stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, empty_label="Any stage")
+    owner = django_filters.ModelChoiceFilter(
+        queryset=_owner_choices, empty_label="Anyone", null_label="No owner"
+    )
+    ranked = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_ranked", label="In the top ten", empty_label="Either"
+    )
+    liability = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_liability",
+        label="Operational liability",
+        empty_label="Either",
+    )
+    archived = django_filters.ChoiceFilter(
+        choices=ARCHIVED_CHOICES, method="filter_archived", label="Archived", empty_label="Hide"
+    )
+
+    class Meta:
+        model = Audience
+        fields = ["q", "kind", "stage", "owner", "ranked", "liability", "archived"]
+
+    def filter_ranked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(rank__isnull=value != "yes")
+
+    def filter_liability(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if "plan_recorded" not in queryset.query.annotations:
+            queryset = audiences_with_liability_flags(queryset)
+        failing = (
+            Q(owner__isnull=True)
+            | Q(plan_recorded=False)
+            | Q(journey_mapped=False)
+            | Q(metric_defined=False)
+            | Q(data_flowing=False)
+        )
+        return queryset.filter(failing) if value == "yes" else queryset.exclude(failing)
+
+    def filter_archived(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(archived=True) if value == "only" else queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived=False)
+        return queryset

@@ -1,0 +1,98 @@
+"""Browser forms: they validate input for the current organisation; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import slugify
+
+from audiences.models import Audience, Organisation, Person
+from audiences.selectors import member_users
+from audiences.services import RESERVED_SLUGS
+
+
+class AudienceForm(forms.ModelForm):
+    """Create or edit an audience. Owners editing their own audience cannot reassign it."""
+
+    class Meta:
+        model = Audience
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "kind_label",
+            "stage",
+            "description",
+            "why_it_matters",
+            "owner",
+        ]
+        labels = {"kind_label": "Kind name (for 'Other')", "stage": "Lifecycle stage"}
+        help_texts = {
+            "slug": "Used in addresses and by API clients. Leave blank to derive it from the name.",
+            "why_it_matters": "What this audience means for the organisation's success.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self, *args, organisation: Organisation, can_assign_owner: bool = True, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["slug"].required = False
+        if self.instance.pk:
+            # The slug is fixed once created: bookmarks and API clients address audiences by it.
+            del self.fields["slug"]
+        if can_assign_owner:
+            self.fields["owner"].queryset = Person.objects.for_org(organisation)
+            self.fields["owner"].empty_label = "No owner yet"
+        else:
+            del self.fields["owner"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "slug" in self.fields and not ({"name", "slug"} & set(self.errors)):
+            slug = cleaned.get("slug") or slugify(cleaned.get("name") or "")[:80]
+            if not slug:
+                self.add_error("slug", "Give a slug with letters or digits.")
+            elif slug in RESERVED_SLUGS:
+                self.add_error("slug", f"'{slug}' is reserved for a page; choose another slug.")
+            elif Audience.objects.for_org(self.organisation).filter(slug=slug).exists():
+                self.add_error(
+                    "slug" if cleaned.get("slug") else "name",
+                    f"The slug '{slug}' is already used by another audience in this "
+                    "organisation; choose another.",
+                )
+            else:
+                cleaned["slug"] = slug
+                self.instance.slug = slug
+        return cleaned
+
+
+class PersonForm(forms.ModelForm):
+    """A person who can own audiences; the optional user must be a member of the organisation."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "email", "title", "department", "user"]
+        labels = {"user": "Linked user account"}
+        help_texts = {"user": "Link a member so they can edit the audiences this person owns."}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["user"].queryset = member_users(organisation=organisation)
+        self.fields["user"].label_from_instance = lambda user: user.email
+        self.fields["user"].empty_label = "Not linked"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        taken = Person.objects.for_org(self.organisation).filter(email__iexact=email)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Someone in this organisation already has this e-mail.")
+        return email

@@ -1,0 +1,111 @@
+"""Reads for the registry pages: each returns a queryset or a small value, never writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from audiences.models import TOP_TEN, Audience, AuditEntry, Membership, Organisation, Person
+from measurements.liability import audiences_with_liability_flags, liability_of
+
+
+def audience_list(*, organisation: Organisation) -> QuerySet[Audience]:
+    """Every audience of the organisation with its owner and liability flags, in one query."""
+    return audiences_with_liability_flags(
+        Audience.objects.for_org(organisation).select_related("owner")
+    ).order_by("rank", "name")
+
+
+def top_ten(*, organisation: Organisation) -> list[Audience]:
+    """The ranked audiences in order, each with `.liability` set."""
+    audiences = list(audience_list(organisation=organisation).filter(rank__isnull=False))
+    for audience in audiences:
+        audience.liability = liability_of(audience)
+    return audiences
+
+
+def unranked_audiences(*, organisation: Organisation) -> QuerySet[Audience]:
+    return (
+        Audience.objects.for_org(organisation)
+        .filter(rank__isnull=True, archived=False)
+        .select_related("owner")
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    number: int
+    title: str
+    done_count: int
+    detail: str
+
+    @property
+    def done(self) -> bool:
+        return self.done_count >= TOP_TEN
+
+
+@dataclass(frozen=True)
+class RegistryProgress:
+    """How far the organisation is along the brief's four-step exercise, each step out of ten."""
+
+    steps: list[ChecklistStep]
+    top_ten: list[Audience]
+    liability_count: int
+
+    @property
+    def total(self) -> int:
+        return sum(min(step.done_count, TOP_TEN) for step in self.steps)
+
+    @property
+    def maximum(self) -> int:
+        return TOP_TEN * len(self.steps)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total / self.maximum)
+
+
+def registry_progress(*, organisation: Organisation) -> RegistryProgress:
+    listed = Audience.objects.for_org(organisation).filter(archived=False).count()
+    ranked = top_ten(organisation=organisation)
+    owned = sum(1 for a in ranked if a.liability.passed["owner_named"])
+    measured = sum(1 for a in ranked if a.liability.passed["plan_recorded"])
+    steps = [
+        ChecklistStep(1, "List the ten audiences you interact with most", min(listed, TOP_TEN),
+                      f"{listed} audiences listed"),
+        ChecklistStep(2, "Rank them from most to least essential", len(ranked),
+                      f"{len(ranked)} of 10 top-ten places filled"),
+        ChecklistStep(3, "Name the person who owns each one's experience", owned,
+                      f"{owned} of 10 ranked audiences have an owner"),
+        ChecklistStep(4, "Each owner describes their process and measurement", measured,
+                      f"{measured} of 10 ranked audiences have a measurement plan"),
+    ]  # fmt: skip
+    liability_count = sum(1 for a in ranked if a.liability.is_liability)
+    return RegistryProgress(steps=steps, top_ten=ranked, liability_count=liability_count)
+
+
+def audience_history(*, audience: Audience, limit: int = 15) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
+        .select_related("actor_user", "actor_key")[:limit]
+    )
+
+
+def people_list(*, organisation: Organisation) -> QuerySet[Person]:
+    """People with the number of (non-archived) audiences they own and their linked user."""
+    return (
+        Person.objects.for_org(organisation)
+        .select_related("user")
+        .annotate(audiences_owned=Count("audiences", filter=Q(audiences__archived=False)))
+        .order_by("name")
+    )
+
+
+def member_users(*, organisation: Organisation) -> QuerySet:
+    """Users who are members of the organisation (the only ones a person may be linked to)."""
+    user_ids = Membership.objects.for_org(organisation).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("email")

@@ -1,0 +1,388 @@
+"""Writes for the registry: organisations, members, people, audiences and the top ten.
+
+Every service validates with `full_clean()`, runs in one transaction and records an audit entry.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from audiences.audit import audit_record, model_changes
+from audiences.models import TOP_TEN, ApiKey, Audience, Membership, Organisation, Person, Role
+
+AUDIENCE_FIELDS = (
+    "name",
+    "slug",
+    "kind",
+    "kind_label",
+    "stage",
+    "description",
+    "why_it_matters",
+    "owner",
+)
+PERSON_FIELDS = ("name", "email", "title", "department", "user")
+# Path segments under /app/audiences/ that an audience slug would shadow.
+RESERVED_SLUGS = frozenset({"new", "top-ten"})
+
+Actor = AbstractBaseUser | None
+
+
+class RankingError(ValidationError):
+    """The requested top ten cannot be stored; the message says what to change."""
+
+
+def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+# --- organisations and members -------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_create(*, slug: str, name: str, timezone: str = "UTC") -> Organisation:
+    if Organisation.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"An organisation with the slug '{slug}' already exists."})
+    organisation = Organisation(slug=slug, name=name, timezone=timezone)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(organisation=organisation, action="created", obj=organisation)
+    return organisation
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    membership: Membership
+    user_created: bool
+    generated_password: str | None
+
+
+@transaction.atomic
+def member_add(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    password: str | None = None,
+    actor: Actor = None,
+    actor_key: ApiKey | None = None,
+) -> MemberAdded:
+    """Give `email` a role in the organisation, creating the user (username = e-mail) if needed.
+
+    A new user without a password gets a generated one, returned so the caller can hand it over;
+    an existing user keeps their password unless one is given. An existing member's role changes.
+    """
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": f"Unknown role '{role}'; use one of {', '.join(Role.values)}."}
+        )
+    email = email.strip()
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).order_by("id").first()
+    created = user is None
+    generated = None
+    if created:
+        user = user_model(username=email, email=email)
+        user.full_clean(exclude=["password"])
+        if password is None:
+            generated = password = secrets.token_urlsafe(12)
+    if password is not None:
+        user.set_password(password)
+    user.save()
+    previous = (
+        Membership.objects.for_org(organisation)
+        .filter(user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    membership, joined = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if joined or previous != role:
+        audit_record(
+            organisation=organisation,
+            action="member_added" if joined else "role_changed",
+            obj=membership,
+            actor_user=actor,
+            actor_key=actor_key,
+            changes={"email": email, "role": [previous, role]},
+        )
+    return MemberAdded(membership=membership, user_created=created, generated_password=generated)
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def _check_person_user(person: Person) -> None:
+    if (
+        person.user_id
+        and not Membership.objects.filter(
+            user_id=person.user_id, organisation_id=person.organisation_id
+        ).exists()
+    ):
+        raise ValidationError({"user": "Link only a user who is a member of this organisation."})
+
+
+@transaction.atomic
+def person_create(
+    *, organisation: Organisation, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
+) -> Person:
+    person = Person(organisation=organisation, **fields)
+    person.full_clean()
+    _check_person_user(person)
+    person.save()
+    audit_record(
+        organisation=organisation,
+        action="created",
+        obj=person,
+        actor_user=actor,
+        actor_key=actor_key,
+        changes=model_changes({}, _snapshot(person, PERSON_FIELDS)),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
+) -> Person:
+    # Compare with the stored row: a bound ModelForm has already copied its input onto `person`.
+    before = _snapshot(Person.objects.get(pk=person.pk), PERSON_FIELDS)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    _check_person_user(person)
+    person.save()
+    changes = model_changes(before, _snapshot(person, PERSON_FIELDS))
+    if changes:
+        audit_record(
+            organisation=person.organisation,
+            action="updated",
+            obj=person,
+            actor_user=actor,
+            actor_key=actor_key,
+            changes=changes,
+        )
+    return person
+
+
+# --- audiences -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audience_create(
+    *, organisation: Organisation, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
+) -> Audience:
+    """Create an unranked audience; a blank slug is derived from the name."""
+    fields.pop("rank", None)
+    if not fields.get("slug"):
+        fields["slug"] = slugify(fields.get("name", ""))[:80]
+    if fields["slug"] in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"'{fields['slug']}' is reserved; choose another slug."})
+    audience = Audience(organisation=organisation, **fields)
+    audience.full_clean()
+    audience.save()
+    audit_record(
+        organisation=organisation,
+        action="created",
+        obj=audience,
+        actor_user=actor,
+        actor_key=actor_key,
+        changes=model_changes({}, _snapshot(audience, AUDIENCE_FIELDS)),
+    )
+    return audience
+
+
+@transaction.atomic
+def audience_update(
+    *, audience: Audience, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
+) -> Audience:
+    """Change an audience's descriptive fields and owner; rank and archiving have own services."""
+    for forbidden in ("rank", "archived", "organisation"):
+        fields.pop(forbidden, None)
+    # Compare with the stored row: a bound ModelForm has already copied its input onto `audience`.
+    before = _snapshot(
+        Audience.objects.select_related("owner").get(pk=audience.pk), AUDIENCE_FIELDS
+    )
+    for name, value in fields.items():
+        setattr(audience, name, value)
+    audience.full_clean()
+    audience.save()
+    changes = model_changes(before, _snapshot(audience, AUDIENCE_FIELDS))
+    if changes:
+        audit_record(
+            organisation=audience.organisation,
+            action="updated",
+            obj=audience,
+            actor_user=actor,
+            actor_key=actor_key,
+            changes=changes,
+        )
+    return audience
+
+
+def _lock_organisation(organisation: Organisation) -> None:
+    # Every change to the top ten takes this row lock first, so two leads reordering at once
+    # run one after the other instead of interleaving their clears and writes.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
+def _ranked(organisation: Organisation) -> list[Audience]:
+    return list(Audience.objects.for_org(organisation).filter(rank__isnull=False).order_by("rank"))
+
+
+def _ranks_write(organisation: Organisation, audiences: list[Audience]) -> None:
+    # Clear first, then write 1..n: the partial unique constraint on (organisation, rank)
+    # would refuse swapping two ranks in place.
+    Audience.objects.for_org(organisation).filter(rank__isnull=False).update(rank=None)
+    for position, audience in enumerate(audiences, start=1):
+        Audience.objects.filter(pk=audience.pk).update(rank=position)
+        audience.rank = position
+
+
+@transaction.atomic
+def audience_archive(
+    *, audience: Audience, actor: Actor, actor_key: ApiKey | None = None
+) -> Audience:
+    """Archive (never delete): the audience leaves the top ten and the ranks below move up."""
+    _lock_organisation(audience.organisation)
+    audience.refresh_from_db()
+    if audience.archived:
+        return audience
+    old_rank = audience.rank
+    remaining = [a for a in _ranked(audience.organisation) if a.pk != audience.pk]
+    Audience.objects.filter(pk=audience.pk).update(archived=True, rank=None)
+    _ranks_write(audience.organisation, remaining)
+    audience.refresh_from_db()
+    audit_record(
+        organisation=audience.organisation,
+        action="archived",
+        obj=audience,
+        actor_user=actor,
+        actor_key=actor_key,
+        changes={"archived": [False, True], "rank": [old_rank, None]},
+    )
+    return audience
+
+
+@transaction.atomic
+def audience_restore(
+    *, audience: Audience, actor: Actor, actor_key: ApiKey | None = None
+) -> Audience:
+    """Bring an archived audience back, unranked: a lead decides where it belongs."""
+    if not audience.archived:
+        return audience
+    audience.archived = False
+    audience.save(update_fields=["archived", "updated_at"])
+    audit_record(
+        organisation=audience.organisation,
+        action="restored",
+        obj=audience,
+        actor_user=actor,
+        actor_key=actor_key,
+        changes={"archived": [True, False]},
+    )
+    return audience
+
+
+# --- the top ten ---------------------------------------------------------------------------
+
+
+def _ranking_validate(
+    organisation: Organisation, ordered_slugs: list[str], current: list[Audience]
+) -> list[Audience]:
+    if len(set(ordered_slugs)) != len(ordered_slugs):
+        raise RankingError("Each audience can hold only one place in the top ten.")
+    found = {
+        a.slug: a for a in Audience.objects.for_org(organisation).filter(slug__in=ordered_slugs)
+    }
+    missing = [slug for slug in ordered_slugs if slug not in found]
+    if missing:
+        raise RankingError(f"No audience '{missing[0]}' in this organisation.")
+    archived = [found[slug] for slug in ordered_slugs if found[slug].archived]
+    if archived:
+        raise RankingError(f"{archived[0].name} is archived: restore it before ranking it.")
+    if len(ordered_slugs) > TOP_TEN:
+        current_slugs = {a.slug for a in current}
+        added = [found[slug] for slug in ordered_slugs if slug not in current_slugs]
+        named = f" {added[0].name}" if len(added) == 1 else " another"
+        raise RankingError(f"The top ten is full: remove an audience before adding{named}.")
+    return [found[slug] for slug in ordered_slugs]
+
+
+@transaction.atomic
+def audience_ranking_set(
+    *,
+    organisation: Organisation,
+    ordered_slugs: list[str],
+    actor: Actor,
+    actor_key: ApiKey | None = None,
+) -> list[Audience]:
+    """Make `ordered_slugs` the top ten, in that order (ranks 1..n); all others become unranked.
+
+    Refuses (RankingError) more than ten, duplicates, unknown or archived audiences.
+    Records one audit entry with the old and the new order.
+    """
+    _lock_organisation(organisation)
+    current = _ranked(organisation)
+    audiences = _ranking_validate(organisation, list(ordered_slugs), current)
+    old_order = [a.slug for a in current]
+    new_order = [a.slug for a in audiences]
+    if old_order == new_order:
+        return audiences
+    _ranks_write(organisation, audiences)
+    audit_record(
+        organisation=organisation,
+        action="ranked",
+        object_type="ranking",
+        object_repr="Top ten",
+        actor_user=actor,
+        actor_key=actor_key,
+        changes={"order": [old_order, new_order]},
+    )
+    return audiences
+
+
+RANK_MOVES = ("up", "down", "remove", "add")
+
+
+@transaction.atomic
+def audience_rank_move(
+    *,
+    organisation: Organisation,
+    slug: str,
+    move: str,
+    actor: Actor,
+    actor_key: ApiKey | None = None,
+) -> list[Audience]:
+    """Move one audience up, down, out of or into (at the bottom of) the top ten.
+
+    The current order is read under the same organisation lock as `audience_ranking_set`,
+    so a move never works from an order another lead has just replaced.
+    """
+    if move not in RANK_MOVES:
+        raise RankingError(f"Unknown move '{move}'.")
+    _lock_organisation(organisation)
+    order = [a.slug for a in _ranked(organisation)]
+    if move == "add":
+        if slug not in order:
+            order.append(slug)
+    elif slug not in order:
+        raise RankingError("That audience is not in the top ten.")
+    elif move == "remove":
+        order.remove(slug)
+    else:
+        index = order.index(slug)
+        target = index - 1 if move == "up" else index + 1
+        if 0 <= target < len(order):
+            order[index], order[target] = order[target], order[index]
+    return audience_ranking_set(
+        organisation=organisation, ordered_slugs=order, actor=actor, actor_key=actor_key
+    )

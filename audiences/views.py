@@ -1,0 +1,257 @@
+"""Registry pages: validate, call one service or selector, render."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from audiences import audit, selectors, services
+from audiences.access import (
+    SESSION_KEY,
+    audience_for_edit,
+    lead_required,
+    member_required,
+    org_object_or_404,
+)
+from audiences.filters import AudienceFilter
+from audiences.forms import AudienceForm, PersonForm
+from audiences.models import Audience, Membership, Person
+from measurements.liability import audiences_with_liability_flags, liability_of
+
+RANK_MOVE_LABELS = [
+    ("up", "Move up"),
+    ("down", "Move down"),
+    ("remove", "Remove from top ten"),
+    ("add", "Add to top ten"),
+]
+
+
+def _saved(form: Any, write: Callable[[], Any]) -> Any | None:
+    """Run a service for a valid form; its validation errors land next to the fields."""
+    if not form.is_valid():
+        return None
+    try:
+        return write()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@member_required
+def home(request: HttpRequest) -> HttpResponse:
+    progress = selectors.registry_progress(organisation=request.access.organisation)
+    return render(request, "audiences/home.html", {"progress": progress})
+
+
+@member_required
+def audience_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.audience_list(organisation=request.access.organisation)
+    filterset = AudienceFilter(request.GET, queryset=queryset, request=request)
+    audiences = list(filterset.qs)
+    for audience in audiences:
+        audience.liability = liability_of(audience)
+    context = {"filter": filterset, "audiences": audiences}
+    return render(request, "audiences/audience_list.html", context)
+
+
+@member_required
+def audience_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    queryset = audiences_with_liability_flags(Audience.objects.select_related("owner"))
+    audience = org_object_or_404(request, queryset, slug=slug)
+    context = {
+        "audience": audience,
+        "liability": liability_of(audience),
+        "history": selectors.audience_history(audience=audience),
+        "can_edit": request.access.can_edit_audience(audience),
+    }
+    return render(request, "audiences/audience_detail.html", context)
+
+
+@lead_required
+def audience_create(request: HttpRequest) -> HttpResponse:
+    organisation = request.access.organisation
+    form = AudienceForm(request.POST or None, organisation=organisation)
+    if request.method == "POST":
+        audience = _saved(
+            form,
+            lambda: services.audience_create(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if audience:
+            messages.success(request, f"{audience.name} added to the registry.")
+            return redirect("audiences:detail", slug=audience.slug)
+    return render(request, "audiences/audience_form.html", {"form": form})
+
+
+@member_required
+def audience_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    audience = audience_for_edit(request, slug)
+    form = AudienceForm(
+        request.POST or None,
+        instance=audience,
+        organisation=request.access.organisation,
+        can_assign_owner=request.access.is_lead,
+    )
+    if request.method == "POST":
+        changes = dict(form.cleaned_data) if form.is_valid() else {}
+        if _saved(
+            form, lambda: services.audience_update(audience=audience, actor=request.user, **changes)
+        ):
+            messages.success(request, f"{audience.name} saved.")
+            return redirect("audiences:detail", slug=audience.slug)
+    return render(request, "audiences/audience_form.html", {"form": form, "audience": audience})
+
+
+@lead_required
+@require_POST
+def audience_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    audience = org_object_or_404(request, Audience, slug=slug)
+    services.audience_archive(audience=audience, actor=request.user)
+    messages.success(
+        request, f"{audience.name} archived; it left the top ten. Restore it any time."
+    )
+    return redirect("audiences:detail", slug=audience.slug)
+
+
+@lead_required
+@require_POST
+def audience_restore(request: HttpRequest, slug: str) -> HttpResponse:
+    audience = org_object_or_404(request, Audience, slug=slug)
+    services.audience_restore(audience=audience, actor=request.user)
+    messages.success(request, f"{audience.name} restored (unranked).")
+    return redirect("audiences:detail", slug=audience.slug)
+
+
+@member_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    organisation = request.access.organisation
+    context = {
+        "ranked": selectors.top_ten(organisation=organisation),
+        "unranked": selectors.unranked_audiences(organisation=organisation),
+        "can_rank": request.access.is_lead,
+        "moves": RANK_MOVE_LABELS,
+    }
+    return render(request, "audiences/ranking.html", context)
+
+
+def _ranking_answer(request: HttpRequest, write: Callable[[], list[Audience]]) -> HttpResponse:
+    """JSON for the page's script, a redirect with a message for a plain form post."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        order = [a.slug for a in write()]
+    except ValidationError as exc:
+        current = [a.slug for a in selectors.top_ten(organisation=request.access.organisation)]
+        if wants_json:
+            return JsonResponse({"error": exc.messages[0], "order": current}, status=400)
+        messages.error(request, exc.messages[0])
+        return redirect("audiences:ranking")
+    if wants_json:
+        return JsonResponse({"order": order, "message": "Top ten saved."})
+    messages.success(request, "Top ten saved.")
+    return redirect(reverse("audiences:ranking") + f"#rank-{request.POST.get('slug', '')}")
+
+
+@lead_required
+@require_POST
+def rank(request: HttpRequest) -> HttpResponse:
+    try:
+        ordered = json.loads(request.body or b"{}").get("order")
+    except (ValueError, AttributeError):
+        ordered = None
+    if not isinstance(ordered, list) or not all(isinstance(s, str) for s in ordered):
+        return JsonResponse({"error": 'Send {"order": ["slug", …]}.'}, status=400)
+    return _ranking_answer(
+        request,
+        lambda: services.audience_ranking_set(
+            organisation=request.access.organisation, ordered_slugs=ordered, actor=request.user
+        ),
+    )
+
+
+@lead_required
+@require_POST
+def rank_move(request: HttpRequest) -> HttpResponse:
+    return _ranking_answer(
+        request,
+        lambda: services.audience_rank_move(
+            organisation=request.access.organisation,
+            slug=request.POST.get("slug", ""),
+            move=request.POST.get("move", ""),
+            actor=request.user,
+        ),
+    )
+
+
+@member_required
+def people(request: HttpRequest) -> HttpResponse:
+    people = selectors.people_list(organisation=request.access.organisation)
+    return render(request, "audiences/people_list.html", {"people": people})
+
+
+@lead_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    organisation = request.access.organisation
+    form = PersonForm(request.POST or None, organisation=organisation)
+    if request.method == "POST":
+        person = _saved(
+            form,
+            lambda: services.person_create(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if person:
+            messages.success(request, f"{person.name} added.")
+            return redirect("audiences:people")
+    return render(request, "audiences/person_form.html", {"form": form})
+
+
+@lead_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = org_object_or_404(request, Person, pk=pk)
+    form = PersonForm(request.POST or None, instance=person, organisation=person.organisation)
+    if request.method == "POST":
+        changes = dict(form.cleaned_data) if form.is_valid() else {}
+        if _saved(
+            form, lambda: services.person_update(person=person, actor=request.user, **changes)
+        ):
+            messages.success(request, f"{person.name} saved.")
+            return redirect("audiences:people")
+    return render(request, "audiences/person_form.html", {"form": form, "person": person})
+
+
+@member_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership, user=request.user, organisation__slug=request.POST.get("organisation", "")
+    )
+    request.session[SESSION_KEY] = membership.organisation_id
+    return redirect("audiences:home")
+
+
+@lead_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit trail for leads: who changed what and when, filterable."""
+    organisation = request.access.organisation
+    chosen = {name: request.GET.get(name, "") for name in ("object_type", "actor")}
+    entries = audit.audit_entries(organisation=organisation, **chosen)
+    page = Paginator(entries, audit.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({name: value for name, value in chosen.items() if value})
+    context = {
+        "page": page,
+        "chosen": chosen,
+        "query": query,
+        **audit.audit_filter_choices(organisation=organisation),
+    }
+    return render(request, "audiences/audit_list.html", context)
