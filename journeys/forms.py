@@ -1,0 +1,99 @@
+"""Browser forms for stages, touchpoints and personas; the services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from audiences.models import Audience, Person
+from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name", "phase", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "phase": "The brief asks to map the experience before and after the transaction "
+            "(or joining) as different stages."
+        }
+
+
+class TouchpointForm(forms.ModelForm):
+    class Meta:
+        model = Touchpoint
+        fields = [
+            "stage",
+            "name",
+            "slug",
+            "channel",
+            "expectations",
+            "emotions",
+            "motivations",
+            "obstacles",
+            "owner",
+        ]
+        labels = {
+            "expectations": "Expects",
+            "emotions": "Feels",
+            "motivations": "Wants",
+            "obstacles": "Obstacles",
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("expectations", "emotions", "motivations", "obstacles")
+        }
+
+    def __init__(self, *args: Any, audience: Audience, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = Stage.objects.for_org(audience.organisation_id).filter(
+            audience=audience
+        )
+        self.fields["owner"].queryset = Person.objects.for_org(audience.organisation_id)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = "Used by API clients; left empty, it is made from the name."
+
+
+class PersonaForm(forms.ModelForm):
+    class Meta:
+        model = Persona
+        fields = ["name", "role", "responsibilities", "goals", "pain_points", "triggers"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("responsibilities", "goals", "pain_points", "triggers")
+        }
+        help_texts = {"triggers": "What makes them act: the moments that start a journey."}
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = PersonaQuote
+        fields = ["text", "source", "source_detail"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text": "Quote", "source_detail": "Source detail (optional)"}
+        help_texts = {"source_detail": "e.g. “Interview, March 2025” or a ticket number."}
+
+
+# Validation only: the persona service writes the quotes, so that each change is audited.
+QuoteFormSet = forms.inlineformset_factory(
+    Persona, PersonaQuote, form=QuoteForm, extra=2, can_delete=True
+)
+
+
+def quotes_from_formset(formset: forms.BaseInlineFormSet) -> list[dict[str, Any]]:
+    """The formset's rows as the plain dicts `persona_save` takes; blank extra rows dropped."""
+    quotes = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data:
+            continue
+        instance = data.get("id")
+        item = {name: data.get(name, "") for name in ("text", "source", "source_detail")}
+        item["id"] = instance.pk if instance is not None else None
+        item["delete"] = bool(data.get("DELETE"))
+        if item["id"] is None and item["delete"]:
+            continue
+        quotes.append(item)
+    return quotes

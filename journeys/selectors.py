@@ -1,0 +1,36 @@
+"""Reads for journey maps and personas, prefetched so a page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from audiences.models import Audience
+from journeys.models import Persona, Stage, Touchpoint
+from measurements.models import MetricDefinition
+
+
+def journey_stages(*, audience: Audience) -> QuerySet[Stage]:
+    """The audience's stages in order, each with its touchpoints (in order), their owners and
+    the metric definitions measured at each touchpoint."""
+    definitions = MetricDefinition.objects.filter(audience=audience).order_by("-active", "name")
+    touchpoints = (
+        Touchpoint.objects.filter(audience=audience)
+        .select_related("owner")
+        .prefetch_related(Prefetch("metric_definitions", queryset=definitions))
+        .order_by("position", "id")
+    )
+    return (
+        Stage.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
+        .prefetch_related(Prefetch("touchpoints", queryset=touchpoints))
+        .order_by("position", "id")
+    )
+
+
+def audience_personas(*, audience: Audience) -> QuerySet[Persona]:
+    """The audience's personas with their quotes."""
+    return (
+        Persona.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
+        .prefetch_related("quotes")
+    )

@@ -1,0 +1,433 @@
+"""Writes for journey maps (stages, touchpoints) and personas (with their quotes).
+
+Every write records an audit entry with the audience and the acting user in the same
+transaction. Reordering locks the audience row first, so two editors moving cards at once
+are serialised and positions stay a gap-free 0..n-1 sequence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from audiences.audit import audit_record, model_changes
+from audiences.models import ApiKey, Audience
+from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
+
+STAGE_FIELDS = ("name", "phase", "description")
+TOUCHPOINT_FIELDS = (
+    "stage",
+    "name",
+    "slug",
+    "channel",
+    "expectations",
+    "emotions",
+    "motivations",
+    "obstacles",
+    "owner",
+)
+PERSONA_FIELDS = ("name", "role", "responsibilities", "goals", "pain_points", "triggers")
+QUOTE_FIELDS = ("text", "source", "source_detail")
+
+
+def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _assign(obj: Any, fields: tuple[str, ...], data: dict[str, Any]) -> None:
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(obj, name, value.strip() if isinstance(value, str) else value)
+
+
+def _audit(
+    *,
+    audience: Audience,
+    action: str,
+    obj: Any,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    changes: dict[str, Any] | None = None,
+    object_repr: str | None = None,
+) -> None:
+    audit_record(
+        organisation=audience.organisation,
+        action=action,
+        obj=obj,
+        audience=audience,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes=changes,
+        object_repr=object_repr,
+    )
+
+
+def _lock_audience(audience: Audience) -> None:
+    Audience.objects.select_for_update().filter(pk=audience.pk).first()
+
+
+def _renumber(items: list[Any]) -> None:
+    for index, item in enumerate(items):
+        if item.position != index:
+            item.position = index
+            item.save(update_fields=["position"])
+
+
+def _move(items: list[Any], item_id: int, offset: int) -> int | None:
+    """Swap an item with its neighbour; returns its new index, or None when at the edge."""
+    index = next(i for i, item in enumerate(items) if item.pk == item_id)
+    target = index + offset
+    if not 0 <= target < len(items):
+        return None
+    items[index], items[target] = items[target], items[index]
+    _renumber(items)
+    return target
+
+
+# --- stages --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stage_create(
+    *,
+    audience: Audience,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    data: dict[str, Any],
+) -> Stage:
+    """Add a stage at the end of the audience's journey."""
+    _lock_audience(audience)
+    stage = Stage(organisation=audience.organisation, audience=audience)
+    _assign(stage, STAGE_FIELDS, data)
+    stage.position = Stage.objects.filter(audience=audience).count()
+    stage.full_clean()
+    stage.save()
+    _audit(
+        audience=audience,
+        action="create",
+        obj=stage,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes=model_changes({}, _snapshot(stage, STAGE_FIELDS)),
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_update(
+    *,
+    stage: Stage,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    data: dict[str, Any],
+) -> Stage:
+    before = _snapshot(Stage.objects.get(pk=stage.pk), STAGE_FIELDS)
+    _assign(stage, STAGE_FIELDS, data)
+    stage.full_clean()
+    stage.save()
+    changes = model_changes(before, _snapshot(stage, STAGE_FIELDS))
+    if changes:
+        _audit(
+            audience=stage.audience,
+            action="update",
+            obj=stage,
+            actor_user=actor_user,
+            actor_key=actor_key,
+            changes=changes,
+        )
+    return stage
+
+
+@transaction.atomic
+def stage_delete(
+    *, stage: Stage, actor_user: AbstractBaseUser | None, actor_key: ApiKey | None = None
+) -> None:
+    """Remove a stage and its touchpoints; metric definitions on them lose their touchpoint."""
+    audience = stage.audience
+    _lock_audience(audience)
+    touchpoints = list(stage.touchpoints.values_list("name", flat=True))
+    _audit(
+        audience=audience,
+        action="delete",
+        obj=stage,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes={"name": [stage.name, None], "touchpoints": [touchpoints, None]},
+    )
+    stage.delete()
+    _renumber(list(Stage.objects.filter(audience=audience)))
+
+
+@transaction.atomic
+def stage_move(
+    *,
+    stage: Stage,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    offset: int,
+) -> bool:
+    """Move a stage one column left (-1) or right (+1). False when already at that edge."""
+    audience = stage.audience
+    _lock_audience(audience)
+    stages = list(Stage.objects.filter(audience=audience))
+    old = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    new = _move(stages, stage.pk, offset)
+    if new is None:
+        return False
+    _audit(
+        audience=audience,
+        action="move",
+        obj=stage,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes={"position": [old + 1, new + 1]},
+    )
+    return True
+
+
+# --- touchpoints ---------------------------------------------------------------------------
+
+
+def _touchpoint_check(touchpoint: Touchpoint) -> None:
+    """Slug unique per audience (derived from the name); stage and owner from this tenant."""
+    errors: dict[str, str] = {}
+    audience = touchpoint.audience
+    if touchpoint.stage_id is not None and touchpoint.stage.audience_id != audience.pk:
+        errors["stage"] = "Choose a stage of this audience's journey."
+    if touchpoint.owner_id is not None and (
+        touchpoint.owner.organisation_id != audience.organisation_id
+    ):
+        errors["owner"] = "The owner must be a person in this organisation."
+    touchpoint.slug = (touchpoint.slug or "").strip() or slugify(touchpoint.name)[:80]
+    if not touchpoint.slug:
+        errors["slug"] = "Give the touchpoint a slug of letters, numbers and hyphens."
+    elif (
+        Touchpoint.objects.filter(audience=audience, slug=touchpoint.slug)
+        .exclude(pk=touchpoint.pk)
+        .exists()
+    ):
+        errors["slug"] = (
+            f"Another touchpoint of this audience already uses the slug “{touchpoint.slug}”; "
+            "change the name or give it another slug."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def touchpoint_create(
+    *,
+    stage: Stage,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    data: dict[str, Any],
+) -> Touchpoint:
+    """Add a touchpoint at the bottom of a stage (or of `data['stage']` when given)."""
+    audience = stage.audience
+    _lock_audience(audience)
+    touchpoint = Touchpoint(organisation=audience.organisation, audience=audience, stage=stage)
+    _assign(touchpoint, TOUCHPOINT_FIELDS, data)
+    _touchpoint_check(touchpoint)
+    touchpoint.position = Touchpoint.objects.filter(stage_id=touchpoint.stage_id).count()
+    touchpoint.full_clean()
+    touchpoint.save()
+    _audit(
+        audience=audience,
+        action="create",
+        obj=touchpoint,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes=model_changes({}, _snapshot(touchpoint, TOUCHPOINT_FIELDS)),
+    )
+    return touchpoint
+
+
+@transaction.atomic
+def touchpoint_update(
+    *,
+    touchpoint: Touchpoint,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    data: dict[str, Any],
+) -> Touchpoint:
+    """Change a touchpoint; moving it to another stage puts it at the bottom of that stage."""
+    audience = touchpoint.audience
+    _lock_audience(audience)
+    stored = Touchpoint.objects.get(pk=touchpoint.pk)
+    before = _snapshot(stored, TOUCHPOINT_FIELDS)
+    _assign(touchpoint, TOUCHPOINT_FIELDS, data)
+    _touchpoint_check(touchpoint)
+    moved = touchpoint.stage_id != stored.stage_id
+    if moved:
+        touchpoint.position = Touchpoint.objects.filter(stage_id=touchpoint.stage_id).count()
+    touchpoint.full_clean()
+    touchpoint.save()
+    if moved:
+        _renumber(list(Touchpoint.objects.filter(stage_id=stored.stage_id)))
+    changes = model_changes(before, _snapshot(touchpoint, TOUCHPOINT_FIELDS))
+    if changes:
+        _audit(
+            audience=audience,
+            action="update",
+            obj=touchpoint,
+            actor_user=actor_user,
+            actor_key=actor_key,
+            changes=changes,
+        )
+    return touchpoint
+
+
+@transaction.atomic
+def touchpoint_delete(
+    *, touchpoint: Touchpoint, actor_user: AbstractBaseUser | None, actor_key: ApiKey | None = None
+) -> None:
+    """Remove a touchpoint; metric definitions measured there keep existing without it."""
+    audience = touchpoint.audience
+    _lock_audience(audience)
+    stage_id = touchpoint.stage_id
+    _audit(
+        audience=audience,
+        action="delete",
+        obj=touchpoint,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes={"name": [touchpoint.name, None], "stage": [str(touchpoint.stage), None]},
+    )
+    touchpoint.delete()
+    _renumber(list(Touchpoint.objects.filter(stage_id=stage_id)))
+
+
+@transaction.atomic
+def touchpoint_move(
+    *,
+    touchpoint: Touchpoint,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    offset: int,
+) -> bool:
+    """Move a touchpoint one card up (-1) or down (+1) within its stage."""
+    audience = touchpoint.audience
+    _lock_audience(audience)
+    cards = list(Touchpoint.objects.filter(stage_id=touchpoint.stage_id))
+    old = next(i for i, t in enumerate(cards) if t.pk == touchpoint.pk)
+    new = _move(cards, touchpoint.pk, offset)
+    if new is None:
+        return False
+    _audit(
+        audience=audience,
+        action="move",
+        obj=touchpoint,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes={"position": [old + 1, new + 1]},
+    )
+    return True
+
+
+# --- personas ------------------------------------------------------------------------------
+
+
+def _quotes_apply(
+    *,
+    persona: Persona,
+    quotes: list[dict[str, Any]],
+    audience: Audience,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+) -> None:
+    """Add, change and delete quotes. Each item: optional `id`, fields, optional `delete`."""
+    existing = {q.pk: q for q in persona.quotes.all()}
+    for item in quotes:
+        quote_id = item.get("id")
+        if quote_id is not None and quote_id not in existing:
+            raise ValidationError({"quotes": "That quote does not belong to this persona."})
+        quote = existing.get(quote_id) if quote_id is not None else None
+        if item.get("delete"):
+            if quote is not None:
+                _audit(
+                    audience=audience,
+                    action="delete",
+                    obj=quote,
+                    actor_user=actor_user,
+                    actor_key=actor_key,
+                    changes={"text": [quote.text, None]},
+                )
+                quote.delete()
+            continue
+        before = _snapshot(quote, QUOTE_FIELDS) if quote is not None else {}
+        quote = quote or PersonaQuote(persona=persona)
+        _assign(quote, QUOTE_FIELDS, item)
+        quote.full_clean()
+        quote.save()
+        changes = model_changes(before, _snapshot(quote, QUOTE_FIELDS))
+        if changes:
+            _audit(
+                audience=audience,
+                action="update" if before else "create",
+                obj=quote,
+                actor_user=actor_user,
+                actor_key=actor_key,
+                changes=changes,
+                object_repr=f"Quote for {persona.name}: {quote.text[:80]}",
+            )
+
+
+@transaction.atomic
+def persona_save(
+    *,
+    audience: Audience,
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+    data: dict[str, Any],
+    quotes: list[dict[str, Any]] | None = None,
+    persona: Persona | None = None,
+) -> Persona:
+    """Create or update a persona and its quotes, all or nothing."""
+    creating = persona is None
+    if creating:
+        persona = Persona(organisation=audience.organisation, audience=audience)
+        before: dict[str, Any] = {}
+    else:
+        before = _snapshot(Persona.objects.get(pk=persona.pk), PERSONA_FIELDS)
+    _assign(persona, PERSONA_FIELDS, data)
+    persona.full_clean()
+    persona.save()
+    changes = model_changes(before, _snapshot(persona, PERSONA_FIELDS))
+    if changes:
+        _audit(
+            audience=audience,
+            action="create" if creating else "update",
+            obj=persona,
+            actor_user=actor_user,
+            actor_key=actor_key,
+            changes=changes,
+        )
+    _quotes_apply(
+        persona=persona,
+        quotes=quotes or [],
+        audience=audience,
+        actor_user=actor_user,
+        actor_key=actor_key,
+    )
+    return persona
+
+
+@transaction.atomic
+def persona_delete(
+    *, persona: Persona, actor_user: AbstractBaseUser | None, actor_key: ApiKey | None = None
+) -> None:
+    """Remove a persona and its quotes (the audit entry keeps its name)."""
+    _audit(
+        audience=persona.audience,
+        action="delete",
+        obj=persona,
+        actor_user=actor_user,
+        actor_key=actor_key,
+        changes={"name": [persona.name, None], "quotes": [persona.quotes.count(), None]},
+    )
+    persona.delete()
