@@ -1,0 +1,114 @@
+"""`GET /api/v1/audiences/{slug}/metrics/`: rolled-up values of one audience."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audiences.api.base import SLUG_REGEX, OrgScopedMixin
+from audiences.models import Audience
+from measurements.api.schema import READ_ERRORS
+from measurements.models import Granularity, MetricDefinition, MetricKind
+from measurements.selectors import audience_metric_series
+
+SLUG_RE = re.compile(f"^{SLUG_REGEX}$")
+
+
+class MetricValueSerializer(serializers.Serializer):
+    """One rolled-up value (documentation only: the selector builds the dicts)."""
+
+    metric = serializers.CharField(help_text="The metric definition's slug.")
+    kind = serializers.ChoiceField(choices=MetricKind.choices)
+    granularity = serializers.ChoiceField(choices=Granularity.choices)
+    period_start = serializers.DateField(
+        help_text="First day of the calendar period in the organisation's time zone."
+    )
+    value = serializers.FloatField(
+        allow_null=True, help_text="Null when the period has no data (never 0)."
+    )
+    n = serializers.IntegerField(
+        help_text="Responses; resolved cases (TTR); members at the start, S (retention, "
+        "churn, CLV)."
+    )
+    details = serializers.DictField(
+        help_text="NPS: promoters, passives, detractors, margin_of_error. CSAT: mean. "
+        "CES: agree_share. TTR: median, mean, p90 (hours), open. Retention/churn: S, E, "
+        "N, lost. CLV: also revenue, arpu, margin, churn, realised_revenue_per_member."
+    )
+
+
+class MetricValuesSerializer(serializers.Serializer):
+    results = MetricValueSerializer(many=True)
+
+
+def _date_param(request: Request, name: str) -> date | None:
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError({name: f"'{value[:40]}' is not a date: use YYYY-MM-DD."}) from exc
+
+
+class AudienceMetricsView(OrgScopedMixin, APIView):
+    """Rolled-up metric values of one audience of the caller's organisation."""
+
+    @extend_schema(
+        operation_id="audiences_metrics_list",
+        parameters=[
+            OpenApiParameter(
+                "metric", str, description="Only this metric (definition slug).", pattern=SLUG_REGEX
+            ),
+            OpenApiParameter(
+                "granularity",
+                str,
+                enum=Granularity.values,
+                description="Calendar period; default month.",
+            ),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="Periods containing or after this date."
+            ),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, description="Periods starting on or before this date."
+            ),
+        ],
+        responses={200: MetricValuesSerializer, **READ_ERRORS},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        audience = self.audience_by_slug(
+            slug, queryset=Audience.objects.select_related("organisation")
+        )
+        params = self._params(request, audience)
+        return Response({"results": audience_metric_series(audience=audience, **params)})
+
+    def _params(self, request: Request, audience: Audience) -> dict[str, Any]:
+        granularity = request.query_params.get("granularity", Granularity.MONTH)
+        if granularity not in Granularity.values:
+            raise ValidationError(
+                {"granularity": f"Must be one of {', '.join(Granularity.values)}."}
+            )
+        metric = request.query_params.get("metric")
+        if metric is not None and (
+            not SLUG_RE.match(metric)
+            or not MetricDefinition.objects.filter(audience=audience, slug=metric).exists()
+        ):
+            raise ValidationError({"metric": f"No metric '{metric[:80]}' for this audience."})
+        date_from, date_to = _date_param(request, "from"), _date_param(request, "to")
+        if date_from and date_to and date_from > date_to:
+            raise ValidationError({"from": "'from' is after 'to'."})
+        return {
+            "granularity": granularity,
+            "metric": metric,
+            "date_from": date_from,
+            "date_to": date_to,
+        }

@@ -1,0 +1,80 @@
+"""OpenAPI pieces shared by every endpoint: the error shapes and the bulk request body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorItem = inline_serializer(
+    "ErrorItem",
+    {
+        "index": serializers.IntegerField(
+            required=False, help_text="Position of the item in a bulk list; absent otherwise."
+        ),
+        "field": serializers.CharField(help_text="The field to fix, or 'body'."),
+        "message": serializers.CharField(),
+    },
+)
+ValidationErrors = inline_serializer(
+    "ValidationErrors", {"errors": serializers.ListField(child=ErrorItem)}
+)
+Detail = inline_serializer("Detail", {"detail": serializers.CharField()})
+WriteResult = inline_serializer(
+    "WriteResult",
+    {
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "duplicates": serializers.IntegerField(),
+    },
+)
+
+READ_ERRORS: dict[int, Any] = {
+    400: OpenApiResponse(ValidationErrors, description="A query parameter is invalid."),
+    401: OpenApiResponse(Detail, description="No or an invalid/revoked API key."),
+    403: OpenApiResponse(Detail, description="Not allowed for this user."),
+    404: OpenApiResponse(Detail, description="No such object in your organisation."),
+    429: OpenApiResponse(Detail, description="Too many requests; see Retry-After."),
+}
+WRITE_ERRORS: dict[int, Any] = {
+    **READ_ERRORS,
+    400: OpenApiResponse(
+        ValidationErrors, description="Invalid input: every invalid item and field is listed."
+    ),
+    413: OpenApiResponse(Detail, description="The body is larger than the limit."),
+    415: OpenApiResponse(Detail, description="Send application/json."),
+}
+
+
+def bulk_body(component: str) -> dict[str, Any]:
+    """Request body: one item, or a list of up to API_MAX_BULK_ITEMS items."""
+    ref = {"$ref": f"#/components/schemas/{component}"}
+    return {
+        "oneOf": [
+            ref,
+            {"type": "array", "items": ref, "minItems": 1, "maxItems": settings.API_MAX_BULK_ITEMS},
+        ]
+    }
+
+
+# Request bodies refuse unknown fields (400 naming them), so the schema says so.
+STRICT_COMPONENTS = {
+    "Audience",
+    "PatchedAudience",
+    "MetricDefinition",
+    "PatchedMetricDefinition",
+    "ResponseItem",
+    "CaseItem",
+    "RevenueEventItem",
+    "MemberItem",
+}
+
+
+def strict_components(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: `additionalProperties: false` on request bodies."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in STRICT_COMPONENTS & set(schemas):
+        schemas[name]["additionalProperties"] = False
+    return result

@@ -1,0 +1,151 @@
+"""API shapes for metric definitions and the pushed results.
+
+The result item serializers render GET lists and document the POST items in the OpenAPI
+schema; POST bodies themselves are validated by the lean checks in `measurements.ingest`
+(same fields, same rules), because a DRF serializer per item is ~10x too slow for bulk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from audiences.api.serializers import FiniteFloatField, StrictSerializer
+from journeys.models import Channel, Touchpoint
+from measurements.models import MetricDefinition, MetricKind
+
+SLUG_HELP = "Slug of the audience's object; slugs are scoped to your organisation."
+TIME_HELP = "ISO 8601 with an offset (e.g. 2025-03-01T09:30:00+01:00); not over a day ahead."
+
+
+class MetricDefinitionSerializer(StrictSerializer):
+    audience = serializers.SlugField(max_length=80, help_text="Audience slug (fixed once created).")
+    slug = serializers.SlugField(
+        max_length=80, required=False, allow_blank=True, help_text="Empty: the kind."
+    )
+    kind = serializers.ChoiceField(choices=MetricKind.choices)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    scale_min = serializers.IntegerField(
+        required=False, allow_null=True, min_value=-32768, max_value=32767
+    )
+    scale_max = serializers.IntegerField(
+        required=False, allow_null=True, min_value=-32768, max_value=32767
+    )
+    target = FiniteFloatField(required=False, allow_null=True)
+    alert_threshold = FiniteFloatField(required=False, allow_null=True)
+    margin_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, coerce_to_string=False
+    )
+    touchpoint = serializers.SlugField(
+        max_length=80, required=False, allow_null=True, help_text="Touchpoint slug or null."
+    )
+    active = serializers.BooleanField(required=False)
+
+    def to_representation(self, instance: MetricDefinition) -> dict[str, Any]:
+        return {
+            "audience": instance.audience.slug,
+            "slug": instance.slug,
+            "kind": instance.kind,
+            "name": instance.name,
+            "scale_min": instance.scale_min,
+            "scale_max": instance.scale_max,
+            "target": instance.target,
+            "alert_threshold": instance.alert_threshold,
+            "margin_percent": float(instance.margin_percent),
+            "touchpoint": instance.touchpoint.slug if instance.touchpoint_id else None,
+            "active": instance.active,
+        }
+
+    def validate_touchpoint(self, value: str | None) -> Touchpoint | None:
+        audience = self.context.get("audience")
+        if value is None or audience is None:
+            return None  # an unknown audience is reported on its own field
+        touchpoint = Touchpoint.objects.for_org(audience.organisation).filter(
+            audience=audience, slug=value
+        )
+        found = touchpoint.first()
+        if found is None:
+            raise serializers.ValidationError(f"No touchpoint '{value}' in this audience.")
+        return found
+
+
+# --- pushed results (GET rendering and POST documentation) ---------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": r"^-?\d{1,12}(\.\d{1,2})?$"},
+            {"type": "number"},
+        ],
+        "description": "Decimal amount, at most 2 decimal places; finite.",
+    }
+)
+class AmountField(serializers.DecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+
+def _slug(source: str, *, optional: bool = False) -> serializers.SlugField:
+    return serializers.SlugField(
+        source=source,
+        max_length=80,
+        help_text=SLUG_HELP,
+        **({"required": False, "allow_null": True} if optional else {}),
+    )
+
+
+def _time(*, optional: bool = False) -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        help_text=TIME_HELP, **({"required": False, "allow_null": True} if optional else {})
+    )
+
+
+def _external_id(*, required: bool = False) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=200,
+        help_text="Your id for the item: a repeat is a duplicate (cases: an update).",
+        **({} if required else {"required": False, "allow_null": True}),
+    )
+
+
+class ResponseItemSerializer(serializers.Serializer):
+    external_id = _external_id()
+    audience = _slug("audience.slug")
+    metric = _slug("definition.slug")
+    score = serializers.IntegerField(help_text="Integer on the metric's scale (NPS 0–10).")
+    responded_at = _time()
+    touchpoint = _slug("touchpoint.slug", optional=True)
+    respondent = serializers.CharField(
+        max_length=200, required=False, allow_null=True, help_text="Pseudonymous id."
+    )
+    comment = serializers.CharField(max_length=10_000, required=False, allow_null=True)
+
+
+class CaseItemSerializer(serializers.Serializer):
+    external_id = _external_id(required=True)
+    audience = _slug("audience.slug")
+    opened_at = _time()
+    resolved_at = _time(optional=True)
+    touchpoint = _slug("touchpoint.slug", optional=True)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, required=False, allow_null=True, allow_blank=True
+    )
+
+
+class RevenueEventItemSerializer(serializers.Serializer):
+    external_id = _external_id()
+    audience = _slug("audience.slug")
+    member = serializers.CharField(max_length=200)
+    amount = AmountField()
+    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217, e.g. EUR.")
+    occurred_at = _time()
+
+
+class MemberItemSerializer(serializers.Serializer):
+    audience = _slug("audience.slug")
+    member = serializers.CharField(max_length=200)
+    joined_at = _time()
+    left_at = _time(optional=True)

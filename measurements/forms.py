@@ -1,0 +1,122 @@
+"""Browser forms for measurement plans and metric definitions.
+
+The rules live in `measurements.services` (`definition_validate`), which the API uses too; the
+views call the services and put their errors back on these forms, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from audiences.models import Audience
+from journeys.models import Touchpoint
+from measurements.models import MeasurementPlan, Method, MetricDefinition
+from measurements.services import definition_validate
+
+
+class PlanForm(forms.ModelForm):
+    methods = forms.MultipleChoiceField(
+        choices=Method.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose every method you use.",
+    )
+
+    class Meta:
+        model = MeasurementPlan
+        fields = ["process", "methods", "cadence", "data_sources", "run_by", "last_reviewed_on"]
+        labels = {
+            "process": "Process, in your own words",
+            "run_by": "Who runs it",
+            "last_reviewed_on": "Last reviewed on",
+        }
+        help_texts = {
+            "process": "How you listen to this audience, what you do with what you hear, "
+            "and who acts on it.",
+            "cadence": "e.g. “Relationship survey twice a year; transactional after each case”.",
+            "data_sources": "The tools the data comes from (survey tool, helpdesk, CRM…).",
+        }
+        widgets = {
+            "process": forms.Textarea(attrs={"rows": 5}),
+            "data_sources": forms.Textarea(attrs={"rows": 2}),
+            "last_reviewed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class DefinitionForm(forms.ModelForm):
+    class Meta:
+        model = MetricDefinition
+        fields = [
+            "kind",
+            "name",
+            "slug",
+            "scale_min",
+            "scale_max",
+            "touchpoint",
+            "target",
+            "alert_threshold",
+            "margin_percent",
+            "min_group_size",
+            "active",
+        ]
+        labels = {
+            "scale_min": "Scale from",
+            "scale_max": "Scale to",
+            "margin_percent": "Gross margin % (CLV only)",
+            "min_group_size": "Minimum group size",
+        }
+        help_texts = {
+            "slug": "Unique within this audience; API clients send it. Empty: the kind "
+            "(so the usual NPS is “nps”).",
+            "scale_min": "CSAT: default 1–5; CES: default 1–7; NPS is always 0–10; time to "
+            "resolution, retention, churn and CLV have no scale.",
+            "target": "The value you aim for (NPS −100…100, CSAT 0–100 %, CES on its scale, "
+            "time to resolution in hours, retention and churn in %, CLV in money).",
+            "alert_threshold": "An alert is raised when a period's value crosses it.",
+        }
+
+    def __init__(self, *args: Any, audience: Audience, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["touchpoint"].queryset = (
+            Touchpoint.objects.for_org(audience.organisation_id)
+            .filter(audience=audience)
+            .select_related("stage")
+        )
+        self.fields["touchpoint"].label_from_instance = lambda t: f"{t.stage.name} · {t.name}"
+        for name in ("name", "slug"):
+            self.fields[name].required = False
+        self.fields["name"].help_text = "Empty: the kind's name for this audience (e.g. eNPS)."
+        if self.instance.pk is None:
+            self.instance.organisation = audience.organisation
+            self.instance.audience = audience
+
+    def _post_clean(self) -> None:
+        # Run the product's rules here too, so that every problem shows at once, next to its
+        # field, even when another field already failed its own check.
+        super()._post_clean()
+        try:
+            definition_validate(self.instance)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages)
+
+
+def save_through_service(form: forms.BaseForm, write: Callable[[dict[str, Any]], Any]) -> Any:
+    """Validate `form`, then call the write service with its cleaned data.
+
+    The service's ValidationError goes back onto the form, field by field (errors for fields
+    the form lacks become form-wide errors). Returns the service's result, or None on error.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return None

@@ -1,0 +1,214 @@
+"""Per-field checks for pushed items: no queries, one message per bad field.
+
+Each kind's fields are declared once in SPECS. The API and the CSV import both run these
+checks, so a field is refused with the same words in both.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from journeys.models import Channel
+
+RESPONSES, CASES, REVENUE, MEMBERS = "responses", "cases", "revenue-events", "members"
+KINDS = (RESPONSES, CASES, REVENUE, MEMBERS)
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+MAX_FUTURE = timedelta(days=1)
+AMOUNT_LIMIT = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
+FORBIDDEN_FIELDS = {"organisation", "id", "pk", "organisation_id", "api_key", "batch_id"}
+TEXT_LIMIT = 10_000  # comments
+
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    check: str  # "str", "slug", "time", "score", "amount", "currency", "channel"
+    required: bool = True
+    nullable: bool = False
+    max_length: int = 200
+
+
+SPECS: dict[str, tuple[FieldSpec, ...]] = {
+    RESPONSES: (
+        FieldSpec("external_id", "str", required=False, nullable=True),
+        FieldSpec("audience", "slug"),
+        FieldSpec("metric", "slug"),
+        FieldSpec("score", "score"),
+        FieldSpec("responded_at", "time"),
+        FieldSpec("touchpoint", "slug", required=False, nullable=True),
+        FieldSpec("respondent", "str", required=False, nullable=True),
+        FieldSpec("comment", "str", required=False, nullable=True, max_length=TEXT_LIMIT),
+    ),
+    CASES: (
+        FieldSpec("external_id", "str"),
+        FieldSpec("audience", "slug"),
+        FieldSpec("opened_at", "time"),
+        FieldSpec("resolved_at", "time", required=False, nullable=True),
+        FieldSpec("touchpoint", "slug", required=False, nullable=True),
+        FieldSpec("channel", "channel", required=False, nullable=True),
+    ),
+    REVENUE: (
+        FieldSpec("external_id", "str", required=False, nullable=True),
+        FieldSpec("audience", "slug"),
+        FieldSpec("member", "str"),
+        FieldSpec("amount", "amount"),
+        FieldSpec("currency", "currency"),
+        FieldSpec("occurred_at", "time"),
+    ),
+    MEMBERS: (
+        FieldSpec("audience", "slug"),
+        FieldSpec("member", "str"),
+        FieldSpec("joined_at", "time"),
+        FieldSpec("left_at", "time", required=False, nullable=True),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ItemError:
+    index: int | None
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.index is not None:
+            return {"index": self.index, **out}
+        return out
+
+
+class _Invalid(Exception):
+    pass
+
+
+def parse_time(value: Any, *, now: datetime) -> datetime:
+    """An ISO 8601 time with an offset, not more than a day ahead, normalised to UTC."""
+    if not isinstance(value, str):
+        raise _Invalid("Must be an ISO 8601 date-time string with an offset.")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _Invalid(
+            f"'{value[:40]}' is not an ISO 8601 date-time (e.g. 2025-03-01T09:30:00+01:00)."
+        ) from exc
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise _Invalid("The time has no offset: add one, e.g. 'Z' or '+01:00'.")
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError as exc:
+        raise _Invalid("The time is out of range.") from exc
+    if parsed > now + MAX_FUTURE:
+        raise _Invalid("The time is more than a day in the future.")
+    return parsed
+
+
+def _check_str(value: Any, spec: FieldSpec) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("Must be a string.")
+    if "\x00" in value:
+        raise _Invalid("Must not contain NUL bytes.")
+    if len(value) > spec.max_length:
+        raise _Invalid(f"At most {spec.max_length} characters.")
+    return value
+
+
+def _check_slug(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("Must be a slug (a string).")
+    if not SLUG_RE.match(value) or len(value) > 80:
+        raise _Invalid("Must be a slug: letters, digits, hyphens and underscores.")
+    return value
+
+
+def _check_score(value: Any) -> int:
+    # Scores are whole points on a scale; daily histograms count them per point, so 8.5 or
+    # 9.0 are refused for every scored kind rather than rounded.
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Invalid("Must be a finite integer (NaN and Infinity are not scores).")
+        raise _Invalid("Must be an integer.")
+    return value
+
+
+def _check_amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise _Invalid('Must be a decimal number (e.g. 19.99 or "19.99").')
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Invalid("Must be a finite number (NaN and Infinity are refused).")
+    try:
+        amount = Decimal(repr(value) if isinstance(value, float) else str(value))
+    except InvalidOperation as exc:
+        raise _Invalid("Must be a decimal number (e.g. 19.99).") from exc
+    if not amount.is_finite():
+        raise _Invalid("Must be a finite number (NaN and Infinity are refused).")
+    if abs(amount) >= AMOUNT_LIMIT:
+        raise _Invalid("Must be less than 1,000,000,000,000 in absolute value.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _Invalid("At most 2 decimal places.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_currency(value: Any) -> str:
+    if not isinstance(value, str) or not CURRENCY_RE.match(value):
+        raise _Invalid("Must be a 3-letter ISO 4217 code in capitals, e.g. EUR.")
+    return value
+
+
+def _check_channel(value: Any) -> str:
+    if value == "":
+        return value
+    if not isinstance(value, str) or value not in Channel.values:
+        raise _Invalid(f"Must be one of: {', '.join(Channel.values)}.")
+    return value
+
+
+_CHECKS: dict[str, Callable[[Any, FieldSpec, datetime], Any]] = {
+    "str": lambda value, spec, now: _check_str(value, spec),
+    "slug": lambda value, spec, now: _check_slug(value),
+    "time": lambda value, spec, now: parse_time(value, now=now),
+    "score": lambda value, spec, now: _check_score(value),
+    "amount": lambda value, spec, now: _check_amount(value),
+    "currency": lambda value, spec, now: _check_currency(value),
+    "channel": lambda value, spec, now: _check_channel(value),
+}
+
+
+def clean_item(
+    item: Any, index: int | None, specs: tuple[FieldSpec, ...], now: datetime
+) -> tuple[dict[str, Any] | None, list[ItemError]]:
+    """Check one item's fields: its clean values, or None and an error per bad field."""
+    if not isinstance(item, dict):
+        return None, [ItemError(index, "body", "Each item must be a JSON object.")]
+    errors: list[ItemError] = []
+    known = {spec.name for spec in specs}
+    for name in item:
+        if name in known:
+            continue
+        if name in FORBIDDEN_FIELDS:
+            errors.append(ItemError(index, name, "This field is set by the server; remove it."))
+        else:
+            errors.append(ItemError(index, name, "Unknown field; remove it."))
+    clean: dict[str, Any] = {}
+    for spec in specs:
+        value = item.get(spec.name, _REQUIRED)
+        if value is _REQUIRED or value is None:
+            if spec.required and not spec.nullable:
+                message = "This field is required." if value is _REQUIRED else "Must not be null."
+                errors.append(ItemError(index, spec.name, message))
+            clean[spec.name] = None
+            continue
+        try:
+            clean[spec.name] = _CHECKS[spec.check](value, spec, now)
+        except _Invalid as exc:
+            errors.append(ItemError(index, spec.name, str(exc)))
+    return (None if errors else clean), errors

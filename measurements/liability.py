@@ -1,0 +1,150 @@
+"""Operational liability: the four-step exercise's missing pieces, computed in one place.
+
+An audience is a liability when any check fails:
+- owner named;
+- measurement plan recorded: a process in words (not just blanks) AND at least one method;
+- journey mapped: at least one stage with a touchpoint;
+- at least one active metric definition;
+- data flowing in the last 90 days for one of its definitions: a survey response to any of
+  them; a support case opened or resolved, when it has a time-to-resolution definition;
+  a revenue event, when it has a CLV definition; a membership joined, left or re-sent, when it
+  has a retention, churn or CLV definition. Data nobody defined a metric for does not count:
+  it is not measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from audiences.models import Audience
+from journeys.models import Touchpoint
+from measurements.models import (
+    MEMBER_KINDS,
+    AudienceMember,
+    MeasurementPlan,
+    MetricDefinition,
+    MetricKind,
+    Response,
+    RevenueEvent,
+    SupportCase,
+)
+
+DATA_FLOWING_DAYS = 90
+
+# (check key, what the registry shows when it fails, what to do next)
+CHECKS: list[tuple[str, str, str]] = [
+    ("owner_named", "No owner", "Name the person who owns this audience's experience."),
+    ("plan_recorded", "No measurement plan", "Describe the process and at least one method."),
+    ("journey_mapped", "No journey map", "Map at least one stage with a touchpoint."),
+    ("metric_defined", "No active metric", "Define at least one active metric."),
+    ("data_flowing", "No data in 90 days", "Push results for one of its metrics (API or CSV)."),
+]
+
+# What a passing check reads as, for checklists that show every check.
+CHECK_DONE_LABELS: dict[str, str] = {
+    "owner_named": "Owner named",
+    "plan_recorded": "Measurement plan recorded",
+    "journey_mapped": "Journey mapped",
+    "metric_defined": "Active metric defined",
+    "data_flowing": "Data received in the last 90 days",
+}
+
+
+@dataclass(frozen=True)
+class Liability:
+    """Which of the checks an audience passes; it is a liability when any fails."""
+
+    passed: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[tuple[str, str, str]]:
+        return [check for check in CHECKS if not self.passed.get(check[0], False)]
+
+    @property
+    def is_liability(self) -> bool:
+        return bool(self.failures)
+
+    @property
+    def score(self) -> int:
+        return sum(1 for key, _, _ in CHECKS if self.passed.get(key))
+
+    @property
+    def checklist(self) -> list[tuple[str, str, str, str, bool]]:
+        """Every check as (key, label when done, label when missing, what to do, passed)."""
+        return [
+            (key, CHECK_DONE_LABELS[key], label, todo, bool(self.passed.get(key)))
+            for key, label, todo in CHECKS
+        ]
+
+
+def _has_definition(*kinds: str) -> Exists:
+    return Exists(MetricDefinition.objects.filter(audience=OuterRef("pk"), kind__in=kinds))
+
+
+def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Audience]:
+    """Annotate an audience queryset with one boolean per check, in a single query."""
+    since = timezone.now() - timedelta(days=DATA_FLOWING_DAYS)
+    plans = MeasurementPlan.objects.filter(audience=OuterRef("pk"), process__regex=r"\S").exclude(
+        methods=[]
+    )
+    touchpoints = Touchpoint.objects.filter(audience=OuterRef("pk"), stage__audience=OuterRef("pk"))
+    active_definitions = MetricDefinition.objects.filter(audience=OuterRef("pk"), active=True)
+    recent_responses = Response.objects.filter(
+        definition__audience=OuterRef("pk"), responded_at__gte=since
+    )
+    recent_cases = SupportCase.objects.filter(audience=OuterRef("pk")).filter(
+        Q(opened_at__gte=since) | Q(resolved_at__gte=since)
+    )
+    recent_revenue = RevenueEvent.objects.filter(audience=OuterRef("pk"), occurred_at__gte=since)
+    recent_members = AudienceMember.objects.filter(audience=OuterRef("pk")).filter(
+        Q(joined_at__gte=since) | Q(left_at__gte=since) | Q(updated_at__gte=since)
+    )
+    return queryset.annotate(
+        plan_recorded=Exists(plans),
+        journey_mapped=Exists(touchpoints),
+        metric_defined=Exists(active_definitions),
+        data_flowing=Exists(recent_responses)
+        | (_has_definition(MetricKind.TTR) & Exists(recent_cases))
+        | (_has_definition(MetricKind.CLV) & Exists(recent_revenue))
+        | (_has_definition(*MEMBER_KINDS) & Exists(recent_members)),
+    )
+
+
+def audiences_by_liability(
+    queryset: QuerySet[Audience], *, liable: bool = True
+) -> QuerySet[Audience]:
+    """Only the audiences that are (or, with liable=False, are not) a liability, annotated."""
+    failing = (
+        Q(owner__isnull=True)
+        | Q(plan_recorded=False)
+        | Q(journey_mapped=False)
+        | Q(metric_defined=False)
+        | Q(data_flowing=False)
+    )
+    annotated = audiences_with_liability_flags(queryset)
+    return annotated.filter(failing) if liable else annotated.exclude(failing)
+
+
+def liability_of(audience: Audience) -> Liability:
+    """The liability of one audience annotated by `audiences_with_liability_flags`."""
+    return Liability(
+        passed={
+            "owner_named": audience.owner_id is not None,
+            "plan_recorded": bool(audience.plan_recorded),
+            "journey_mapped": bool(audience.journey_mapped),
+            "metric_defined": bool(audience.metric_defined),
+            "data_flowing": bool(audience.data_flowing),
+        }
+    )
+
+
+def liabilities_for(audiences: Iterable[Audience]) -> dict[int, Liability]:
+    """Liability per audience id for already-fetched audiences (one extra query)."""
+    ids = [a.pk for a in audiences]
+    annotated = audiences_with_liability_flags(Audience.objects.filter(pk__in=ids))
+    return {a.pk: liability_of(a) for a in annotated}

@@ -1,0 +1,42 @@
+"""`python manage.py rollup [--org SLUG] [--audience SLUG] [--full]`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from audiences.models import Audience, Organisation
+from measurements.rollups import rollup_full, stale_rollups_recompute
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute rollups: the stale periods ingestion marked (default), or with --full "
+        "everything from raw data, for one organisation (--org) or audience (--audience)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", help="Organisation slug.")
+        parser.add_argument("--audience", help="Audience slug (needs --org).")
+        parser.add_argument("--full", action="store_true", help="Recompute from raw data.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = audience = None
+        if options["org"]:
+            organisation = Organisation.objects.filter(slug=options["org"]).first()
+            if organisation is None:
+                raise CommandError(f"No organisation '{options['org']}'.")
+        if options["audience"]:
+            if organisation is None:
+                raise CommandError("--audience needs --org: audience slugs are per organisation.")
+            audience = Audience.objects.for_org(organisation).filter(slug=options["audience"])
+            audience = audience.first()
+            if audience is None:
+                raise CommandError(f"No audience '{options['audience']}' in {organisation.slug}.")
+        if options["full"] or organisation is not None:
+            written = rollup_full(organisation=organisation, audience=audience)
+            self.stdout.write(f"Recomputed {written} rollups from raw data.")
+        else:
+            consumed = stale_rollups_recompute()
+            self.stdout.write(f"Recomputed the rollups of {consumed} stale marks.")

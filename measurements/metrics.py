@@ -1,0 +1,208 @@
+"""The metric formulas of PRODUCT.md ("Metrics — exact definitions") as pure functions.
+
+No ORM here: the selectors in `measurements.rollups` count in SQL and hand the counts to these
+functions, so every number on a dashboard can be worked out by hand from its inputs. Every
+function returns a `MetricResult`; a value of None means "no data" (never 0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from measurements.models import MetricKind
+from measurements.scales import top_box
+
+# Under this many responses (or cases, or members at the start) a value is indicative only.
+INDICATIVE_BELOW = 30
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+Z_95 = 1.96
+
+
+class MetricResult(NamedTuple):
+    """One period's value (None when there is no data), its n and the details behind it."""
+
+    value: float | None
+    n: int
+    details: dict[str, Any]
+
+    @property
+    def indicative(self) -> bool:
+        return is_indicative(self.n)
+
+
+def is_indicative(n: int | None) -> bool:
+    """True when n is too small to trust (n < 30): the dashboard says "indicative only"."""
+    return (n or 0) < INDICATIVE_BELOW
+
+
+def nps_margin_of_error(promoters: int, passives: int, detractors: int) -> float | None:
+    """95% margin of error in NPS points: 1.96 × √(v / n) × 100, v = (p + d) − (p − d)²."""
+    n = promoters + passives + detractors
+    if n <= 0:
+        return None
+    p = promoters / n
+    d = detractors / n
+    variance = (p + d) - (p - d) ** 2
+    return Z_95 * math.sqrt(max(variance, 0.0) / n) * 100
+
+
+def nps_from_counts(promoters: int, passives: int, detractors: int) -> MetricResult:
+    """NPS = %promoters (9–10) − %detractors (0–6), −100…100."""
+    n = promoters + passives + detractors
+    details: dict[str, Any] = {
+        "promoters": promoters,
+        "passives": passives,
+        "detractors": detractors,
+        "margin_of_error": nps_margin_of_error(promoters, passives, detractors),
+    }
+    if n <= 0:
+        return MetricResult(None, 0, details)
+    return MetricResult((promoters - detractors) / n * 100, n, details)
+
+
+def nps_from_histogram(hist: Mapping[int, int]) -> MetricResult:
+    """NPS from a {score: count} histogram of 0–10 scores."""
+    promoters = sum(c for s, c in hist.items() if s >= PROMOTER_MIN)
+    detractors = sum(c for s, c in hist.items() if s <= DETRACTOR_MAX)
+    passives = sum(c for s, c in hist.items() if DETRACTOR_MAX < s < PROMOTER_MIN)
+    return nps_from_counts(promoters, passives, detractors)
+
+
+def _mean(hist: Mapping[int, int], n: int) -> float:
+    return sum(score * count for score, count in hist.items()) / n
+
+
+def csat_from_histogram(hist: Mapping[int, int], scale: tuple[int, int]) -> MetricResult:
+    """CSAT = % of responses in the top two points of the scale; details: the mean."""
+    n = sum(hist.values())
+    if n <= 0:
+        return MetricResult(None, 0, {"mean": None, "satisfied": 0})
+    lo, hi = top_box(kind=MetricKind.CSAT, scale=tuple(scale))
+    satisfied = sum(c for s, c in hist.items() if lo <= s <= hi)
+    return MetricResult(satisfied / n * 100, n, {"mean": _mean(hist, n), "satisfied": satisfied})
+
+
+def ces_from_histogram(hist: Mapping[int, int], scale: tuple[int, int]) -> MetricResult:
+    """CES = mean score; details: % agreeing (top three of a 7-point scale, top two of 5)."""
+    n = sum(hist.values())
+    if n <= 0:
+        return MetricResult(None, 0, {"agree_share": None, "agreeing": 0})
+    lo, hi = top_box(kind=MetricKind.CES, scale=tuple(scale))
+    agreeing = sum(c for s, c in hist.items() if lo <= s <= hi)
+    return MetricResult(
+        _mean(hist, n), n, {"agree_share": agreeing / n * 100, "agreeing": agreeing}
+    )
+
+
+def scored_from_histogram(
+    *, kind: str, hist: Mapping[int, int], scale: tuple[int, int] | None
+) -> MetricResult:
+    """Dispatch a histogram to the NPS, CSAT or CES formula by kind."""
+    if kind == MetricKind.NPS:
+        return nps_from_histogram(hist)
+    if kind == MetricKind.CSAT:
+        return csat_from_histogram(hist, scale)
+    if kind == MetricKind.CES:
+        return ces_from_histogram(hist, scale)
+    raise ValueError(f"{kind!r} is not a scored kind")
+
+
+def percentile_cont(ordered: Sequence[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks, exactly like SQL `percentile_cont`."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    lower = math.floor(position)
+    upper = math.ceil(position)
+    if lower == upper:
+        return float(ordered[lower])
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def ttr_from_stats(
+    *,
+    resolved: int,
+    median: float | None,
+    mean: float | None,
+    p90: float | None,
+    open_count: int,
+) -> MetricResult:
+    """TTR from statistics the database computed (hours); value = median, None when none."""
+    details = {"median": median, "mean": mean, "p90": p90, "open": open_count}
+    if resolved <= 0:
+        return MetricResult(
+            None, 0, {"median": None, "mean": None, "p90": None, "open": open_count}
+        )
+    return MetricResult(median, resolved, details)
+
+
+def ttr_from_durations(durations_hours: Iterable[float], open_count: int = 0) -> MetricResult:
+    """TTR = median hours over cases resolved in the period; details: mean, p90, open count.
+
+    `open_count` is the number of cases opened before the period's end and not resolved by
+    then. p90 interpolates linearly, as PostgreSQL's `percentile_cont(0.9)`.
+    """
+    ordered = sorted(float(h) for h in durations_hours)
+    if not ordered:
+        return ttr_from_stats(resolved=0, median=None, mean=None, p90=None, open_count=open_count)
+    return ttr_from_stats(
+        resolved=len(ordered),
+        median=percentile_cont(ordered, 0.5),
+        mean=sum(ordered) / len(ordered),
+        p90=percentile_cont(ordered, 0.9),
+        open_count=open_count,
+    )
+
+
+def _member_details(S: int, E: int, N: int) -> dict[str, int]:
+    return {"S": S, "E": E, "N": N, "lost": S + N - E}
+
+
+def retention_from_counts(S: int, E: int, N: int) -> MetricResult:
+    """Retention (CRR) = ((E − N) / S) × 100; None when S = 0; never clamped (can be < 0)."""
+    details = _member_details(S, E, N)
+    if S <= 0:
+        return MetricResult(None, 0, details)
+    return MetricResult((E - N) / S * 100, S, details)
+
+
+def churn_from_counts(S: int, E: int, N: int) -> MetricResult:
+    """Churn = ((S + N − E) / S) × 100 = 100 − retention; None when S = 0; never clamped."""
+    details = _member_details(S, E, N)
+    if S <= 0:
+        return MetricResult(None, 0, details)
+    return MetricResult((S + N - E) / S * 100, S, details)
+
+
+def clv_from(
+    S: int,
+    E: int,
+    N: int,
+    revenue: Decimal | float,
+    margin_percent: Decimal | float | None = 100,
+    revenue_to_date: Decimal | float = 0,
+    members_to_date: int = 0,
+) -> MetricResult:
+    """CLV = ARPU × margin ÷ churn, ARPU = revenue in the period ÷ (S + N), fractions.
+
+    None when S = 0 or churn is 0. Details: ARPU, margin, churn and realised revenue per
+    member = all revenue up to the period's end ÷ distinct members who ever joined by then.
+    """
+    margin = float(100 if margin_percent is None else margin_percent) / 100
+    revenue_f = float(revenue or 0)
+    realised = float(revenue_to_date or 0) / members_to_date if members_to_date > 0 else None
+    details: dict[str, Any] = {
+        **_member_details(S, E, N),
+        "revenue": revenue_f,
+        "arpu": revenue_f / (S + N) if S + N > 0 else None,
+        "margin": margin,
+        "churn": (S + N - E) / S if S > 0 else None,
+        "realised_revenue_per_member": realised,
+    }
+    if S <= 0 or details["churn"] == 0:
+        return MetricResult(None, S if S > 0 else 0, details)
+    return MetricResult(details["arpu"] * margin / details["churn"], S, details)

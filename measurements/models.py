@@ -1,0 +1,380 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from audiences.models import ApiKey, Audience, Organisation, OrgQuerySet, Person
+
+
+class Method(models.TextChoices):
+    RELATIONSHIP_SURVEY = "relationship_survey", "Relationship survey"
+    TRANSACTIONAL_SURVEY = "transactional_survey", "Transactional survey"
+    INTERVIEWS = "interviews", "Interviews"
+    SUPPORT_TICKETS = "support_tickets", "Support tickets"
+    REVIEWS = "reviews", "Reviews"
+    SOCIAL_LISTENING = "social_listening", "Social listening"
+    PRODUCT_ANALYTICS = "product_analytics", "Product analytics"
+    SESSION_RECORDINGS = "session_recordings", "Session recordings"
+    FOCUS_GROUPS = "focus_groups", "Focus groups"
+    OTHER = "other", "Other"
+
+
+class MeasurementPlan(models.Model):
+    """How an audience's owner measures its experience, in their own words."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.OneToOneField(
+        Audience, on_delete=models.CASCADE, related_name="measurement_plan"
+    )
+    process = models.TextField(blank=True)
+    methods = models.JSONField(default=list, blank=True)
+    cadence = models.CharField(max_length=200, blank=True)
+    data_sources = models.TextField(blank=True)
+    run_by = models.CharField(max_length=200, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Measurement plan for {self.audience}"
+
+    def clean(self) -> None:
+        unknown = [m for m in self.methods or [] if m not in Method.values]
+        if unknown:
+            raise ValidationError({"methods": f"Unknown method(s): {', '.join(unknown)}."})
+
+    @property
+    def method_labels(self) -> list[str]:
+        return [Method(m).label for m in self.methods or [] if m in Method.values]
+
+
+class MetricKind(models.TextChoices):
+    NPS = "nps", "NPS"
+    CSAT = "csat", "CSAT"
+    CES = "ces", "CES"
+    TTR = "ttr", "Time to resolution"
+    RETENTION = "retention", "Retention"
+    CHURN = "churn", "Churn"
+    CLV = "clv", "Customer lifetime value"
+
+
+# (min, max) a kind's scores must fall in by default; None for kinds fed by other data.
+DEFAULT_SCALES: dict[str, tuple[int, int] | None] = {
+    MetricKind.NPS: (0, 10),
+    MetricKind.CSAT: (1, 5),
+    MetricKind.CES: (1, 7),
+    MetricKind.TTR: None,
+    MetricKind.RETENTION: None,
+    MetricKind.CHURN: None,
+    MetricKind.CLV: None,
+}
+SCORED_KINDS = {MetricKind.NPS, MetricKind.CSAT, MetricKind.CES}
+MEMBER_KINDS = {MetricKind.RETENTION, MetricKind.CHURN, MetricKind.CLV}
+
+
+class MetricDefinition(models.Model):
+    """How one number about an audience is made: kind, scale, target and alert threshold."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(
+        Audience, on_delete=models.CASCADE, related_name="metric_definitions"
+    )
+    kind = models.CharField(max_length=12, choices=MetricKind.choices)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    scale_min = models.SmallIntegerField(null=True, blank=True)
+    scale_max = models.SmallIntegerField(null=True, blank=True)
+    touchpoint = models.ForeignKey(
+        "journeys.Touchpoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="metric_definitions",
+    )
+    target = models.FloatField(null=True, blank=True)
+    alert_threshold = models.FloatField(null=True, blank=True)
+    margin_percent = models.DecimalField(max_digits=5, decimal_places=2, default=100)
+    min_group_size = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Breakdowns and comments with fewer responses stay hidden. "
+        "Empty: 5 for employee and candidate audiences, 1 otherwise.",
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audience_id", "kind", "slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "slug"], name="definition_unique_audience_slug"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audience} · {self.name}"
+
+
+class Response(models.Model):
+    """One survey answer as pushed by an API client; append-only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    definition = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="responses"
+    )
+    # NULL, not "", means "no external id" so that it stays out of the unique constraint.
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    score = models.SmallIntegerField()
+    responded_at = models.DateTimeField()
+    # The calendar day in the organisation's time zone, fixed at ingestion so that daily
+    # rollups group without time-zone arithmetic in SQL (SQLite has none).
+    local_date = models.DateField()
+    touchpoint = models.ForeignKey(
+        "journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    respondent = models.CharField(max_length=200, blank=True)
+    comment = models.TextField(blank=True)
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)
+    batch_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="response_unique_org_external_id",
+            )
+        ]
+        indexes = [models.Index(fields=["definition", "local_date"], name="response_def_day")]
+
+    def __str__(self) -> str:
+        return f"{self.definition.slug}={self.score} at {self.responded_at:%Y-%m-%d}"
+
+
+class SupportCase(models.Model):
+    """A helpdesk case; sent again when it is resolved, so it upserts on external_id."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    external_id = models.CharField(max_length=200)
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    touchpoint = models.ForeignKey(
+        "journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20, blank=True)
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)
+    batch_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"], name="case_unique_org_external_id"
+            )
+        ]
+        indexes = [models.Index(fields=["audience", "resolved_at"], name="case_audience_resolved")]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class RevenueEvent(models.Model):
+    """Money received from one member of an audience; append-only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    # NULL, not "", means "no external id" so that it stays out of the unique constraint.
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    member = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    occurred_at = models.DateTimeField()
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)
+    batch_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="revenue_unique_org_external_id",
+            )
+        ]
+        indexes = [models.Index(fields=["audience", "occurred_at"], name="revenue_audience_time")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.amount} {self.currency}"
+
+
+class AudienceMember(models.Model):
+    """Someone's membership of an audience over time (joined, left), for retention and CLV."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="members")
+    member = models.CharField(max_length=200)
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)
+    batch_id = models.UUIDField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "member"], name="member_unique_audience_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.member
+
+
+class StaleMark(models.Model):
+    """A (definition, local day) whose rollups must be recomputed; written with the data."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    definition = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="stale_marks"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "day"], name="stalemark_unique_def_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id}@{self.day}"
+
+
+class DailyScoreCount(models.Model):
+    """How many responses gave each score on one local day: histograms add up across periods.
+
+    Derived data, rebuilt from responses: its foreign keys are not database constraints (a
+    full rollup writes ~200,000 rows, and checking each one's keys at COMMIT cost more than
+    writing them). Deletes still cascade, in the ORM. Only the unique index is kept: it leads
+    with the definition, so a per-definition delete or lookup needs no other index.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    definition = models.ForeignKey(
+        MetricDefinition,
+        on_delete=models.CASCADE,
+        related_name="daily_counts",
+        db_constraint=False,
+        db_index=False,
+    )
+    day = models.DateField()
+    score = models.SmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "day", "score"], name="dailycount_unique_def_day_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id}@{self.day} score {self.score}: {self.count}"
+
+
+class Granularity(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+
+
+class Rollup(models.Model):
+    """One metric value for one calendar period; written again, it replaces the old one."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    definition = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="rollups"
+    )
+    granularity = models.CharField(max_length=8, choices=Granularity.choices)
+    period_start = models.DateField()
+    value = models.FloatField(null=True, blank=True)
+    n = models.IntegerField(default=0)
+    details = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["definition_id", "granularity", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "granularity", "period_start"],
+                name="rollup_unique_def_granularity_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.granularity} {self.period_start}: {self.value}"
+
+
+class Alert(models.Model):
+    """A period whose value crossed its definition's alert threshold, recorded once."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    definition = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="alerts"
+    )
+    granularity = models.CharField(max_length=8, choices=Granularity.choices)
+    period_start = models.DateField()
+    value = models.FloatField()
+    threshold = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    notified_to = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "granularity", "period_start"],
+                name="alert_unique_def_granularity_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.definition_id} {self.period_start}: {self.value}"

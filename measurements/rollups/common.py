@@ -1,0 +1,112 @@
+"""Helpers shared by the rollup modules: SQL expressions, locks and period ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+)
+from django.db.models.functions import Trunc
+
+from audiences.models import Organisation
+from measurements.models import Granularity
+from measurements.periods import next_start
+
+# Namespace of the per-definition advisory locks (high 32 bits of the bigint key).
+ADVISORY_LOCK_NAMESPACE = 5005
+_ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate `percentile_cont(f) WITHIN GROUP (ORDER BY x)`."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class HoursBetween(Func):
+    """Hours from the first to the second instant, as double precision (PostgreSQL)."""
+
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)::double precision"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+    def __init__(self, later, earlier, **extra):
+        super().__init__(later, earlier, **extra)
+
+
+def trunc_local(expression, granularity: str, zone: ZoneInfo) -> Trunc:
+    """The local start date of the period containing an instant (period semantics [s, e))."""
+    return Trunc(expression, granularity, output_field=DateField(), tzinfo=zone)
+
+
+def trunc_local_end_inclusive(field: str, granularity: str, zone: ZoneInfo) -> Trunc:
+    """Bucket instants into (start, end]: PRODUCT.md counts a join at t ≤ start in S."""
+    shifted = ExpressionWrapper(F(field) - _ONE_MICROSECOND, output_field=DateTimeField())
+    return trunc_local(shifted, granularity, zone)
+
+
+def trunc_day_field(granularity: str) -> Trunc | F:
+    if granularity == Granularity.DAY:
+        return F("day")
+    return Trunc("day", granularity, output_field=DateField())
+
+
+def lock_definitions(definition_ids: Iterable[int]) -> None:
+    """Serialise recomputes of the same definitions (PostgreSQL; SQLite writes are serial)."""
+    ids = sorted(set(definition_ids))
+    if not ids or not is_postgres():
+        return
+    with connection.cursor() as cursor:
+        # The ordered subquery takes the locks in id order, so two runs cannot deadlock.
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s::bigint * 4294967296 + x)) "
+            "FROM (SELECT unnest(%s::bigint[]) AS x ORDER BY 1) AS ids",
+            [ADVISORY_LOCK_NAMESPACE, ids],
+        )
+
+
+def commit_without_waiting() -> None:
+    """Let this transaction's COMMIT return before its WAL is flushed (PostgreSQL).
+
+    Histograms and rollups are derived data and the stale marks are deleted in the same
+    transaction: a crash that loses the last commit loses the marks' consumption too, so the
+    next run recomputes the same periods.
+    """
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def zone_of(organisation: Organisation) -> ZoneInfo:
+    return ZoneInfo(organisation.timezone or "UTC")
+
+
+def merge_ranges(starts: Iterable[date], granularity: str) -> list[tuple[date, date]]:
+    """Contiguous [first start, last end) day ranges covering the given periods."""
+    ranges: list[tuple[date, date]] = []
+    for start in sorted(set(starts)):
+        end = next_start(granularity, start)
+        if ranges and ranges[-1][1] >= start:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], end))
+        else:
+            ranges.append((start, end))
+    return ranges

@@ -1,0 +1,53 @@
+"""Daily score histograms: how many responses gave each score per (definition, local day).
+
+Histograms add up, so every week, month and quarter of NPS, CSAT and CES comes out exact from
+the daily rows without reading raw responses again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from measurements.models import DailyScoreCount, Response
+
+
+def histograms_rebuild(
+    *,
+    definition_days: dict[int, set[date]] | None = None,
+    definition_ids: Iterable[int] | None = None,
+) -> None:
+    """Replace the daily histograms of the given (definition, day)s, or of whole definitions.
+
+    One DELETE and one INSERT … SELECT … GROUP BY (definition, local_date, score): the
+    aggregation runs in the database, never row by row in Python.
+    """
+    if definition_days:
+        target = Q()
+        source = Q()
+        for definition_id, days in definition_days.items():
+            target |= Q(definition_id=definition_id, day__in=sorted(days))
+            source |= Q(definition_id=definition_id, local_date__in=sorted(days))
+    elif definition_ids is not None:
+        ids = list(definition_ids)
+        if not ids:
+            return
+        target = Q(definition_id__in=ids)
+        source = Q(definition_id__in=ids)
+    else:
+        return
+    grouped = (
+        Response.objects.filter(source)
+        .values("organisation_id", "definition_id", "local_date", "score")
+        .annotate(c=Count("*"))
+        .order_by()
+    )
+    sql, params = grouped.query.sql_with_params()
+    table = connection.ops.quote_name(DailyScoreCount._meta.db_table)
+    columns = '("organisation_id", "definition_id", "day", "score", "count")'
+    DailyScoreCount.objects.filter(target)._raw_delete(DailyScoreCount.objects.db)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} {columns} {sql}", params)

@@ -1,0 +1,44 @@
+"""Consuming the stale marks that ingestion leaves: only the touched periods are recomputed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import transaction
+
+from measurements.alerts import alerts_email_pending
+from measurements.models import StaleMark
+from measurements.rollups.common import is_postgres
+from measurements.rollups.recompute import definitions_of, definitions_recompute
+
+STALE_BATCH_SIZE = 5000
+
+
+def stale_rollups_recompute(*, batch_size: int = STALE_BATCH_SIZE, max_batches: int = 100) -> int:
+    """Recompute the rollups that ingestion marked stale; returns the number of marks consumed.
+
+    Each batch claims marks with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL), recomputes and
+    deletes them in the same transaction: a worker killed mid-way leaves its marks for the next
+    run, and two runs never claim the same mark.
+    """
+    consumed = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            claim = StaleMark.objects.order_by("id")
+            if is_postgres():
+                claim = claim.select_for_update(skip_locked=True)
+            marks = list(claim.values_list("id", "definition_id", "day")[:batch_size])
+            if not marks:
+                break
+            days: dict[int, set[date]] = defaultdict(set)
+            for _, definition_id, day in marks:
+                days[definition_id].add(day)
+            definitions_recompute(definitions_of(days), days=days)
+            StaleMark.objects.filter(pk__in=[m[0] for m in marks])._raw_delete(StaleMark.objects.db)
+            consumed += len(marks)
+        if len(marks) < batch_size:
+            break
+    if consumed:
+        alerts_email_pending()
+    return consumed

@@ -1,0 +1,77 @@
+"""Celery tasks: thin interfaces that load by id and call one rollup service.
+
+All tasks are idempotent (recomputing writes the same rows again) and safe to run twice at
+once (stale marks are claimed with SKIP LOCKED, definitions locked while recomputed). They
+ack late, so a worker killed mid-task leaves the message and the marks for another run, and
+retry with backoff only on transient database or broker errors.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import kombu.exceptions
+import redis.exceptions
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from audiences.models import Organisation
+from measurements.rollups import rollup_full, stale_rollups_recompute
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (
+    OperationalError,  # includes deadlocks, serialisation failures and lost connections
+    InterfaceError,
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def recompute_stale() -> int:
+    """Recompute the rollups ingestion marked stale (every minute by beat, and after writes)."""
+    return stale_rollups_recompute()
+
+
+@shared_task(**RETRY)
+def rollup_organisation(organisation_id: int) -> int:
+    """Recompute every rollup of one organisation from raw data."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    return rollup_full(organisation=organisation)
+
+
+@shared_task(**RETRY)
+def rollup_nightly() -> int:
+    """Queue a full recompute per organisation: it also refreshes the periods that change with
+    time alone (retention, churn and CLV's S and E; TTR's open counts)."""
+    ids = list(Organisation.objects.values_list("pk", flat=True))
+    for organisation_id in ids:
+        rollup_organisation.delay(organisation_id)
+    return len(ids)
+
+
+def enqueue_stale_recompute() -> None:
+    """Ask a worker to recompute stale rollups; never fails the caller if the broker is down.
+
+    Ingestion calls this from `transaction.on_commit` after writing StaleMark rows. With no
+    broker configured the task runs in process. If the broker is unreachable the marks stay and
+    the beat schedule picks them up within a minute, so the client's write still succeeds.
+    """
+    try:
+        recompute_stale.apply_async(retry=False)
+    except Exception:  # a broker outage or an eager-mode failure must not fail a stored write
+        logger.warning(
+            "Could not queue the stale rollup recompute; beat will pick it up", exc_info=True
+        )

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from measurements.views import dashboards, imports, plans
+
+app_name = "measurements"
+urlpatterns = [
+    # --- plans and metric definitions (measurements/views/plans.py) ---
+    path("audiences/<slug:slug>/measurement/", plans.plan, name="plan"),
+    path("audiences/<slug:slug>/measurement/plan/edit/", plans.plan_edit, name="plan_edit"),
+    path(
+        "audiences/<slug:slug>/measurement/metrics/new/",
+        plans.definition_create,
+        name="definition_create",
+    ),
+    path(
+        "audiences/<slug:slug>/measurement/metrics/<int:definition_id>/edit/",
+        plans.definition_edit,
+        name="definition_edit",
+    ),
+    path(
+        "audiences/<slug:slug>/measurement/metrics/<int:definition_id>/active/",
+        plans.definition_active,
+        name="definition_active",
+    ),
+    # --- CSV import (measurements/views/imports.py) ---
+    path("audiences/<slug:slug>/import/", imports.import_upload, name="import"),
+    path("audiences/<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),
+    # --- dashboards (measurements/views/dashboards.py) ---
+    path("audiences/<slug:slug>/dashboard/", dashboards.dashboard, name="dashboard"),
+    path("audiences/<slug:slug>/dashboard.csv", dashboards.export_csv, name="dashboard_csv"),
+    path("overview/", dashboards.overview, name="overview"),
+    path("overview.csv", dashboards.export_csv, name="overview_csv"),
+    path("health/", dashboards.health, name="health"),
+    path("compare/", dashboards.compare, name="compare"),
+]

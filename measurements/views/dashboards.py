@@ -1,0 +1,193 @@
+"""Dashboards: an audience's numbers, the organisation overview, the health grid, EX + CX.
+
+Views read rolled-up values through `measurements.selectors`; their query count does not grow
+with the number of responses or audiences shown.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audiences.access import member_required, org_object_or_404
+from audiences.models import Audience
+from measurements import selectors
+from measurements.formulas import definition_label
+from measurements.models import Granularity, MetricDefinition
+from measurements.periods import next_start
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _granularity(request: HttpRequest) -> str:
+    value = request.GET.get("granularity", Granularity.MONTH)
+    return value if value in Granularity.values else Granularity.MONTH
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise formula injection in text cells; numbers cannot carry a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _chart_data(cards: list[selectors.Card]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": card.definition.pk,
+            "label": card.definition.name,
+            "target": card.target,
+            "periods": [p["period"] for p in card.series],
+            "values": [p["value"] for p in card.series],
+        }
+        for card in cards
+    ]
+
+
+@member_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    audience = org_object_or_404(
+        request, Audience.objects.select_related("owner", "organisation"), slug=slug
+    )
+    granularity = _granularity(request)
+    cards = selectors.dashboard_cards(audience=audience, granularity=granularity)
+    start = cards[0].period_start if cards else None
+    breakdowns, comments = _breakdowns_and_comments(cards, start, granularity)
+    context = {
+        "audience": audience,
+        "granularity": granularity,
+        "granularities": Granularity.choices,
+        "period_start": start,
+        "period_end": next_start(granularity, start) if start else None,
+        "cards": [
+            {
+                "card": card,
+                "label": definition_label(card.definition),
+                "breakdown": breakdowns.get(card.definition.pk),
+                "comments": comments.get(card.definition.pk),
+            }
+            for card in cards
+        ],
+        "chart_data": _chart_data(cards),
+        "impact": selectors.impact_table(audience=audience, granularity=granularity),
+    }
+    return render(request, "measurements/dashboard.html", context)
+
+
+def _breakdowns_and_comments(cards: list[selectors.Card], start: Any, granularity: str):
+    if start is None:
+        return {}, {}
+    definitions = [card.definition for card in cards]
+    end = next_start(granularity, start)
+    return (
+        selectors.dashboard_breakdowns(
+            definitions=definitions, start=start, granularity=granularity
+        ),
+        selectors.latest_comments(definitions=definitions, start=start, end=end),
+    )
+
+
+@member_required
+def overview(request: HttpRequest) -> HttpResponse:
+    rows = selectors.organisation_overview(organisation=request.access.organisation)
+    for row in rows:
+        row["sparkline_points"] = sparkline_points(row["sparkline"])
+        row["label"] = definition_label(row["definition"]) if row["definition"] else None
+    return render(request, "measurements/dashboard_overview.html", {"rows": rows})
+
+
+@member_required
+def health(request: HttpRequest) -> HttpResponse:
+    grid = selectors.health_grid(organisation=request.access.organisation)
+    return render(request, "measurements/dashboard_health.html", {"grid": grid})
+
+
+@member_required
+def compare(request: HttpRequest) -> HttpResponse:
+    organisation = request.access.organisation
+    options = list(
+        MetricDefinition.objects.for_org(organisation)
+        .select_related("audience")
+        .order_by("audience__rank", "audience__name", "slug")
+    )
+    chosen = [_definition_param(request, name, options) for name in ("first", "second")]
+    granularity = _granularity(request)
+    result = None
+    if all(chosen):
+        result = selectors.compare_series(
+            first=chosen[0], second=chosen[1], granularity=granularity
+        )
+        result["labels"] = [f"{d.audience.name} · {d.name}" for d in chosen]
+    context = {
+        "options": options,
+        "chosen": chosen,
+        "granularity": granularity,
+        "granularities": Granularity.choices,
+        "result": result,
+    }
+    return render(request, "measurements/dashboard_compare.html", context)
+
+
+def _definition_param(request: HttpRequest, name: str, options: list[MetricDefinition]):
+    wanted = request.GET.get(name, "")
+    return next((d for d in options if str(d.pk) == wanted), None)
+
+
+@member_required
+def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Rolled-up values as CSV: one audience's (from its dashboard) or the organisation's."""
+    definitions = MetricDefinition.objects.for_org(request.access.organisation)
+    if slug is not None:
+        audience = org_object_or_404(request, Audience, slug=slug)
+        definitions = definitions.filter(audience=audience)
+    granularity = request.GET.get("granularity")
+    rows = selectors.export_rows(
+        definitions=definitions,
+        granularity=granularity if granularity in Granularity.values else None,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slug or request.access.organisation.slug
+    response["Content-Disposition"] = f'attachment; filename="{name}-metrics.csv"'
+    write_rollups_csv(response, rows)
+    return response
+
+
+def write_rollups_csv(out: Any, rows: Any) -> None:
+    writer = csv.writer(out)
+    writer.writerow(
+        ["audience", "metric", "kind", "granularity", "period_start", "value", "n", "details"]
+    )
+    for row in rows.iterator(chunk_size=2000):
+        details = ";".join(f"{k}={v}" for k, v in sorted(row.details.items()))
+        writer.writerow(
+            [
+                csv_safe(row.audience.slug),
+                csv_safe(row.definition.slug),
+                row.definition.kind,
+                row.granularity,
+                row.period_start.isoformat(),
+                "" if row.value is None else row.value,
+                row.n,
+                csv_safe(details),
+            ]
+        )
+
+
+def sparkline_points(values: list[float | None], width: int = 120, height: int = 28) -> str:
+    """SVG polyline points for a sparkline (server-side: no script needed); gaps skipped."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1
+    step = width / max(len(values) - 1, 1)
+    points = [
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(values)
+        if v is not None
+    ]
+    return " ".join(points)

@@ -1,0 +1,79 @@
+"""CSV import of responses: upload → preview with per-row errors → confirm (lead or owner)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audiences.access import audience_for_edit, member_required
+from measurements.csv_import import COLUMNS, MAX_BYTES, CsvImportError, csv_preview
+from measurements.ingest import RESPONSES, IngestForbidden, IngestRejected, ingest
+
+# The checked rows wait in the session between preview and confirm, so the confirmation
+# stores exactly what was previewed (and the file is not uploaded twice).
+SESSION_KEY = "csv_import"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8, at most {MAX_BYTES // (1024 * 1024)} MB. Columns: {', '.join(COLUMNS)}.",
+    )
+
+
+@member_required
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    audience = audience_for_edit(request, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_BYTES:
+                raise CsvImportError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+            preview = csv_preview(audience=audience, data=upload.read())
+        except CsvImportError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = secrets.token_urlsafe(16)
+            if not preview.error_count:
+                request.session[SESSION_KEY] = {
+                    "token": token,
+                    "audience": audience.pk,
+                    "items": preview.items,
+                }
+            context = {"audience": audience, "preview": preview, "token": token}
+            return render(request, "measurements/import_preview.html", context)
+    context = {"audience": audience, "form": form, "columns": COLUMNS}
+    return render(request, "measurements/import_upload.html", context)
+
+
+@member_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    audience = audience_for_edit(request, slug)
+    stash = request.session.get(SESSION_KEY) or {}
+    if stash.get("token") != request.POST.get("token") or stash.get("audience") != audience.pk:
+        messages.error(request, "That preview has expired; upload the file again.")
+        return redirect("measurements:import", slug=audience.slug)
+    try:
+        result = ingest(
+            kind=RESPONSES,
+            organisation=audience.organisation,
+            payload=stash["items"],
+            actor_user=request.user,
+            may_write=request.access.can_edit_audience,
+        )
+    except (IngestRejected, IngestForbidden):
+        messages.error(request, "The data changed since the preview; upload the file again.")
+        return redirect("measurements:import", slug=audience.slug)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        f"Imported {result.created} response(s); {result.duplicates} were already stored.",
+    )
+    return redirect("measurements:plan", slug=audience.slug)
