@@ -1,0 +1,161 @@
+"""The metric formulas of PRODUCT.md, each checked against numbers worked out by hand."""
+
+import math
+from decimal import Decimal
+
+import pytest
+
+from measurements.metrics import (
+    ces_from_histogram,
+    churn_from_counts,
+    clv_from,
+    csat_from_histogram,
+    is_indicative,
+    nps_from_counts,
+    nps_from_histogram,
+    percentile_cont,
+    retention_from_counts,
+    ttr_from_durations,
+)
+
+
+def test_it_computes_nps_and_its_margin_of_error():
+    # 5 promoters, 3 passives, 2 detractors: n = 10, NPS = 50% − 20% = 30.
+    # p = 0.5, d = 0.2, v = 0.7 − 0.3² = 0.61, MoE = 1.96 × √(0.61 / 10) × 100 = 48.4084…
+    result = nps_from_counts(5, 3, 2)
+    assert result.value == pytest.approx(30.0)
+    assert result.n == 10
+    assert result.details["promoters"] == 5
+    assert result.details["passives"] == 3
+    assert result.details["detractors"] == 2
+    assert result.details["margin_of_error"] == pytest.approx(1.96 * math.sqrt(0.061) * 100)
+    assert result.details["margin_of_error"] == pytest.approx(48.4084, abs=1e-4)
+
+
+def test_it_gives_nps_zero_for_all_passives_with_zero_margin():
+    # 4 passives (7, 8, 7, 8): 0% − 0% = 0; p = d = 0, v = 0, MoE = 0.
+    result = nps_from_histogram({7: 2, 8: 2})
+    assert result.value == 0
+    assert result.n == 4
+    assert result.details["margin_of_error"] == 0
+
+
+def test_it_gives_nps_of_a_single_response():
+    # One 10: 100% promoters → NPS 100; v = 1 − 1 = 0, MoE 0. One 6 → −100.
+    assert nps_from_histogram({10: 1}).value == 100
+    assert nps_from_histogram({6: 1}).value == -100
+
+
+def test_it_splits_nps_scores_at_six_and_nine():
+    # Scores 0..10 once each: promoters 9, 10 (2); detractors 0–6 (7); passives 7, 8 (2).
+    # NPS = (2 − 7) / 11 × 100 = −45.4545…
+    result = nps_from_histogram({s: 1 for s in range(11)})
+    assert (result.details["promoters"], result.details["passives"]) == (2, 2)
+    assert result.details["detractors"] == 7
+    assert result.value == pytest.approx(-500 / 11)
+
+
+def test_it_returns_null_not_zero_when_there_is_no_data():
+    assert nps_from_counts(0, 0, 0).value is None
+    assert nps_from_counts(0, 0, 0).n == 0
+    assert csat_from_histogram({}, (1, 5)).value is None
+    assert ces_from_histogram({}, (1, 7)).value is None
+    assert ttr_from_durations([]).value is None
+    assert retention_from_counts(0, 0, 0).value is None
+
+
+def test_it_computes_csat_on_the_default_scale():
+    # Scores 5, 4, 3, 2, 5 on 1–5: top two (4–5) = 3 of 5 → 60; mean = 19 / 5 = 3.8.
+    result = csat_from_histogram({5: 2, 4: 1, 3: 1, 2: 1}, (1, 5))
+    assert result.value == pytest.approx(60.0)
+    assert result.details["mean"] == pytest.approx(3.8)
+    assert result.n == 5
+
+
+def test_it_computes_csat_on_a_ten_point_scale():
+    # Scores 10, 9, 8, 8 on 1–10: top two are 9–10 → 2 of 4 = 50; mean = 35 / 4 = 8.75.
+    result = csat_from_histogram({10: 1, 9: 1, 8: 2}, (1, 10))
+    assert result.value == pytest.approx(50.0)
+    assert result.details["mean"] == pytest.approx(8.75)
+
+
+def test_it_computes_ces_on_seven_and_five_point_scales():
+    # 1–7: scores 7, 5, 4, 2 → mean 18 / 4 = 4.5; agree (5–7) = 2 of 4 = 50%.
+    seven = ces_from_histogram({7: 1, 5: 1, 4: 1, 2: 1}, (1, 7))
+    assert seven.value == pytest.approx(4.5)
+    assert seven.details["agree_share"] == pytest.approx(50.0)
+    # 1–5: scores 5, 4, 3 → mean 4; agree (4–5) = 2 of 3 = 66.67%.
+    five = ces_from_histogram({5: 1, 4: 1, 3: 1}, (1, 5))
+    assert five.value == pytest.approx(4.0)
+    assert five.details["agree_share"] == pytest.approx(200 / 3)
+
+
+def test_it_interpolates_percentiles_like_percentile_cont():
+    # [1, 2, 3, 4]: p90 position 0.9 × 3 = 2.7 → 3 + 0.7 × (4 − 3) = 3.7; median 2.5.
+    assert percentile_cont([1, 2, 3, 4], 0.9) == pytest.approx(3.7)
+    assert percentile_cont([1, 2, 3, 4], 0.5) == pytest.approx(2.5)
+    assert percentile_cont([5], 0.9) == 5
+
+
+def test_it_computes_ttr_median_mean_p90_and_open_count():
+    # Durations 1, 2, 4, 10 hours: median (2 + 4) / 2 = 3; mean 17 / 4 = 4.25;
+    # p90 at position 2.7 → 4 + 0.7 × 6 = 8.2; open cases passed through: 3.
+    result = ttr_from_durations([10, 1, 4, 2], open_count=3)
+    assert result.value == pytest.approx(3.0)
+    assert result.n == 4
+    assert result.details["mean"] == pytest.approx(4.25)
+    assert result.details["p90"] == pytest.approx(8.2)
+    assert result.details["open"] == 3
+
+
+def test_it_computes_retention_and_churn():
+    # S = 100, N = 20, E = 110: retention (110 − 20) / 100 = 90; churn (100 + 20 − 110) = 10.
+    assert retention_from_counts(100, 110, 20).value == pytest.approx(90.0)
+    assert churn_from_counts(100, 110, 20).value == pytest.approx(10.0)
+    assert churn_from_counts(100, 110, 20).details == {"S": 100, "E": 110, "N": 20, "lost": 10}
+
+
+def test_it_never_clamps_retention_or_churn():
+    # S = 2, N = 10, E = 0: retention (0 − 10) / 2 = −500; churn (2 + 10 − 0) / 2 = 600.
+    assert retention_from_counts(2, 0, 10).value == pytest.approx(-500.0)
+    assert churn_from_counts(2, 0, 10).value == pytest.approx(600.0)
+
+
+def test_it_gives_no_retention_or_churn_when_nobody_was_there_at_the_start():
+    # S = 0, N = 5, E = 5: undefined → null for both.
+    assert retention_from_counts(0, 5, 5).value is None
+    assert churn_from_counts(0, 5, 5).value is None
+
+
+def test_it_computes_clv():
+    # S = 10, N = 0, E = 8: churn = 2 / 10 = 0.2; revenue 1000 → ARPU = 1000 / 10 = 100;
+    # margin 50% → CLV = 100 × 0.5 / 0.2 = 250. Realised: 3000 to date / 12 joined = 250.
+    result = clv_from(
+        S=10,
+        E=8,
+        N=0,
+        revenue=Decimal("1000"),
+        margin_percent=Decimal("50"),
+        revenue_to_date=Decimal("3000"),
+        members_to_date=12,
+    )
+    assert result.value == pytest.approx(250.0)
+    assert result.details["arpu"] == pytest.approx(100.0)
+    assert result.details["margin"] == pytest.approx(0.5)
+    assert result.details["churn"] == pytest.approx(0.2)
+    assert result.details["realised_revenue_per_member"] == pytest.approx(250.0)
+
+
+def test_it_gives_no_clv_when_churn_is_zero_or_s_is_zero():
+    # S = 10, N = 2, E = 12: nobody lost → churn 0 → null (ARPU still 500 / 12).
+    no_churn = clv_from(S=10, E=12, N=2, revenue=500)
+    assert no_churn.value is None
+    assert no_churn.details["arpu"] == pytest.approx(500 / 12)
+    assert clv_from(S=0, E=3, N=3, revenue=500).value is None
+
+
+def test_it_flags_under_thirty_as_indicative():
+    assert is_indicative(29)
+    assert not is_indicative(30)
+    assert nps_from_counts(10, 10, 9).indicative
+    assert not nps_from_counts(10, 10, 10).indicative
