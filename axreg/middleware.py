@@ -19,6 +19,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -69,3 +70,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
         logger.warning("Database unavailable for %s: %s", request.path, exception)
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: API clients get the API's JSON error shape, not Django's HTML page.
+
+    Django answers a SuspiciousOperation raised while reading the request (too many query
+    parameters, a body over the size limit) here, before any DRF handler sees it.
+    """
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": f"The request body is too large: {exception}"}, status=413)
+    if isinstance(exception, TooManyFieldsSent):
+        field, message = "query", f"Too many query parameters: {exception}"
+    else:
+        field, message = "request", "The request could not be read."
+    return JsonResponse({"errors": [{"field": field, "message": message}]}, status=400)

@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "measurements.api.schema.strict_components",  # bodies refuse unknown fields
+        "measurements.api.schema.server_responses",  # 414 from gunicorn's request-line limit
     ],
     # Swagger UI from the sidecar package (no CDN), served by the CSP-friendly split view.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -18,6 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # A database outage raised in a middleware (the session lookup) answers 503, not 500.
 handler500 = "axreg.middleware.server_error"
+# A request Django cannot read (too many query parameters…) answers JSON under /api/.
+handler400 = "axreg.middleware.bad_request"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

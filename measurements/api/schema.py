@@ -78,3 +78,21 @@ def strict_components(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     for name in STRICT_COMPONENTS & set(schemas):
         schemas[name]["additionalProperties"] = False
     return result
+
+
+# Answered by gunicorn before the app runs (its default limit_request_line is 4094 bytes);
+# documented so that clients, and schemathesis, know a very long query string may get it.
+SERVER_RESPONSES = {
+    "414": {
+        "description": "The request line (path and query string) is longer than the server accepts."
+    },
+}
+
+
+def server_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the server's own refusals, on every operation."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].update(SERVER_RESPONSES)
+    return result
