@@ -53,9 +53,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
     """The membership of the organisation the user is working in (chosen in the session)."""
     if not request.user.is_authenticated:
         return None
-    memberships = Membership.objects.filter(user=request.user).select_related(
-        "organisation", "user"
-    )
+    memberships = Membership.objects.for_user(request.user).select_related("organisation", "user")
     wanted = request.session.get(SESSION_KEY)
     if wanted is not None:
         for membership in memberships:

@@ -59,12 +59,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         parts = raw_key.split("_", 2)  # the secret itself may contain "_"
         if len(parts) != 3 or parts[0] != KEY_SCHEME:
             raise exceptions.AuthenticationFailed("Invalid API key.")
-        api_key = ApiKey.objects.select_related("organisation").filter(prefix=parts[1]).first()
+        # All organisations: the key itself says which organisation the request is for.
+        api_key = ApiKey.all_orgs.select_related("organisation").filter(prefix=parts[1]).first()
         if api_key is None or not hmac.compare_digest(api_key.hashed_key, api_key_hash(raw_key)):
             raise exceptions.AuthenticationFailed("Invalid API key.")
         if api_key.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+        ApiKey.objects.for_org(api_key.organisation_id).filter(pk=api_key.pk).update(
+            last_used_at=timezone.now()
+        )
         return ApiKeyPrincipal(api_key), api_key
 
     def authenticate_header(self, request: Request) -> str:

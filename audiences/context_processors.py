@@ -8,7 +8,7 @@ def current_organisation(request: HttpRequest) -> dict:
     if not request.user.is_authenticated or not access:
         return {"access": None, "organisation": None, "other_memberships": []}
     others = (
-        Membership.objects.filter(user=request.user)
+        Membership.objects.for_user(request.user)
         .exclude(organisation_id=access.organisation.pk)
         .select_related("organisation")
     )

@@ -135,7 +135,7 @@ def _user(email: str, first: str, last: str, password: str):
 
 
 def _member(user, organisation: Organisation, role: str) -> None:
-    Membership.objects.update_or_create(
+    Membership.objects.for_org(organisation).update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
 
@@ -150,7 +150,7 @@ def _organisation(slug: str, name: str, timezone: str) -> Organisation:
 def _people(organisation: Organisation, rows: list[tuple[str, ...]]) -> dict[str, Person]:
     people = {}
     for key, name, email, title, department in rows:
-        people[key], _ = Person.objects.update_or_create(
+        people[key], _ = Person.objects.for_org(organisation).update_or_create(
             organisation=organisation,
             email=email,
             defaults={"name": name, "title": title, "department": department},
@@ -165,7 +165,7 @@ def _audiences(
     Audience.objects.for_org(organisation).update(rank=None)
     audiences = {}
     for slug, name, kind, label, stage, owner, rank, description, why in rows:
-        audiences[slug], _ = Audience.objects.update_or_create(
+        audiences[slug], _ = Audience.objects.for_org(organisation).update_or_create(
             organisation=organisation,
             slug=slug,
             defaults={

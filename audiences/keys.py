@@ -46,8 +46,10 @@ def api_key_create(
 @transaction.atomic
 def api_key_revoke(*, api_key: ApiKey, actor: AbstractBaseUser | None = None) -> ApiKey:
     """Revoke at once: the next request with the key answers 401 (the check reads the row)."""
-    updated = ApiKey.objects.filter(pk=api_key.pk, revoked_at=None).update(
-        revoked_at=timezone.now()
+    updated = (
+        ApiKey.objects.for_org(api_key.organisation_id)
+        .filter(pk=api_key.pk, revoked_at=None)
+        .update(revoked_at=timezone.now())
     )
     api_key.refresh_from_db()
     if updated:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,14 +14,174 @@ from audiences.timezones import validate_timezone
 TOP_TEN = 10
 
 
+class UnscopedQueryError(RuntimeError):
+    """A query on an organisation-owned model reached the database without an organisation."""
+
+
 class OrgQuerySet(models.QuerySet):
-    """The one place a query is narrowed to an organisation."""
+    """The one place a query is narrowed to an organisation, and it fails closed.
+
+    A queryset that has not been through `for_org()` raises `UnscopedQueryError` when it would
+    read or change rows, instead of quietly returning every organisation's. Creating rows is
+    allowed: a new row names its organisation. Compiling it into another query (`Exists(qs)`,
+    `filter(x__in=qs)`) is allowed too: the outer query is the one that runs, and is guarded.
+    Code that must see every organisation says so with the plain manager `Model.all_orgs`.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._org_scoped = False
 
     def for_org(self, organisation: Organisation | int) -> OrgQuerySet:
         org_id = organisation if isinstance(organisation, int) else organisation.pk
         if org_id is None:
             raise ValueError("for_org() needs a saved organisation")
-        return self.filter(organisation_id=org_id)
+        return self._scoped(self.filter(organisation_id=org_id))
+
+    def none(self) -> OrgQuerySet:
+        # An empty queryset reads nothing, so it cannot leak another organisation's rows.
+        return self._scoped(super().none())
+
+    # --- keeping the flag through Django's copies and combinations ---------------------------
+
+    @staticmethod
+    def _scoped(queryset: OrgQuerySet) -> OrgQuerySet:
+        queryset._org_scoped = True
+        return queryset
+
+    def _clone(self) -> OrgQuerySet:
+        clone = super()._clone()
+        clone._org_scoped = self._org_scoped
+        return clone
+
+    def _combined(
+        self, other: models.QuerySet, combined: models.QuerySet, scoped: bool
+    ) -> models.QuerySet:
+        if combined is self or combined is other:
+            return combined  # the other side was empty: this side keeps its own scope
+        if not isinstance(combined, OrgQuerySet):
+            # `|` on a sliced queryset goes through the plain base manager; keep the guard.
+            combined = self.__class__(
+                model=combined.model, query=combined.query, using=combined._db
+            )
+        combined._org_scoped = scoped
+        return combined
+
+    def __and__(self, other: models.QuerySet) -> models.QuerySet:
+        # Both sides' conditions apply, so one organisation filter is enough.
+        scoped = self._org_scoped or _is_scoped(other)
+        return self._combined(other, super().__and__(other), scoped)
+
+    def __or__(self, other: models.QuerySet) -> models.QuerySet:
+        # Either side's rows come back, so both must be narrowed to an organisation.
+        scoped = self._org_scoped and _is_scoped(other)
+        return self._combined(other, super().__or__(other), scoped)
+
+    def __xor__(self, other: models.QuerySet) -> models.QuerySet:
+        scoped = self._org_scoped and _is_scoped(other)
+        return self._combined(other, super().__xor__(other), scoped)
+
+    def _combinator_query(self, combinator: str, *other_qs: models.QuerySet, **kwargs: Any):
+        # union(), intersection(), difference(): scoped only if every part is.
+        clone = super()._combinator_query(combinator, *other_qs, **kwargs)
+        clone._org_scoped = self._org_scoped and all(_is_scoped(qs) for qs in other_qs)
+        return clone
+
+    # --- the guard: everything that reads or changes stored rows passes through here --------
+
+    def _check_scoped(self) -> None:
+        if not self._org_scoped:
+            name = self.model.__name__
+            raise UnscopedQueryError(
+                f"{name} query without an organisation: call {name}.objects.for_org(organisation)"
+                f" or, where every organisation is meant, use {name}.all_orgs."
+            )
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._check_scoped()
+        super()._fetch_all()
+
+    def iterator(self, chunk_size: int | None = None):
+        self._check_scoped()
+        return super().iterator(chunk_size)
+
+    async def aiterator(self, chunk_size: int = 2000):
+        self._check_scoped()
+        async for item in super().aiterator(chunk_size):
+            yield item
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._check_scoped()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._check_scoped()
+        return super().exists()
+
+    def contains(self, obj: models.Model) -> bool:
+        if self._result_cache is None:
+            self._check_scoped()
+        return super().contains(obj)
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._check_scoped()
+        return super().aggregate(*args, **kwargs)
+
+    def in_bulk(self, id_list: Any = None, *, field_name: str = "pk") -> dict[Any, Any]:
+        self._check_scoped()
+        return super().in_bulk(id_list, field_name=field_name)
+
+    def explain(self, *, format: str | None = None, **options: Any) -> str:
+        self._check_scoped()
+        return super().explain(format=format, **options)
+
+    def update(self, **kwargs: Any) -> int:
+        self._check_scoped()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def _update(self, values: Any) -> int:
+        self._check_scoped()
+        return super()._update(values)
+
+    _update.alters_data = True
+    _update.queryset_only = False
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        self._check_scoped()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._check_scoped()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _raw_delete(self, using: str) -> int:
+        self._check_scoped()
+        return super()._raw_delete(using)
+
+    _raw_delete.alters_data = True
+
+
+def _is_scoped(queryset: models.QuerySet) -> bool:
+    # A plain queryset comes from `Model.all_orgs`: its caller already chose every organisation.
+    return queryset._org_scoped if isinstance(queryset, OrgQuerySet) else True
+
+
+class MembershipQuerySet(OrgQuerySet):
+    """Memberships are read by organisation, or by user: sign-in picks the organisation."""
+
+    def for_user(self, user: AbstractBaseUser) -> MembershipQuerySet:
+        # Only the user's own memberships, across their organisations: the organisation switcher.
+        return self._scoped(self.filter(user=user))
 
 
 class Organisation(models.Model):
@@ -54,9 +217,11 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrgQuerySet.as_manager()
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="membership_unique_user_org"
@@ -84,9 +249,11 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [
@@ -151,9 +318,11 @@ class Audience(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["rank", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -208,9 +377,11 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -239,9 +410,11 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
 

@@ -102,7 +102,7 @@ def member_add(
         .values_list("role", flat=True)
         .first()
     )
-    membership, joined = Membership.objects.update_or_create(
+    membership, joined = Membership.objects.for_org(organisation).update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
     if joined or previous != role:
@@ -123,9 +123,9 @@ def member_add(
 def _check_person_user(person: Person) -> None:
     if (
         person.user_id
-        and not Membership.objects.filter(
-            user_id=person.user_id, organisation_id=person.organisation_id
-        ).exists()
+        and not Membership.objects.for_org(person.organisation_id)
+        .filter(user_id=person.user_id)
+        .exists()
     ):
         raise ValidationError({"user": "Link only a user who is a member of this organisation."})
 
@@ -154,7 +154,8 @@ def person_update(
     *, person: Person, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
 ) -> Person:
     # Compare with the stored row: a bound ModelForm has already copied its input onto `person`.
-    before = _snapshot(Person.objects.get(pk=person.pk), PERSON_FIELDS)
+    stored = Person.objects.for_org(person.organisation_id).get(pk=person.pk)
+    before = _snapshot(stored, PERSON_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
@@ -208,9 +209,12 @@ def audience_update(
     for forbidden in ("rank", "archived", "organisation"):
         fields.pop(forbidden, None)
     # Compare with the stored row: a bound ModelForm has already copied its input onto `audience`.
-    before = _snapshot(
-        Audience.objects.select_related("owner").get(pk=audience.pk), AUDIENCE_FIELDS
+    stored = (
+        Audience.objects.for_org(audience.organisation_id)
+        .select_related("owner")
+        .get(pk=audience.pk)
     )
+    before = _snapshot(stored, AUDIENCE_FIELDS)
     for name, value in fields.items():
         setattr(audience, name, value)
     audience.full_clean()
@@ -243,7 +247,7 @@ def _ranks_write(organisation: Organisation, audiences: list[Audience]) -> None:
     # would refuse swapping two ranks in place.
     Audience.objects.for_org(organisation).filter(rank__isnull=False).update(rank=None)
     for position, audience in enumerate(audiences, start=1):
-        Audience.objects.filter(pk=audience.pk).update(rank=position)
+        Audience.objects.for_org(organisation).filter(pk=audience.pk).update(rank=position)
         audience.rank = position
 
 
@@ -258,7 +262,9 @@ def audience_archive(
         return audience
     old_rank = audience.rank
     remaining = [a for a in _ranked(audience.organisation) if a.pk != audience.pk]
-    Audience.objects.filter(pk=audience.pk).update(archived=True, rank=None)
+    Audience.objects.for_org(audience.organisation_id).filter(pk=audience.pk).update(
+        archived=True, rank=None
+    )
     _ranks_write(audience.organisation, remaining)
     audience.refresh_from_db()
     audit_record(

@@ -234,7 +234,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     membership = get_object_or_404(
-        Membership, user=request.user, organisation__slug=request.POST.get("organisation", "")
+        Membership.objects.for_user(request.user),
+        organisation__slug=request.POST.get("organisation", ""),
     )
     request.session[SESSION_KEY] = membership.organisation_id
     return redirect("audiences:home")

@@ -141,8 +141,8 @@ def _copy(org: Organisation, definition: MetricDefinition, items: list[dict]) ->
 
 def _empty(org: Organisation) -> None:
     """Remove the bench rows and vacuum, so every load starts from the same table."""
-    Response.objects.filter(organisation=org).delete()
-    StaleMark.objects.filter(organisation=org).delete()
+    Response.objects.for_org(org).delete()
+    StaleMark.objects.for_org(org).delete()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE measurements_response")
 
@@ -181,7 +181,7 @@ def main() -> None:
         for run in range(1, args.repeat + 1):
             _empty(org)
             api_times.append(_api(port, key, bodies, args.clients))
-            stored = Response.objects.filter(organisation=org).count()
+            stored = Response.objects.for_org(org).count()
             assert stored == args.n, f"stored {stored} of {args.n}"
             _empty(org)
             copy_times.append(_copy(org, definition, items))

@@ -645,14 +645,14 @@ def _person(people: dict[str, Person], key: str | None) -> Person | None:
 
 def _journey(audience: Audience, stages: list[tuple[Any, ...]], people: dict[str, Person]) -> None:
     for position, (stage_name, phase, touchpoints) in enumerate(stages):
-        stage, _ = Stage.objects.update_or_create(
+        stage, _ = Stage.objects.for_org(audience.organisation_id).update_or_create(
             audience=audience,
             name=stage_name,
             defaults={"organisation": audience.organisation, "phase": phase, "position": position},
         )
         for tp_position, row in enumerate(touchpoints):
             name, channel, expects, feels, wants, obstacles, owner = row
-            Touchpoint.objects.update_or_create(
+            Touchpoint.objects.for_org(audience.organisation_id).update_or_create(
                 audience=audience,
                 slug=slugify(name),
                 defaults={
@@ -672,7 +672,7 @@ def _journey(audience: Audience, stages: list[tuple[Any, ...]], people: dict[str
 
 def _personas(audience: Audience, rows: list[tuple[Any, ...]]) -> None:
     for name, role, responsibilities, goals, pains, triggers, quotes in rows:
-        persona, _ = Persona.objects.update_or_create(
+        persona, _ = Persona.objects.for_org(audience.organisation_id).update_or_create(
             audience=audience,
             name=name,
             defaults={

@@ -34,9 +34,11 @@ class Stage(models.Model):
     position = models.PositiveIntegerField(default=0)
     description = models.TextField(blank=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["audience_id", "position", "id"]
 
     def __str__(self) -> str:
@@ -61,9 +63,11 @@ class Touchpoint(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["stage__position", "position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -89,9 +93,11 @@ class Persona(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -12,9 +12,14 @@ from measurements.models import MetricDefinition
 def journey_stages(*, audience: Audience) -> QuerySet[Stage]:
     """The audience's stages in order, each with its touchpoints (in order), their owners and
     the metric definitions measured at each touchpoint."""
-    definitions = MetricDefinition.objects.filter(audience=audience).order_by("-active", "name")
+    definitions = (
+        MetricDefinition.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
+        .order_by("-active", "name")
+    )
     touchpoints = (
-        Touchpoint.objects.filter(audience=audience)
+        Touchpoint.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
         .select_related("owner")
         .prefetch_related(Prefetch("metric_definitions", queryset=definitions))
         .order_by("position", "id")

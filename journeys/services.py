@@ -68,7 +68,9 @@ def _audit(
 
 
 def _lock_audience(audience: Audience) -> None:
-    Audience.objects.select_for_update().filter(pk=audience.pk).first()
+    Audience.objects.for_org(audience.organisation_id).select_for_update().filter(
+        pk=audience.pk
+    ).first()
 
 
 def _renumber(items: list[Any]) -> None:
@@ -104,7 +106,9 @@ def stage_create(
     _lock_audience(audience)
     stage = Stage(organisation=audience.organisation, audience=audience)
     _assign(stage, STAGE_FIELDS, data)
-    stage.position = Stage.objects.filter(audience=audience).count()
+    stage.position = (
+        Stage.objects.for_org(audience.organisation_id).filter(audience=audience).count()
+    )
     stage.full_clean()
     stage.save()
     _audit(
@@ -126,7 +130,7 @@ def stage_update(
     actor_key: ApiKey | None = None,
     data: dict[str, Any],
 ) -> Stage:
-    before = _snapshot(Stage.objects.get(pk=stage.pk), STAGE_FIELDS)
+    before = _snapshot(Stage.objects.for_org(stage.organisation_id).get(pk=stage.pk), STAGE_FIELDS)
     _assign(stage, STAGE_FIELDS, data)
     stage.full_clean()
     stage.save()
@@ -160,7 +164,7 @@ def stage_delete(
         changes={"name": [stage.name, None], "touchpoints": [touchpoints, None]},
     )
     stage.delete()
-    _renumber(list(Stage.objects.filter(audience=audience)))
+    _renumber(list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience)))
 
 
 @transaction.atomic
@@ -174,7 +178,7 @@ def stage_move(
     """Move a stage one column left (-1) or right (+1). False when already at that edge."""
     audience = stage.audience
     _lock_audience(audience)
-    stages = list(Stage.objects.filter(audience=audience))
+    stages = list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience))
     old = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
     new = _move(stages, stage.pk, offset)
     if new is None:
@@ -207,7 +211,8 @@ def _touchpoint_check(touchpoint: Touchpoint) -> None:
     if not touchpoint.slug:
         errors["slug"] = "Give the touchpoint a slug of letters, numbers and hyphens."
     elif (
-        Touchpoint.objects.filter(audience=audience, slug=touchpoint.slug)
+        Touchpoint.objects.for_org(audience.organisation_id)
+        .filter(audience=audience, slug=touchpoint.slug)
         .exclude(pk=touchpoint.pk)
         .exists()
     ):
@@ -233,7 +238,11 @@ def touchpoint_create(
     touchpoint = Touchpoint(organisation=audience.organisation, audience=audience, stage=stage)
     _assign(touchpoint, TOUCHPOINT_FIELDS, data)
     _touchpoint_check(touchpoint)
-    touchpoint.position = Touchpoint.objects.filter(stage_id=touchpoint.stage_id).count()
+    touchpoint.position = (
+        Touchpoint.objects.for_org(audience.organisation_id)
+        .filter(stage_id=touchpoint.stage_id)
+        .count()
+    )
     touchpoint.full_clean()
     touchpoint.save()
     _audit(
@@ -258,17 +267,18 @@ def touchpoint_update(
     """Change a touchpoint; moving it to another stage puts it at the bottom of that stage."""
     audience = touchpoint.audience
     _lock_audience(audience)
-    stored = Touchpoint.objects.get(pk=touchpoint.pk)
+    touchpoints = Touchpoint.objects.for_org(audience.organisation_id)
+    stored = touchpoints.get(pk=touchpoint.pk)
     before = _snapshot(stored, TOUCHPOINT_FIELDS)
     _assign(touchpoint, TOUCHPOINT_FIELDS, data)
     _touchpoint_check(touchpoint)
     moved = touchpoint.stage_id != stored.stage_id
     if moved:
-        touchpoint.position = Touchpoint.objects.filter(stage_id=touchpoint.stage_id).count()
+        touchpoint.position = touchpoints.filter(stage_id=touchpoint.stage_id).count()
     touchpoint.full_clean()
     touchpoint.save()
     if moved:
-        _renumber(list(Touchpoint.objects.filter(stage_id=stored.stage_id)))
+        _renumber(list(touchpoints.filter(stage_id=stored.stage_id)))
     changes = model_changes(before, _snapshot(touchpoint, TOUCHPOINT_FIELDS))
     if changes:
         _audit(
@@ -299,7 +309,7 @@ def touchpoint_delete(
         changes={"name": [touchpoint.name, None], "stage": [str(touchpoint.stage), None]},
     )
     touchpoint.delete()
-    _renumber(list(Touchpoint.objects.filter(stage_id=stage_id)))
+    _renumber(list(Touchpoint.objects.for_org(audience.organisation_id).filter(stage_id=stage_id)))
 
 
 @transaction.atomic
@@ -313,7 +323,9 @@ def touchpoint_move(
     """Move a touchpoint one card up (-1) or down (+1) within its stage."""
     audience = touchpoint.audience
     _lock_audience(audience)
-    cards = list(Touchpoint.objects.filter(stage_id=touchpoint.stage_id))
+    cards = list(
+        Touchpoint.objects.for_org(audience.organisation_id).filter(stage_id=touchpoint.stage_id)
+    )
     old = next(i for i, t in enumerate(cards) if t.pk == touchpoint.pk)
     new = _move(cards, touchpoint.pk, offset)
     if new is None:
@@ -393,7 +405,8 @@ def persona_save(
         persona = Persona(organisation=audience.organisation, audience=audience)
         before: dict[str, Any] = {}
     else:
-        before = _snapshot(Persona.objects.get(pk=persona.pk), PERSONA_FIELDS)
+        stored = Persona.objects.for_org(persona.organisation_id).get(pk=persona.pk)
+        before = _snapshot(stored, PERSONA_FIELDS)
     _assign(persona, PERSONA_FIELDS, data)
     persona.full_clean()
     persona.save()

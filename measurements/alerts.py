@@ -54,6 +54,8 @@ def alerts_evaluate(values: Iterable[RollupValue]) -> None:
     ]
     if not checked:
         return
+    # All organisations: the alerts of the given values' definitions (a batch spans them).
+    alerts = Alert.all_orgs.all()
     crossing, fine = [], []
     for v in checked:
         bad = crosses_threshold(
@@ -79,12 +81,12 @@ def alerts_evaluate(values: Iterable[RollupValue]) -> None:
         reopened = Q()
         for v in crossing:
             reopened |= _key(v)
-        Alert.objects.filter(reopened, resolved_at__isnull=False).update(resolved_at=None)
+        alerts.filter(reopened, resolved_at__isnull=False).update(resolved_at=None)
     if fine:
         recovered = Q()
         for v in fine:
             recovered |= _key(v)
-        Alert.objects.filter(recovered, resolved_at=None).update(resolved_at=timezone.now())
+        alerts.filter(recovered, resolved_at=None).update(resolved_at=timezone.now())
 
 
 def alerts_email_pending(*, organisation_id: int | None = None) -> int:
@@ -93,16 +95,20 @@ def alerts_email_pending(*, organisation_id: int | None = None) -> int:
     The conditional UPDATE (emailed_at still NULL) claims the alert before sending, so two
     beats or workers running this at once never send the same e-mail twice.
     """
-    pending = Alert.objects.filter(
+    if organisation_id is not None:
+        pending = Alert.objects.for_org(organisation_id)
+    else:
+        pending = Alert.all_orgs.all()  # All organisations: a stale batch or a run for all.
+    pending = pending.filter(
         emailed_at=None, resolved_at=None, audience__owner__isnull=False
     ).select_related("audience__owner", "definition__audience")
-    if organisation_id is not None:
-        pending = pending.for_org(organisation_id)
     sent = 0
     for alert in pending:
         owner = alert.audience.owner
-        claimed = Alert.objects.filter(pk=alert.pk, emailed_at=None).update(
-            emailed_at=timezone.now(), notified_to=owner
+        claimed = (
+            Alert.objects.for_org(alert.organisation_id)
+            .filter(pk=alert.pk, emailed_at=None)
+            .update(emailed_at=timezone.now(), notified_to=owner)
         )
         if not claimed:
             continue

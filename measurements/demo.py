@@ -142,7 +142,7 @@ DEFINITIONS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
 
 def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
     process, methods, cadence, sources, run_by, reviewed = row
-    MeasurementPlan.objects.update_or_create(
+    MeasurementPlan.objects.for_org(audience.organisation_id).update_or_create(
         audience=audience,
         defaults={
             "organisation": audience.organisation,
@@ -158,14 +158,19 @@ def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
 
 def _definition(audience: Audience, row: tuple[Any, ...]) -> None:
     slug, kind, name, scale, touchpoint_slug, target, alert, margin = row
-    definition = MetricDefinition.objects.filter(audience=audience, slug=slug).first()
+    definitions = MetricDefinition.objects.for_org(audience.organisation_id)
+    definition = definitions.filter(audience=audience, slug=slug).first()
     definition = definition or MetricDefinition(
         organisation=audience.organisation, audience=audience, slug=slug
     )
     definition.kind, definition.name = kind, name
     definition.scale_min, definition.scale_max = scale or (None, None)
     definition.touchpoint = (
-        Touchpoint.objects.get(audience=audience, slug=touchpoint_slug) if touchpoint_slug else None
+        Touchpoint.objects.for_org(audience.organisation_id).get(
+            audience=audience, slug=touchpoint_slug
+        )
+        if touchpoint_slug
+        else None
     )
     definition.target, definition.alert_threshold = target, alert
     definition.margin_percent, definition.active = margin, True

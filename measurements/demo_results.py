@@ -212,14 +212,14 @@ def seed_results(organisation: Organisation, *, today: date | None = None) -> di
                 responses += _responses(definition, touchpoints.get(audience.pk, []), start, zone)
         elif definition.kind == MetricKind.TTR and (audience.pk, "cases") not in audiences_done:
             audiences_done.add((audience.pk, "cases"))
-            if not SupportCase.objects.filter(audience=audience).exists():
+            if not SupportCase.objects.for_org(organisation).filter(audience=audience).exists():
                 ids = [None, *(t.pk for t in touchpoints.get(audience.pk, []))]
                 if definition.touchpoint_id:
                     ids += [definition.touchpoint_id] * len(ids)
                 cases += _cases(audience, ids, start, zone)
         elif definition.kind in MEMBER_KINDS and (audience.pk, "members") not in audiences_done:
             audiences_done.add((audience.pk, "members"))
-            if not AudienceMember.objects.filter(audience=audience).exists():
+            if not AudienceMember.objects.for_org(organisation).filter(audience=audience).exists():
                 new_members, new_revenue = _members_and_revenue(audience, start, zone)
                 members += new_members
                 revenue += new_revenue

@@ -89,6 +89,8 @@ def _has_definition(*kinds: str) -> Exists:
 def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Audience]:
     """Annotate an audience queryset with one boolean per check, in a single query."""
     since = timezone.now() - timedelta(days=DATA_FLOWING_DAYS)
+    # Subqueries of the audience query: it is the one that runs, and it is narrowed to an
+    # organisation (OrgQuerySet refuses to run it otherwise), so these need no for_org().
     plans = MeasurementPlan.objects.filter(audience=OuterRef("pk"), process__regex=r"\S").exclude(
         methods=[]
     )
@@ -144,7 +146,15 @@ def liability_of(audience: Audience) -> Liability:
 
 
 def liabilities_for(audiences: Iterable[Audience]) -> dict[int, Liability]:
-    """Liability per audience id for already-fetched audiences (one extra query)."""
-    ids = [a.pk for a in audiences]
-    annotated = audiences_with_liability_flags(Audience.objects.filter(pk__in=ids))
-    return {a.pk: liability_of(a) for a in annotated}
+    """Liability per audience id for already-fetched audiences (one extra query per
+    organisation: callers pass one organisation's audiences)."""
+    ids_by_org: dict[int, list[int]] = {}
+    for audience in audiences:
+        ids_by_org.setdefault(audience.organisation_id, []).append(audience.pk)
+    liabilities = {}
+    for org_id, ids in ids_by_org.items():
+        queryset = Audience.objects.for_org(org_id).filter(pk__in=ids)
+        liabilities.update(
+            {a.pk: liability_of(a) for a in audiences_with_liability_flags(queryset)}
+        )
+    return liabilities

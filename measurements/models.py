@@ -33,7 +33,11 @@ class MeasurementPlan(models.Model):
     last_reviewed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        default_manager_name = "all_orgs"
 
     def __str__(self) -> str:
         return f"Measurement plan for {self.audience}"
@@ -104,9 +108,11 @@ class MetricDefinition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["audience_id", "kind", "slug"]
         constraints = [
             models.UniqueConstraint(
@@ -142,9 +148,11 @@ class Response(models.Model):
     batch_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"],
@@ -175,9 +183,11 @@ class SupportCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"], name="case_unique_org_external_id"
@@ -204,9 +214,11 @@ class RevenueEvent(models.Model):
     batch_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"],
@@ -232,9 +244,11 @@ class AudienceMember(models.Model):
     batch_id = models.UUIDField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(
                 fields=["audience", "member"], name="member_unique_audience_member"
@@ -255,9 +269,11 @@ class StaleMark(models.Model):
     day = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(fields=["definition", "day"], name="stalemark_unique_def_day")
         ]
@@ -293,9 +309,11 @@ class DailyScoreCount(models.Model):
     score = models.SmallIntegerField()
     count = models.PositiveIntegerField()
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         constraints = [
             models.UniqueConstraint(
                 fields=["definition", "day", "score"], name="dailycount_unique_def_day_score"
@@ -328,9 +346,11 @@ class Rollup(models.Model):
     details = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["definition_id", "granularity", "period_start"]
         constraints = [
             models.UniqueConstraint(
@@ -365,9 +385,11 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
 
+    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = OrgQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "all_orgs"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

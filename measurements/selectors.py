@@ -53,6 +53,14 @@ def zone_of(organisation: Organisation) -> ZoneInfo:
     return ZoneInfo(organisation.timezone or "UTC")
 
 
+def _org_id(objects: list[Any]) -> int:
+    """The one organisation that owns all `objects`, to read their rows for it alone."""
+    org_ids = {obj.organisation_id for obj in objects}
+    if len(org_ids) != 1:
+        raise ValueError(f"Expected objects of one organisation, got {len(org_ids)}.")
+    return org_ids.pop()
+
+
 # --- metrics API ------------------------------------------------------------------------
 
 
@@ -72,12 +80,18 @@ def audience_metric_series(
     """
     now = now or timezone.now()
     zone = zone_of(audience.organisation)
-    definitions = MetricDefinition.objects.filter(audience=audience).order_by("slug")
+    definitions = (
+        MetricDefinition.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
+        .order_by("slug")
+    )
     if metric is not None:
         definitions = definitions.filter(slug=metric)
     definitions = list(definitions)
-    rows = Rollup.objects.filter(definition__in=definitions, granularity=granularity).order_by(
-        "period_start"
+    rows = (
+        Rollup.objects.for_org(audience.organisation_id)
+        .filter(definition__in=definitions, granularity=granularity)
+        .order_by("period_start")
     )
     if date_from is not None:
         rows = rows.filter(period_start__gte=period_start(granularity, date_from))
@@ -178,22 +192,29 @@ def dashboard_cards(
     latest = latest_complete_start(granularity, zone, now)
     window = _series_window(granularity, latest, periods)
     definitions = list(
-        MetricDefinition.objects.filter(audience=audience, active=True)
+        MetricDefinition.objects.for_org(audience.organisation_id)
+        .filter(audience=audience, active=True)
         .select_related("audience", "touchpoint")
         .order_by("kind", "slug")
     )
-    rollups = Rollup.objects.filter(
-        definition__in=definitions,
-        granularity=granularity,
-        period_start__gte=window[0],
-        period_start__lte=latest,
-    ).only("definition_id", "period_start", "value", "n", "details")
+    rollups = (
+        Rollup.objects.for_org(audience.organisation_id)
+        .filter(
+            definition__in=definitions,
+            granularity=granularity,
+            period_start__gte=window[0],
+            period_start__lte=latest,
+        )
+        .only("definition_id", "period_start", "value", "n", "details")
+    )
     by_def: dict[int, dict[date, Rollup]] = defaultdict(dict)
     for row in rollups:
         by_def[row.definition_id][row.period_start] = row
     alerts = defaultdict(list)
-    for alert in Alert.objects.filter(definition__in=definitions, resolved_at=None).order_by(
-        "-period_start"
+    for alert in (
+        Alert.objects.for_org(audience.organisation_id)
+        .filter(definition__in=definitions, resolved_at=None)
+        .order_by("-period_start")
     ):
         alerts[alert.definition_id].append(alert)
     cards = []
@@ -251,7 +272,8 @@ def dashboard_breakdowns(
         return {}
     end = next_start(granularity, start)
     rows = (
-        Response.objects.filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
+        Response.objects.for_org(_org_id(scored))
+        .filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
         .values("definition_id", "touchpoint__name", "touchpoint__stage__phase", "score")
         .annotate(c=Count("*"))
         .order_by()
@@ -308,7 +330,8 @@ def latest_comments(
     if not scored:
         return {}
     rows = list(
-        Response.objects.filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
+        Response.objects.for_org(_org_id(scored))
+        .filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
         .exclude(comment="")
         .order_by("-responded_at")
         .values("definition_id", "comment", "score", "responded_at")[: limit * len(scored) * 5]
@@ -345,10 +368,10 @@ def organisation_overview(*, organisation: Organisation, now: datetime | None = 
         .order_by("rank")[:10]
     )
     liabilities = liabilities_for(audiences)
-    headline = headline_definitions(audiences)
+    headline = headline_definitions(organisation=organisation, audiences=audiences)
     latest = latest_complete_start("month", zone, now)
     window = _series_window("month", latest, 12)
-    values = _monthly_values(list(headline.values()), window)
+    values = _monthly_values(organisation, list(headline.values()), window)
     open_alerts = dict(
         Alert.objects.for_org(organisation)
         .filter(audience__in=audiences, resolved_at=None)
@@ -379,21 +402,29 @@ def organisation_overview(*, organisation: Organisation, now: datetime | None = 
 KIND_ORDER = [k.value for k in MetricKind]
 
 
-def headline_definitions(audiences: list[Audience]) -> dict[int, MetricDefinition]:
+def headline_definitions(
+    *, organisation: Organisation, audiences: list[Audience]
+) -> dict[int, MetricDefinition]:
     """Each audience's first active definition by kind order (NPS first), then slug. 1 query."""
-    definitions = MetricDefinition.objects.filter(
-        audience__in=audiences, active=True
-    ).select_related("audience")
+    definitions = (
+        MetricDefinition.objects.for_org(organisation)
+        .filter(audience__in=audiences, active=True)
+        .select_related("audience")
+    )
     chosen: dict[int, MetricDefinition] = {}
     for definition in sorted(definitions, key=lambda d: (KIND_ORDER.index(d.kind), d.slug)):
         chosen.setdefault(definition.audience_id, definition)
     return chosen
 
 
-def _monthly_values(definitions: list[MetricDefinition], window: list[date]):
-    rows = Rollup.objects.filter(
-        definition__in=definitions, granularity="month", period_start__in=window
-    ).only("definition_id", "period_start", "value", "n")
+def _monthly_values(
+    organisation: Organisation, definitions: list[MetricDefinition], window: list[date]
+):
+    rows = (
+        Rollup.objects.for_org(organisation)
+        .filter(definition__in=definitions, granularity="month", period_start__in=window)
+        .only("definition_id", "period_start", "value", "n")
+    )
     out: dict[int, dict[date, Rollup]] = defaultdict(dict)
     for row in rows:
         out[row.definition_id][row.period_start] = row
@@ -419,9 +450,9 @@ def health_grid(*, organisation: Organisation, now: datetime | None = None) -> d
     )
     values = {
         r.definition_id: r
-        for r in Rollup.objects.filter(
-            definition__in=definitions, granularity="month", period_start=latest
-        ).only("definition_id", "value", "n")
+        for r in Rollup.objects.for_org(organisation)
+        .filter(definition__in=definitions, granularity="month", period_start=latest)
+        .only("definition_id", "value", "n")
     }
     cells: dict[tuple[int, str], MetricDefinition] = {}
     for definition in definitions:
@@ -473,8 +504,10 @@ def compare_series(
 ) -> dict[str, Any]:
     """Two definitions (any audiences) on one time axis and their correlation over the periods
     where both have a value. One query."""
-    rows = Rollup.objects.filter(definition__in=[first, second], granularity=granularity).order_by(
-        "period_start"
+    rows = (
+        Rollup.objects.for_org(_org_id([first, second]))
+        .filter(definition__in=[first, second], granularity=granularity)
+        .order_by("period_start")
     )
     values: dict[int, dict[date, float | None]] = defaultdict(dict)
     for row in rows.only("definition_id", "period_start", "value"):
@@ -504,12 +537,16 @@ def impact_table(
     latest = latest_complete_start(granularity, zone_of(audience.organisation), now)
     window = _series_window(granularity, latest, periods)
     definitions = list(
-        MetricDefinition.objects.filter(audience=audience, active=True).order_by("kind", "slug")
+        MetricDefinition.objects.for_org(audience.organisation_id)
+        .filter(audience=audience, active=True)
+        .order_by("kind", "slug")
     )
     definitions.sort(key=lambda d: (KIND_ORDER.index(d.kind), d.slug))
-    rows = Rollup.objects.filter(
-        definition__in=definitions, granularity=granularity, period_start__in=window
-    ).only("definition_id", "period_start", "value", "n")
+    rows = (
+        Rollup.objects.for_org(audience.organisation_id)
+        .filter(definition__in=definitions, granularity=granularity, period_start__in=window)
+        .only("definition_id", "period_start", "value", "n")
+    )
     values: dict[tuple[int, date], Rollup] = {(r.definition_id, r.period_start): r for r in rows}
     return {
         "definitions": definitions,
@@ -524,11 +561,16 @@ def impact_table(
 
 
 def export_rows(
-    *, definitions: QuerySet | list[MetricDefinition], granularity: str | None = None
+    *,
+    organisation: Organisation,
+    definitions: QuerySet | list[MetricDefinition],
+    granularity: str | None = None,
 ) -> QuerySet:
     """Rolled-up values for CSV export, oldest first."""
-    rows = Rollup.objects.filter(definition__in=definitions).select_related(
-        "definition", "audience"
+    rows = (
+        Rollup.objects.for_org(organisation)
+        .filter(definition__in=definitions)
+        .select_related("definition", "audience")
     )
     if granularity:
         rows = rows.filter(granularity=granularity)

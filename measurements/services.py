@@ -64,7 +64,7 @@ def plan_save(
     data: dict[str, Any],
 ) -> MeasurementPlan:
     """Create or update the audience's one measurement plan and record what changed."""
-    plan = MeasurementPlan.objects.select_for_update().filter(
+    plan = MeasurementPlan.objects.for_org(audience.organisation_id).select_for_update().filter(
         audience=audience
     ).first() or MeasurementPlan(organisation=audience.organisation, audience=audience)
     creating = plan.pk is None
@@ -141,10 +141,11 @@ def _range_words(lo: float | None, hi: float | None) -> str:
 def _has_results(definition: MetricDefinition) -> bool:
     if definition.pk is None:
         return False
-    if Response.objects.filter(definition=definition).exists():
+    org_id = definition.organisation_id
+    if Response.objects.for_org(org_id).filter(definition=definition).exists():
         return True
     return definition.kind == MetricKind.TTR and (
-        SupportCase.objects.filter(audience_id=definition.audience_id).exists()
+        SupportCase.objects.for_org(org_id).filter(audience_id=definition.audience_id).exists()
     )
 
 
@@ -168,8 +169,10 @@ def definition_validate(definition: MetricDefinition) -> None:
 
     definition.name = (definition.name or "").strip() or label
     definition.slug = (definition.slug or "").strip() or kind
-    clash = MetricDefinition.objects.filter(audience=audience, slug=definition.slug).exclude(
-        pk=definition.pk
+    clash = (
+        MetricDefinition.objects.for_org(audience.organisation_id)
+        .filter(audience=audience, slug=definition.slug)
+        .exclude(pk=definition.pk)
     )
     if clash.exists():
         err(
@@ -251,9 +254,11 @@ def definition_validate(definition: MetricDefinition) -> None:
 
     # --- changes that would misread results already stored ---
     if definition.pk is not None and _has_results(definition):
-        stored = MetricDefinition.objects.filter(pk=definition.pk).values(
-            "kind", "scale_min", "scale_max"
-        )[0]
+        stored = (
+            MetricDefinition.objects.for_org(definition.organisation_id)
+            .filter(pk=definition.pk)
+            .values("kind", "scale_min", "scale_max")[0]
+        )
         if stored["kind"] != kind:
             err(
                 "kind",
@@ -330,9 +335,12 @@ def definition_update(
     data: dict[str, Any],
 ) -> MetricDefinition:
     """Change a metric definition; kind and scale are fixed once results are stored."""
-    before = _snapshot(
-        MetricDefinition.objects.select_for_update().get(pk=definition.pk), DEFINITION_FIELDS
+    stored = (
+        MetricDefinition.objects.for_org(definition.organisation_id)
+        .select_for_update()
+        .get(pk=definition.pk)
     )
+    before = _snapshot(stored, DEFINITION_FIELDS)
     for name in DEFINITION_FIELDS:
         if name in data:
             setattr(definition, name, data[name])

@@ -100,7 +100,9 @@ class AudienceMetricsView(OrgScopedMixin, APIView):
         metric = request.query_params.get("metric")
         if metric is not None and (
             not SLUG_RE.match(metric)
-            or not MetricDefinition.objects.filter(audience=audience, slug=metric).exists()
+            or not MetricDefinition.objects.for_org(audience.organisation_id)
+            .filter(audience=audience, slug=metric)
+            .exists()
         ):
             raise ValidationError({"metric": f"No metric '{metric[:80]}' for this audience."})
         date_from, date_to = _date_param(request, "from"), _date_param(request, "to")

@@ -39,8 +39,9 @@ def histograms_rebuild(
         source = Q(definition_id__in=ids)
     else:
         return
+    # All organisations: the responses of the given definitions (a stale batch spans them).
     grouped = (
-        Response.objects.filter(source)
+        Response.all_orgs.filter(source)
         .values("organisation_id", "definition_id", "local_date", "score")
         .annotate(c=Count("*"))
         .order_by()
@@ -48,6 +49,8 @@ def histograms_rebuild(
     sql, params = grouped.query.sql_with_params()
     table = connection.ops.quote_name(DailyScoreCount._meta.db_table)
     columns = '("organisation_id", "definition_id", "day", "score", "count")'
-    DailyScoreCount.objects.filter(target)._raw_delete(DailyScoreCount.objects.db)
+    # All organisations: the histograms of the same definitions.
+    replaced = DailyScoreCount.all_orgs.filter(target)
+    replaced._raw_delete(replaced.db)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} {columns} {sql}", params)

@@ -19,8 +19,11 @@ from measurements.rollups.common import trunc_local, trunc_local_end_inclusive
 from measurements.rollups.writing import RollupValue
 
 
-def _member_series(audience_id: int, granularity: str, zone: ZoneInfo):
-    members = AudienceMember.objects.filter(audience_id=audience_id)
+def _member_series(definition: MetricDefinition, granularity: str, zone: ZoneInfo):
+    audience_id = definition.audience_id
+    members = AudienceMember.objects.for_org(definition.organisation_id).filter(
+        audience_id=audience_id
+    )
     joins = dict(
         members.annotate(p=trunc_local_end_inclusive("joined_at", granularity, zone))
         .values("p")
@@ -37,7 +40,8 @@ def _member_series(audience_id: int, granularity: str, zone: ZoneInfo):
         .values_list("p", "c")
     )
     revenue = dict(
-        RevenueEvent.objects.filter(audience_id=audience_id)
+        RevenueEvent.objects.for_org(definition.organisation_id)
+        .filter(audience_id=audience_id)
         .annotate(p=trunc_local("occurred_at", granularity, zone))
         .values("p")
         .annotate(s=Sum("amount"))
@@ -62,7 +66,7 @@ def member_rollups_compute(
     """
     if not definitions:
         return []
-    joins, leaves, revenue = _member_series(definitions[0].audience_id, granularity, zone)
+    joins, leaves, revenue = _member_series(definitions[0], granularity, zone)
     keys = [*joins, *leaves, *revenue]
     if not keys:
         return []

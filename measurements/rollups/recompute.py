@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audiences.models import Audience, Organisation
@@ -129,11 +130,21 @@ def definitions_recompute(
 
 
 def definitions_of(ids: Iterable[int]) -> list[MetricDefinition]:
-    return list(
-        MetricDefinition.objects.filter(pk__in=list(ids)).select_related(
-            "organisation", "audience__owner"
-        )
-    )
+    # All organisations: the caller chose the ids (one stale batch spans organisations).
+    definitions = MetricDefinition.all_orgs.filter(pk__in=list(ids))
+    return list(definitions.select_related("organisation", "audience__owner"))
+
+
+def stale_marks_delete(ids: list[int]) -> None:
+    """Delete claimed marks in one statement: they have no signals or cascades to collect."""
+    marks = StaleMark.all_orgs.filter(pk__in=ids)  # All organisations: marks already claimed.
+    marks._raw_delete(marks.db)
+
+
+def _definitions(organisation: Organisation | None) -> QuerySet[MetricDefinition]:
+    if organisation is not None:
+        return MetricDefinition.objects.for_org(organisation)
+    return MetricDefinition.all_orgs.all()  # All organisations: a run without an organisation.
 
 
 def rollup_full(
@@ -144,19 +155,18 @@ def rollup_full(
     Safe to run twice at once: the per-definition advisory locks serialise the runs. Stale
     marks of these definitions are consumed, since the full recompute covers them.
     """
-    definitions = MetricDefinition.objects.all()
-    if organisation is not None:
-        definitions = definitions.for_org(organisation)
+    definitions = _definitions(organisation)
     if audience is not None:
         definitions = definitions.filter(audience=audience)
     with transaction.atomic():
         chosen = definitions_of(definitions.values_list("pk", flat=True))
         written = definitions_recompute(chosen)
-        claim = StaleMark.objects.filter(definition_id__in=[d.pk for d in chosen])
+        # All organisations: the marks of the chosen definitions, whichever organisations.
+        marks = StaleMark.all_orgs.filter(definition_id__in=[d.pk for d in chosen])
         if is_postgres():
-            claim = claim.select_for_update(skip_locked=True)
-        ids = list(claim.values_list("id", flat=True))
-        StaleMark.objects.filter(pk__in=ids)._raw_delete(StaleMark.objects.db)
+            marks = marks.select_for_update(skip_locked=True)
+        ids = list(marks.values_list("id", flat=True))
+        stale_marks_delete(ids)
     logger.info("Full rollup of %d definitions wrote %d rollups", len(chosen), written)
     alerts_email_pending(organisation_id=organisation.pk if organisation else None)
     return written
@@ -168,9 +178,7 @@ def time_based_refresh(
     """Refresh the periods that change with time alone: TTR and member kinds, current and
     previous periods of every granularity (a new day moves S, E and open counts)."""
     now = now or timezone.now()
-    definitions = MetricDefinition.objects.filter(kind__in=[MetricKind.TTR, *MEMBER_KINDS])
-    if organisation is not None:
-        definitions = definitions.for_org(organisation)
+    definitions = _definitions(organisation).filter(kind__in=[MetricKind.TTR, *MEMBER_KINDS])
     written = 0
     with transaction.atomic():
         chosen = definitions_of(definitions.values_list("pk", flat=True))

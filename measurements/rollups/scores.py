@@ -37,8 +37,9 @@ def scored_rollups_compute(
                 scope |= Q(definition_id=definition_id, day__gte=first, day__lt=end)
         if not scope:
             return []
+    # All organisations: the histograms of the given definitions (a batch spans organisations).
     grouped = (
-        DailyScoreCount.objects.filter(scope)
+        DailyScoreCount.all_orgs.filter(scope)
         .annotate(p=trunc_day_field(granularity))
         .values("definition_id", "p", "score")
         .annotate(c=Sum("count"))

@@ -10,7 +10,11 @@ from django.db import transaction
 from measurements.alerts import alerts_email_pending
 from measurements.models import StaleMark
 from measurements.rollups.common import is_postgres
-from measurements.rollups.recompute import definitions_of, definitions_recompute
+from measurements.rollups.recompute import (
+    definitions_of,
+    definitions_recompute,
+    stale_marks_delete,
+)
 
 STALE_BATCH_SIZE = 5000
 
@@ -25,7 +29,8 @@ def stale_rollups_recompute(*, batch_size: int = STALE_BATCH_SIZE, max_batches: 
     consumed = 0
     for _ in range(max_batches):
         with transaction.atomic():
-            claim = StaleMark.objects.order_by("id")
+            # All organisations: one worker drains every organisation's marks, oldest first.
+            claim = StaleMark.all_orgs.order_by("id")
             if is_postgres():
                 claim = claim.select_for_update(skip_locked=True)
             marks = list(claim.values_list("id", "definition_id", "day")[:batch_size])
@@ -35,7 +40,7 @@ def stale_rollups_recompute(*, batch_size: int = STALE_BATCH_SIZE, max_batches: 
             for _, definition_id, day in marks:
                 days[definition_id].add(day)
             definitions_recompute(definitions_of(days), days=days)
-            StaleMark.objects.filter(pk__in=[m[0] for m in marks])._raw_delete(StaleMark.objects.db)
+            stale_marks_delete([m[0] for m in marks])
             consumed += len(marks)
         if len(marks) < batch_size:
             break

@@ -21,7 +21,9 @@ from measurements.rollups.writing import RollupValue
 
 
 def _cases_of(definition: MetricDefinition):
-    cases = SupportCase.objects.filter(audience_id=definition.audience_id)
+    cases = SupportCase.objects.for_org(definition.organisation_id).filter(
+        audience_id=definition.audience_id
+    )
     if definition.touchpoint_id:
         cases = cases.filter(touchpoint_id=definition.touchpoint_id)
     return cases

@@ -50,8 +50,9 @@ def _changed_only(values: list[RollupValue]) -> list[RollupValue]:
             )
             rows = [(*row[:5], json.loads(row[5])) for row in cursor.fetchall()]
     else:
+        # All organisations: the stored rows of the given definitions, like the query above.
         rows = (
-            Rollup.objects.filter(definition_id__in=ids)
+            Rollup.all_orgs.filter(definition_id__in=ids)
             .order_by()
             .values_list("definition_id", "granularity", "period_start", "value", "n", "details")
         )

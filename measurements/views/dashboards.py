@@ -146,6 +146,7 @@ def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         definitions = definitions.filter(audience=audience)
     granularity = request.GET.get("granularity")
     rows = selectors.export_rows(
+        organisation=request.access.organisation,
         definitions=definitions,
         granularity=granularity if granularity in Granularity.values else None,
     )

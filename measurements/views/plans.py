@@ -28,7 +28,9 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     context = {
         "audience": audience,
-        "plan": MeasurementPlan.objects.filter(audience=audience).first(),
+        "plan": MeasurementPlan.objects.for_org(audience.organisation_id)
+        .filter(audience=audience)
+        .first(),
         "definitions": definitions,
         "liability": liabilities_for([audience])[audience.pk],
         "can_edit": request.access.can_edit_audience(audience),
@@ -39,7 +41,9 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 @member_required
 def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    instance = MeasurementPlan.objects.filter(audience=audience).first()
+    instance = (
+        MeasurementPlan.objects.for_org(audience.organisation_id).filter(audience=audience).first()
+    )
     form = PlanForm(request.POST or None, instance=instance)
     if request.method == "POST" and save_through_service(
         form,

@@ -33,7 +33,7 @@ def test_it_refuses_a_revoked_key_at_once(api, key, nps):
     answer = api.post(URL, response_item(), format="json")
     assert answer.status_code == 401
     assert answer.json() == {"detail": "This API key has been revoked."}
-    assert Response.objects.count() == 0
+    assert Response.all_orgs.count() == 0
 
 
 def test_it_records_when_a_key_was_last_used(api, key):
@@ -59,7 +59,7 @@ def test_it_keeps_the_same_slug_in_two_organisations_apart(api, other_api, nps, 
     MetricDefinitionFactory(audience=theirs, kind="nps", slug="nps")
     assert api.post(URL, response_item(), format="json").status_code == 201
     assert other_api.post(URL, response_item(), format="json").json()["created"] == 1
-    assert Response.objects.filter(audience=theirs).count() == 1
+    assert Response.all_orgs.filter(audience=theirs).count() == 1
     assert api.get("/api/v1/audiences/customers/").json()["name"] == "Customers"
 
 
@@ -91,7 +91,7 @@ def test_it_lets_a_lead_session_write_with_the_csrf_token(lead, nps):
     client.cookies["csrftoken"] = token
     answer = client.post(URL, response_item(), format="json", HTTP_X_CSRFTOKEN=token)
     assert answer.status_code == 201
-    assert Response.objects.get().api_key is None
+    assert Response.all_orgs.get().api_key is None
 
 
 def test_it_refuses_writes_from_a_viewer_session(viewer, nps):
@@ -134,6 +134,6 @@ def test_it_stores_one_row_when_twenty_clients_send_the_same_item_at_once(nps, k
         thread.start()
     for thread in threads:
         thread.join()
-    assert Response.objects.filter(external_id="r-1").count() == 1
+    assert Response.all_orgs.filter(external_id="r-1").count() == 1
     assert sum(r["created"] for r in results) == 1
     assert sum(r["duplicates"] for r in results) == 19

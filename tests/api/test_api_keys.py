@@ -17,7 +17,7 @@ def test_it_shows_a_new_key_once_after_a_redirect_and_stores_only_its_hash(lead_
     raw = shown.context["new_key"]["raw_key"]
     assert raw in shown.content.decode()
     assert "Copy your new key now" in shown.content.decode()
-    stored = ApiKey.objects.get(name="Helpdesk")
+    stored = ApiKey.all_orgs.get(name="Helpdesk")
     assert stored.organisation == org
     assert stored.hashed_key == api_key_hash(raw)
     assert raw not in stored.hashed_key
@@ -27,14 +27,14 @@ def test_it_shows_a_new_key_once_after_a_redirect_and_stores_only_its_hash(lead_
     assert "Copy your new key now" not in again.content.decode()
     assert f"axr_{stored.prefix}_" in again.content.decode()
     assert "new_api_key" not in lead_client.session
-    assert ApiKey.objects.filter(organisation=org).count() == 1
+    assert ApiKey.all_orgs.filter(organisation=org).count() == 1
 
 
 def test_it_keeps_the_form_and_creates_nothing_when_the_name_is_missing(lead_client, org):
     answer = lead_client.post("/app/api-keys/", {"name": ""})
     assert answer.status_code == 200
     assert "This field is required." in answer.content.decode()
-    assert not ApiKey.objects.filter(organisation=org).exists()
+    assert not ApiKey.all_orgs.filter(organisation=org).exists()
 
 
 def test_it_does_not_show_a_new_key_after_switching_organisation(lead, lead_client, other_org):
@@ -55,7 +55,7 @@ def test_it_does_not_show_a_new_key_after_switching_organisation(lead, lead_clie
 
 def test_it_revokes_a_key_and_the_key_stops_working(lead_client, org):
     lead_client.post("/app/api-keys/", {"name": "CRM"})
-    key = ApiKey.objects.get(name="CRM")
+    key = ApiKey.all_orgs.get(name="CRM")
     answer = lead_client.post(f"/app/api-keys/{key.pk}/revoke/")
     assert answer.status_code == 302
     key.refresh_from_db()
@@ -83,7 +83,9 @@ def test_it_prints_the_key_alone_on_the_last_line(capsys, db):
     call_command("create_api_key", "district", "--name", "Survey tool")
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("axr_")
-    assert ApiKey.objects.get(organisation=org, name="Survey tool").hashed_key == api_key_hash(last)
+    assert ApiKey.all_orgs.get(organisation=org, name="Survey tool").hashed_key == api_key_hash(
+        last
+    )
 
 
 def test_it_hides_api_keys_from_the_nav_of_viewers(viewer_client):

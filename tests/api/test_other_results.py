@@ -49,7 +49,7 @@ def test_it_updates_a_case_sent_again_when_it_is_resolved(api, customers):
         "/api/v1/cases/", case(resolved_at="2025-03-02T15:00:00+02:00"), format="json"
     )
     assert resolved.json() == {"created": 0, "updated": 1, "duplicates": 0}
-    stored = SupportCase.objects.get()
+    stored = SupportCase.all_orgs.get()
     assert stored.resolved_at == dt.datetime(2025, 3, 2, 13, tzinfo=dt.UTC)
 
 
@@ -68,12 +68,12 @@ def test_it_marks_ttr_days_of_opening_and_resolution_for_matching_touchpoints(
         touchpoint=touchpoint,
     )
     api.post("/api/v1/cases/", case(resolved_at="2025-03-03T10:00:00Z"), format="json")
-    marks = set(StaleMark.objects.values_list("definition_id", "day"))
+    marks = set(StaleMark.all_orgs.values_list("definition_id", "day"))
     # The case has no touchpoint: only the audience-wide TTR definition goes stale.
     assert marks == {(ttr.pk, dt.date(2025, 3, 1)), (ttr.pk, dt.date(2025, 3, 3))}
     api.post("/api/v1/cases/", case(external_id="T-2", touchpoint="checkout"), format="json")
     assert (at_checkout.pk, dt.date(2025, 3, 1)) in set(
-        StaleMark.objects.values_list("definition_id", "day")
+        StaleMark.all_orgs.values_list("definition_id", "day")
     )
 
 
@@ -100,7 +100,7 @@ def test_it_stores_revenue_once_per_external_id(api, customers):
         "updated": 0,
         "duplicates": 1,
     }
-    assert sorted(RevenueEvent.objects.values_list("amount", flat=True)) == [
+    assert sorted(RevenueEvent.all_orgs.values_list("amount", flat=True)) == [
         Decimal("5.00"),
         Decimal("19.99"),
     ]
@@ -143,7 +143,7 @@ def test_it_marks_clv_days_for_revenue(api, customers):
         audience=customers, kind="clv", slug="clv", scale_min=None, scale_max=None
     )
     api.post("/api/v1/revenue-events/", revenue(), format="json")
-    assert list(StaleMark.objects.values_list("definition_id", "day")) == [
+    assert list(StaleMark.all_orgs.values_list("definition_id", "day")) == [
         (clv.pk, dt.date(2025, 3, 1))
     ]
 
@@ -159,11 +159,11 @@ def test_it_upserts_members_on_audience_and_member(api, customers):
     }
     left = api.post("/api/v1/members/", member(left_at="2025-04-10T12:00:00Z"), format="json")
     assert left.json() == {"created": 0, "updated": 1, "duplicates": 0}
-    assert AudienceMember.objects.get(member="m-1").left_at == dt.datetime(
+    assert AudienceMember.all_orgs.get(member="m-1").left_at == dt.datetime(
         2025, 4, 10, 12, tzinfo=dt.UTC
     )
     assert (churn.pk, dt.date(2025, 4, 10)) in set(
-        StaleMark.objects.values_list("definition_id", "day")
+        StaleMark.all_orgs.values_list("definition_id", "day")
     )
 
 

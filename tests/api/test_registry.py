@@ -36,7 +36,7 @@ def test_it_creates_an_audience_with_owner_and_rank_and_audits_the_key(api, key,
     assert answer.json()["rank"] == 1
     assert answer.json()["slug"] == "donors"
     assert answer.json()["owner"] == "owner@example.org"
-    assert AuditEntry.objects.filter(object_type="audience", actor_key=key.api_key).exists()
+    assert AuditEntry.all_orgs.filter(object_type="audience", actor_key=key.api_key).exists()
 
 
 def test_it_patches_an_audience_and_archives_it(api, unowned_audience):
@@ -127,7 +127,7 @@ def test_it_gives_the_same_definition_messages_as_the_browser(api, unowned_audie
     errors = {e["field"]: e["message"] for e in answer.json()["errors"]}
     assert errors["scale_min"] == "NPS is always on 0–10; the scale cannot change."
     assert "out of range" in errors["target"]
-    assert MetricDefinition.objects.count() == 0
+    assert MetricDefinition.all_orgs.count() == 0
 
 
 def test_it_refuses_non_finite_targets(api, unowned_audience):
@@ -147,4 +147,4 @@ def test_it_refuses_a_definition_for_another_organisations_audience(other_api, u
     assert answer.json()["errors"] == [
         {"field": "audience", "message": "No audience 'teachers' in this organisation."}
     ]
-    assert Audience.objects.get(slug="teachers").metric_definitions.count() == 0
+    assert Audience.all_orgs.get(slug="teachers").metric_definitions.count() == 0

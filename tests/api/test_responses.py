@@ -22,7 +22,7 @@ def test_it_stores_one_response_with_its_local_day_key_and_batch(api, key, nps, 
     answer = post(api, response_item(responded_at="2025-03-01T22:30:00Z", comment="Great"))
     assert answer.status_code == 201, answer.json()
     assert answer.json() == {"created": 1, "updated": 0, "duplicates": 0}
-    stored = Response.objects.get()
+    stored = Response.all_orgs.get()
     assert stored.score == 9
     assert stored.definition == nps
     assert stored.local_date == dt.date(2025, 3, 2)
@@ -38,7 +38,7 @@ def test_it_stores_a_bulk_list_and_counts_duplicates_inside_and_across_requests(
     assert first.json() == {"created": 50, "updated": 0, "duplicates": 1}
     again = post(api, [*items[:10], response_item(external_id="new")])
     assert again.json() == {"created": 1, "updated": 0, "duplicates": 10}
-    assert Response.objects.count() == 51
+    assert Response.all_orgs.count() == 51
 
 
 def test_it_stores_text_with_tabs_newlines_and_backslashes_as_sent(api, nps):
@@ -47,7 +47,7 @@ def test_it_stores_text_with_tabs_newlines_and_backslashes_as_sent(api, nps):
     respondent = "p\\1\t2"
     answer = post(api, response_item(external_id="x\ty\\z", comment=comment, respondent=respondent))
     assert answer.status_code == 201, answer.json()
-    stored = Response.objects.get()
+    stored = Response.all_orgs.get()
     assert (stored.external_id, stored.comment, stored.respondent) == (
         "x\ty\\z",
         comment,
@@ -66,19 +66,19 @@ def test_it_stores_responses_without_external_id_every_time(api, nps):
 
 def test_it_writes_stale_marks_and_one_audit_entry_with_the_rows(api, nps, key):
     post(api, [response_item(external_id="a"), response_item(external_id="b", score=3)])
-    assert list(StaleMark.objects.values_list("definition_id", "day")) == [
+    assert list(StaleMark.all_orgs.values_list("definition_id", "day")) == [
         (nps.pk, dt.date(2025, 3, 1))
     ]
-    entry = AuditEntry.objects.get(object_type="response batch")
+    entry = AuditEntry.all_orgs.get(object_type="response batch")
     assert entry.actor_key == key.api_key
     assert entry.changes["created"] == 2
-    assert entry.changes["batch_id"] == str(Response.objects.first().batch_id)
+    assert entry.changes["batch_id"] == str(Response.all_orgs.first().batch_id)
 
 
 def test_it_accepts_a_touchpoint_respondent_and_comment(api, nps, touchpoint):
     answer = post(api, response_item(touchpoint="checkout", respondent="p-77", comment="ok"))
     assert answer.status_code == 201
-    assert Response.objects.get().touchpoint == touchpoint
+    assert Response.all_orgs.get().touchpoint == touchpoint
 
 
 def test_it_lists_every_invalid_item_with_its_index_and_stores_nothing(api, nps):
@@ -94,7 +94,7 @@ def test_it_lists_every_invalid_item_with_its_index_and_stores_nothing(api, nps)
     assert [(e["index"], e["field"]) for e in errors] == [(1, "score"), (3, "responded_at")]
     assert "0 to 10" in errors[0]["message"]
     assert "offset" in errors[1]["message"]
-    assert Response.objects.count() == 0
+    assert Response.all_orgs.count() == 0
 
 
 def test_it_leaves_the_index_out_for_a_single_object(api, nps):
@@ -136,7 +136,7 @@ def test_it_refuses_each_bad_field_by_name(api, nps, change, field, words):
     assert errors[0]["index"] == 0
     assert errors[0]["field"] == field
     assert words in errors[0]["message"]
-    assert Response.objects.count() == 0
+    assert Response.all_orgs.count() == 0
 
 
 @pytest.mark.parametrize("field", ["audience", "metric", "score", "responded_at"])

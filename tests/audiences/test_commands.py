@@ -47,7 +47,7 @@ def test_add_member_creates_a_user_with_a_generated_password(org):
     user = get_user_model().objects.get(email="new@example.org")
     assert user.username == "new@example.org"
     assert user.check_password(password)
-    assert Membership.objects.get(user=user, organisation=org).role == Role.OWNER
+    assert Membership.all_orgs.get(user=user, organisation=org).role == Role.OWNER
 
 
 def test_add_member_sets_a_given_password(org):
@@ -63,14 +63,14 @@ def test_add_member_keeps_an_existing_users_password_and_updates_the_role(org, v
     viewer.refresh_from_db()
     assert viewer.check_password(password)
     assert "Existing user" in output and "Generated password" not in output
-    assert Membership.objects.get(user=viewer, organisation=org).role == Role.LEAD
-    assert Membership.objects.filter(user=viewer).count() == 1
+    assert Membership.all_orgs.get(user=viewer, organisation=org).role == Role.LEAD
+    assert Membership.all_orgs.filter(user=viewer).count() == 1
 
 
 def test_add_member_adds_an_existing_user_to_a_second_organisation(org, other_org, viewer):
     run("add_member", "acme", "viewer@example.org", "--role", "viewer")
     assert set(
-        Membership.objects.filter(user=viewer).values_list("organisation__slug", flat=True)
+        Membership.all_orgs.filter(user=viewer).values_list("organisation__slug", flat=True)
     ) == {
         "riverside",
         "acme",
@@ -97,19 +97,19 @@ def counts() -> dict[str, int]:
     return {
         "organisations": Organisation.objects.count(),
         "users": get_user_model().objects.count(),
-        "memberships": Membership.objects.count(),
-        "people": Person.objects.count(),
-        "audiences": Audience.objects.count(),
+        "memberships": Membership.all_orgs.count(),
+        "people": Person.all_orgs.count(),
+        "audiences": Audience.all_orgs.count(),
     }
 
 
 def test_seed_demo_twice_duplicates_nothing(db):
     run("seed_demo")
     first = counts()
-    Audience.objects.filter(slug="students").update(rank=None, archived=True)
+    Audience.all_orgs.filter(slug="students").update(rank=None, archived=True)
     run("seed_demo")
     assert counts() == first
-    students = Audience.objects.get(organisation__slug="riverside", slug="students")
+    students = Audience.all_orgs.get(organisation__slug="riverside", slug="students")
     assert (students.rank, students.archived) == (1, False)  # the demo resets what it owns
     assert first["audiences"] >= 25 and first["people"] >= 10
 
@@ -124,7 +124,7 @@ def test_seed_demo_builds_the_district_with_gaps_in_ownership(db):
     assert len(set(audiences.values_list("kind", flat=True))) >= 8
     assert sorted(ranked.values_list("rank", flat=True)) == list(range(1, 11))
     assert 0 < ranked.filter(owner__isnull=True).count() < 5
-    hr = Person.objects.get(organisation=riverside, user__email="maya.chen@riverside.example")
+    hr = Person.all_orgs.get(organisation=riverside, user__email="maya.chen@riverside.example")
     assert set(hr.audiences.values_list("slug", flat=True)) >= {"teachers", "teacher-candidates"}
     for email, password in [
         ("avery.johnson@riverside.example", "ax-demo-lead"),
@@ -133,7 +133,7 @@ def test_seed_demo_builds_the_district_with_gaps_in_ownership(db):
     ]:
         assert email in output and password in output
         assert get_user_model().objects.get(email=email).check_password(password)
-    avery_orgs = Membership.objects.filter(user__email="avery.johnson@riverside.example")
+    avery_orgs = Membership.all_orgs.filter(user__email="avery.johnson@riverside.example")
     assert dict(avery_orgs.values_list("organisation__slug", "role")) == {
         "riverside": "lead",
         "northwind": "viewer",

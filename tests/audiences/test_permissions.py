@@ -65,7 +65,7 @@ def test_a_viewer_changes_nothing(viewer_client, owned_audience, url_name, args,
         None,
         False,
     )
-    assert Audience.objects.count() == 1
+    assert Audience.all_orgs.count() == 1
 
 
 def test_a_viewer_cannot_save_the_top_ten(viewer_client, owned_audience):

@@ -61,7 +61,7 @@ def test_it_refuses_an_eleventh_and_names_it(org, lead, twelve):
 
 
 def test_it_refuses_an_archived_audience(org, lead, twelve):
-    Audience.objects.filter(slug="a05").update(archived=True)
+    Audience.all_orgs.filter(slug="a05").update(archived=True)
     with pytest.raises(RankingError, match="A 05 is archived"):
         audience_ranking_set(organisation=org, ordered_slugs=["a01", "a05"], actor=lead)
     assert ranks(org) == []
@@ -86,17 +86,17 @@ def test_it_records_one_audit_entry_with_old_and_new_order(org, lead, twelve):
 
 def test_it_closes_the_gap_when_a_ranked_audience_is_archived(org, lead, twelve):
     audience_ranking_set(organisation=org, ordered_slugs=["a01", "a02", "a03"], actor=lead)
-    audience_archive(audience=Audience.objects.get(slug="a02"), actor=lead)
+    audience_archive(audience=Audience.all_orgs.get(slug="a02"), actor=lead)
     assert ranks(org) == [("a01", 1), ("a03", 2)]
-    archived = Audience.objects.get(slug="a02")
+    archived = Audience.all_orgs.get(slug="a02")
     assert archived.archived and archived.rank is None
 
 
 def test_it_restores_without_re_ranking(org, lead, twelve):
     audience_ranking_set(organisation=org, ordered_slugs=["a01", "a02"], actor=lead)
-    audience = audience_archive(audience=Audience.objects.get(slug="a01"), actor=lead)
+    audience = audience_archive(audience=Audience.all_orgs.get(slug="a01"), actor=lead)
     audience_restore(audience=audience, actor=lead)
-    assert Audience.objects.get(slug="a01").archived is False
+    assert Audience.all_orgs.get(slug="a01").archived is False
     assert ranks(org) == [("a02", 1)]
 
 

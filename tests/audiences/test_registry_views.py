@@ -37,7 +37,7 @@ def test_home_shows_how_far_the_four_steps_are(lead_client, org, lead):
         organisation=org, audience=audiences[0], process="Quarterly survey", methods=["interviews"]
     )
     audience_ranking_set(organisation=org, ordered_slugs=["a0", "a1", "a2"], actor=lead)
-    Audience.objects.filter(slug="a11").update(archived=True)
+    Audience.all_orgs.filter(slug="a11").update(archived=True)
 
     page = text(lead_client.get(reverse("audiences:home")))
 
@@ -176,7 +176,7 @@ def test_the_audience_form_shows_errors_next_to_the_field(lead_client, org, data
     response = lead_client.post(reverse("audiences:create"), data)
     assert response.status_code == 200
     assert message in field_error(response, field)
-    assert not Audience.objects.exists()
+    assert not Audience.all_orgs.exists()
 
 
 def test_a_lead_assigns_an_owner_from_the_organisations_people(lead_client, unowned_audience, org):

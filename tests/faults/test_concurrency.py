@@ -36,7 +36,7 @@ from tests.measurements.rollup_helpers import respond
 
 def _rollup_table() -> list[tuple]:
     return list(
-        Rollup.objects.order_by("definition_id", "granularity", "period_start").values_list(
+        Rollup.all_orgs.order_by("definition_id", "granularity", "period_start").values_list(
             "definition_id", "granularity", "period_start", "value", "n", "details"
         )
     )
@@ -130,10 +130,10 @@ def test_two_rollup_processes_on_one_audience_give_the_result_of_one():
     outputs = [p.communicate(timeout=120)[0] for p in processes]
     print(f"\nThree rollup processes at once finished in {time.monotonic() - started:.1f} s")
     assert [p.returncode for p in processes] == [0, 0, 0], outputs
-    assert StaleMark.objects.count() == 0
+    assert StaleMark.all_orgs.count() == 0
     together = _rollup_table()
 
-    Rollup.objects.all().delete()
+    Rollup.all_orgs.all().delete()
     rollup_full(audience=audience)
     # 4 definitions × (365 days of 2024 from Monday 1 Jan + 53 weeks + 12 months + 4 quarters).
     assert len(together) == 4 * (365 + 53 + 12 + 4)
@@ -162,7 +162,7 @@ def test_the_same_bulk_batch_sent_twice_at_once_is_stored_once():
     bodies = [a.json() for a in answers]
     assert sum(b["created"] + b["duplicates"] for b in bodies) == 2000
     assert sum(b["created"] for b in bodies) == 1000
-    assert Response.objects.filter(organisation=org).count() == 1000
+    assert Response.all_orgs.filter(organisation=org).count() == 1000
 
 
 @pytest.mark.django_db(transaction=True)
@@ -189,7 +189,7 @@ def test_beat_running_twice_raises_one_alert_and_sends_one_email(mailoutbox):
         lambda: rollup_organisation.apply(args=[org.pk]),
     )
     assert errors == []
-    alert = Alert.objects.get(definition__audience=audience)
+    alert = Alert.all_orgs.get(definition__audience=audience)
     assert (alert.granularity, alert.period_start, alert.value) == ("month", date(2025, 5, 1), -50)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [audience.owner.email]

@@ -66,7 +66,7 @@ def _seed() -> None:
 
 def _rollup_table() -> list[tuple]:
     return list(
-        Rollup.objects.order_by("definition_id", "granularity", "period_start").values_list(
+        Rollup.all_orgs.order_by("definition_id", "granularity", "period_start").values_list(
             "definition_id", "granularity", "period_start", "value", "n", "details"
         )
     )
@@ -95,7 +95,7 @@ def _worker_backends_gone() -> bool:
 def test_a_worker_killed_mid_rollup_loses_nothing_and_a_rerun_equals_a_clean_run(broker):
     needs_postgres()
     _seed()
-    initial = StaleMark.objects.count()
+    initial = StaleMark.all_orgs.count()
     assert initial == DEFINITIONS * DAYS > STALE_BATCH_SIZE
     with connection.cursor() as cursor:
         cursor.execute(SLOW_TRIGGER.format(initial=initial))
@@ -111,7 +111,7 @@ def test_a_worker_killed_mid_rollup_loses_nothing_and_a_rerun_equals_a_clean_run
         )
         recompute_stale.delay()
         wait_for(_worker_backend_sleeping, timeout=90, what="the worker's second batch")
-        consumed_before_kill = initial - StaleMark.objects.count()
+        consumed_before_kill = initial - StaleMark.all_orgs.count()
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         killed_at = time.monotonic()
@@ -130,13 +130,13 @@ def test_a_worker_killed_mid_rollup_loses_nothing_and_a_rerun_equals_a_clean_run
     # The first batch committed (its marks gone, its rollups kept); the killed batch rolled
     # back whole, so its marks are all still there.
     assert consumed_before_kill == STALE_BATCH_SIZE
-    assert StaleMark.objects.count() == initial - STALE_BATCH_SIZE
+    assert StaleMark.all_orgs.count() == initial - STALE_BATCH_SIZE
     assert stale_rollups_recompute() == initial - STALE_BATCH_SIZE
-    assert StaleMark.objects.count() == 0
+    assert StaleMark.all_orgs.count() == 0
     after_rerun = _rollup_table()
 
-    Rollup.objects.all().delete()
-    DailyScoreCount.objects.all().delete()
+    Rollup.all_orgs.all().delete()
+    DailyScoreCount.all_orgs.all().delete()
     rollup_full()
     clean = _rollup_table()
     # 12 definitions × (500 days from Monday 1 Jan 2024 + 72 weeks + 17 months + 6 quarters).

@@ -196,8 +196,8 @@ def world_b(other_org) -> WorldB:
     rollup = Rollup.objects.for_org(other_org).filter(definition=definition).first()
     assert rollup is not None
     # A rollup's details are shown and exported as text: mark them too.
-    Rollup.objects.filter(pk=rollup.pk).update(details={**rollup.details, "note": _secret("Roll")})
-    alert, _ = Alert.objects.get_or_create(
+    Rollup.all_orgs.filter(pk=rollup.pk).update(details={**rollup.details, "note": _secret("Roll")})
+    alert, _ = Alert.all_orgs.get_or_create(
         organisation=other_org,
         audience=audience,
         definition=definition,
@@ -260,6 +260,6 @@ def org_snapshot(organisation: Organisation) -> dict[str, list[tuple]]:
             continue
         if "organisation" not in {f.name for f in model._meta.get_fields()}:
             continue
-        rows = model.objects.filter(organisation=organisation).order_by("pk").values()
+        rows = model.objects.for_org(organisation).order_by("pk").values()
         snapshot[model._meta.label] = [tuple(sorted(row.items())) for row in rows]
     return snapshot

@@ -323,7 +323,7 @@ def cross_organisation_references(organisation: Any) -> list[str]:
             if "organisation" not in {f.name for f in target._meta.get_fields()}:
                 continue
             bad = (
-                model.objects.filter(organisation=organisation)
+                model.objects.for_org(organisation)
                 .exclude(**{f"{field.name}__isnull": True})
                 .exclude(**{f"{field.name}__organisation": organisation})
             )

@@ -46,12 +46,12 @@ def test_stages_are_added_at_the_end_and_move_left_and_right(owned_audience, own
         owned_audience, ("Enquire", "before"), ("Visit", "before"), ("Enrol", "during")
     )
     assert stage_move(stage=enrol, actor_user=owner, offset=-1)
-    assert _names(Stage.objects.filter(audience=owned_audience)) == ["Enquire", "Enrol", "Visit"]
+    assert _names(Stage.all_orgs.filter(audience=owned_audience)) == ["Enquire", "Enrol", "Visit"]
     assert not stage_move(stage=enquire, actor_user=owner, offset=-1)  # already first
     assert list(
-        Stage.objects.filter(audience=owned_audience).values_list("position", flat=True)
+        Stage.all_orgs.filter(audience=owned_audience).values_list("position", flat=True)
     ) == [0, 1, 2]
-    move = AuditEntry.objects.get(action="move")
+    move = AuditEntry.all_orgs.get(action="move")
     assert move.changes == {"position": [3, 2]} and move.actor_user == owner
 
 
@@ -62,13 +62,13 @@ def test_removing_a_stage_closes_the_gap_and_keeps_definitions(owned_audience):
     touchpoint = TouchpointFactory(stage=second)
     definition = MetricDefinitionFactory(audience=owned_audience, touchpoint=touchpoint)
     stage_delete(stage=second, actor_user=None)
-    assert list(Stage.objects.filter(audience=owned_audience).values_list("name", "position")) == [
+    assert list(Stage.all_orgs.filter(audience=owned_audience).values_list("name", "position")) == [
         ("A", 0),
         ("C", 1),
     ]
     definition.refresh_from_db()
     assert definition.touchpoint is None
-    assert MetricDefinition.objects.filter(pk=definition.pk).exists()
+    assert MetricDefinition.all_orgs.filter(pk=definition.pk).exists()
 
 
 def test_touchpoint_slug_comes_from_the_name_and_must_be_unique(owned_audience):
@@ -95,7 +95,7 @@ def test_touchpoints_move_up_and_down_within_their_stage(owned_audience):
     (stage,) = _stages(owned_audience, ("Visit", "before"))
     a, _b, c = (touchpoint_create(stage=stage, actor_user=None, data={"name": n}) for n in "ABC")
     assert touchpoint_move(touchpoint=a, actor_user=None, offset=1)
-    assert _names(Touchpoint.objects.filter(stage=stage)) == ["B", "A", "C"]
+    assert _names(Touchpoint.all_orgs.filter(stage=stage)) == ["B", "A", "C"]
     assert not touchpoint_move(touchpoint=c, actor_user=None, offset=1)
 
 
@@ -104,10 +104,10 @@ def test_moving_a_touchpoint_to_another_stage_renumbers_both(owned_audience):
     a, _b = (touchpoint_create(stage=visit, actor_user=None, data={"name": n}) for n in "AB")
     touchpoint_create(stage=enrol, actor_user=None, data={"name": "Form"})
     touchpoint_update(touchpoint=a, actor_user=None, data={"stage": enrol})
-    assert list(Touchpoint.objects.filter(stage=visit).values_list("name", "position")) == [
+    assert list(Touchpoint.all_orgs.filter(stage=visit).values_list("name", "position")) == [
         ("B", 0)
     ]
-    assert list(Touchpoint.objects.filter(stage=enrol).values_list("name", "position")) == [
+    assert list(Touchpoint.all_orgs.filter(stage=enrol).values_list("name", "position")) == [
         ("Form", 0),
         ("A", 1),
     ]
@@ -134,7 +134,7 @@ def test_every_journey_change_is_audited_with_audience_and_actor(owned_audience,
         stage=stage, actor_user=owner, data={"name": "Tour", "channel": "event"}
     )
     touchpoint_update(touchpoint=tour, actor_user=owner, data={"obstacles": "Parking"})
-    entries = AuditEntry.objects.filter(audience=owned_audience, object_type="touchpoint")
+    entries = AuditEntry.all_orgs.filter(audience=owned_audience, object_type="touchpoint")
     assert [e.action for e in entries.order_by("id")] == ["create", "update"]
     assert entries.order_by("id").last().changes == {"obstacles": ["", "Parking"]}
     assert all(e.actor_user == owner for e in entries)
@@ -200,13 +200,13 @@ def test_an_owner_adds_a_stage_and_a_touchpoint_through_the_pages(owner_client, 
         {"name": "Enquire", "phase": "before", "description": ""},
     )
     assert response.status_code == 302
-    stage = Stage.objects.get(audience=owned_audience)
+    stage = Stage.all_orgs.get(audience=owned_audience)
     response = owner_client.post(
         reverse("journeys:touchpoint_create", args=[owned_audience.slug, stage.pk]),
         {"stage": stage.pk, "name": "Website enquiry", "channel": "web"},
     )
     assert response.status_code == 302
-    assert Touchpoint.objects.get(audience=owned_audience).slug == "website-enquiry"
+    assert Touchpoint.all_orgs.get(audience=owned_audience).slug == "website-enquiry"
     page = owner_client.get(_map(owned_audience)).content.decode()
     assert "Website enquiry" in page and "Move touchpoint Website enquiry up" in page
 
@@ -228,7 +228,7 @@ def test_move_buttons_post_and_reorder(owner_client, owned_audience):
     url = reverse("journeys:stage_move", args=[owned_audience.slug, a.pk])
     assert owner_client.get(url).status_code == 405
     owner_client.post(url, {"direction": "right"})
-    assert _names(Stage.objects.filter(audience=owned_audience)) == ["B", "A"]
+    assert _names(Stage.all_orgs.filter(audience=owned_audience)) == ["B", "A"]
 
 
 # --- permissions ----------------------------------------------------------------------------
@@ -249,8 +249,8 @@ def test_an_owner_cannot_change_another_audiences_journey(owner_client, unowned_
         ).status_code
         == 403
     )
-    assert Stage.objects.filter(pk=stage.pk).exists()
-    assert Touchpoint.objects.filter(pk=touchpoint.pk).exists()
+    assert Stage.all_orgs.filter(pk=stage.pk).exists()
+    assert Touchpoint.all_orgs.filter(pk=touchpoint.pk).exists()
     assert "Add a stage" not in owner_client.get(_map(unowned_audience)).content.decode()
 
 
@@ -259,7 +259,7 @@ def test_a_viewer_cannot_change_a_journey(viewer_client, owned_audience):
     StageFactory(audience=owned_audience, name="B", position=1)
     url = reverse("journeys:stage_move", args=[owned_audience.slug, stage.pk])
     assert viewer_client.post(url, {"direction": "right"}).status_code == 403
-    assert _names(Stage.objects.filter(audience=owned_audience)) == ["A", "B"]
+    assert _names(Stage.all_orgs.filter(audience=owned_audience)) == ["A", "B"]
 
 
 @pytest.mark.parametrize(
@@ -283,8 +283,8 @@ def test_nested_ids_of_another_organisation_or_audience_are_not_found(
         obj_id = touchpoint.stage_id if kind == "stage" else touchpoint.pk
         url = reverse(name, args=[owned_audience.slug, obj_id])
         assert lead_client.post(url, {"direction": "left", "name": "x"}).status_code == 404
-    assert Stage.objects.filter(pk=foreign_tp.stage_id).exists()
-    assert Touchpoint.objects.filter(pk=foreign_tp.pk).exists()
+    assert Stage.all_orgs.filter(pk=foreign_tp.stage_id).exists()
+    assert Touchpoint.all_orgs.filter(pk=foreign_tp.pk).exists()
 
 
 def test_another_organisations_journey_is_not_found(outsider_client, owned_audience):

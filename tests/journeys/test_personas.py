@@ -49,7 +49,7 @@ def test_an_owner_adds_a_persona_with_quotes_and_sources(owner_client, owned_aud
         ],
     )
     assert response.status_code == 302
-    persona = Persona.objects.get(audience=owned_audience)
+    persona = Persona.all_orgs.get(audience=owned_audience)
     assert [(q.text, q.source, q.source_detail) for q in persona.quotes.all()] == [
         ("I hear about trips the day before.", "interview", "Parent interviews, March")
     ]
@@ -67,7 +67,7 @@ def test_a_quote_needs_its_source(owner_client, owned_audience):
     )
     assert response.status_code == 200
     assert "source" in response.context["quotes"].forms[0].errors
-    assert not Persona.objects.exists()
+    assert not Persona.all_orgs.exists()
 
 
 def test_quotes_are_edited_and_deleted_in_the_same_form(owner_client, owner, owned_audience):
@@ -93,12 +93,12 @@ def test_quotes_are_edited_and_deleted_in_the_same_form(owner_client, owner, own
         ("Fresh quote", "support_call"),
     ]
     actions = list(
-        AuditEntry.objects.filter(audience=owned_audience, object_type="personaquote")
+        AuditEntry.all_orgs.filter(audience=owned_audience, object_type="personaquote")
         .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions == ["update", "delete", "create"]
-    assert AuditEntry.objects.filter(
+    assert AuditEntry.all_orgs.filter(
         object_type="persona", action="update", actor_user=owner
     ).exists()
 
@@ -119,8 +119,8 @@ def test_removing_a_persona_is_audited(owner_client, owned_audience):
     persona = PersonaFactory(audience=owned_audience, name="Pat")
     url = reverse("journeys:persona_delete", args=[owned_audience.slug, persona.pk])
     assert owner_client.post(url).status_code == 302
-    assert not Persona.objects.exists()
-    entry = AuditEntry.objects.get(action="delete")
+    assert not Persona.all_orgs.exists()
+    entry = AuditEntry.all_orgs.get(action="delete")
     assert entry.object_repr == "Pat" and entry.audience == owned_audience
 
 
@@ -134,7 +134,7 @@ def test_an_owner_cannot_touch_another_audiences_personas(owner_client, unowned_
     assert owner_client.get(reverse("journeys:persona_create", args=[slug])).status_code == 403
     url = reverse("journeys:persona_delete", args=[slug, persona.pk])
     assert owner_client.post(url).status_code == 403
-    assert Persona.objects.filter(pk=persona.pk).exists()
+    assert Persona.all_orgs.filter(pk=persona.pk).exists()
 
 
 def test_a_viewer_reads_personas_without_edit_controls(viewer_client, owned_audience):
@@ -160,5 +160,5 @@ def test_personas_of_another_organisation_or_audience_are_not_found(
         delete = reverse("journeys:persona_delete", args=[owned_audience.slug, persona.pk])
         assert lead_client.get(edit).status_code == 404
         assert lead_client.post(delete).status_code == 404
-    assert Persona.objects.count() == 2
+    assert Persona.all_orgs.count() == 2
     assert lead_client.get(reverse("journeys:personas", args=["customers"])).status_code == 404

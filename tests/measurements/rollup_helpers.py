@@ -36,7 +36,7 @@ def respond(
         **extra,
     )
     if mark:
-        StaleMark.objects.get_or_create(
+        StaleMark.all_orgs.get_or_create(
             organisation=definition.organisation, definition=definition, day=response.local_date
         )
     return response
@@ -74,4 +74,4 @@ def revenue(audience, name: str, amount: str, at: datetime):
 
 
 def rollup_of(definition: MetricDefinition, granularity: str, start: date) -> Rollup:
-    return Rollup.objects.get(definition=definition, granularity=granularity, period_start=start)
+    return Rollup.all_orgs.get(definition=definition, granularity=granularity, period_start=start)

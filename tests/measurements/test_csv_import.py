@@ -23,12 +23,12 @@ def test_it_previews_then_imports_a_valid_file(owner_client, owned_audience):
     preview = upload(owner_client, "parents", text)
     assert preview.status_code == 200
     assert "All 2 rows are valid" in preview.content.decode()
-    assert Response.objects.count() == 0  # nothing stored before confirming
+    assert Response.all_orgs.count() == 0  # nothing stored before confirming
     token = preview.context["token"]
     done = owner_client.post("/app/audiences/parents/import/confirm/", {"token": token})
     assert done.status_code == 302
-    assert sorted(Response.objects.values_list("external_id", "score")) == [("a", 9), ("b", 3)]
-    assert Response.objects.get(external_id="a").comment == "Lovely"
+    assert sorted(Response.all_orgs.values_list("external_id", "score")) == [("a", 9), ("b", 3)]
+    assert Response.all_orgs.get(external_id="a").comment == "Lovely"
 
 
 def test_it_shows_the_same_errors_as_the_api_per_row_and_offers_no_import(
@@ -48,7 +48,7 @@ def test_it_shows_the_same_errors_as_the_api_per_row_and_offers_no_import(
     assert "csv_import" not in owner_client.session
     refused = owner_client.post("/app/audiences/parents/import/confirm/", {"token": "guess"})
     assert refused.status_code == 302
-    assert Response.objects.count() == 0
+    assert Response.all_orgs.count() == 0
 
 
 def test_it_refuses_files_it_cannot_read(owner_client, owned_audience):

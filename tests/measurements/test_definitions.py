@@ -181,7 +181,7 @@ def test_it_records_who_changed_a_definition(owned_audience, owner):
     )
     definition_update(definition=definition, actor_user=owner, data={"target": 40})
     definition_set_active(definition=definition, actor_user=owner, active=False)
-    entries = list(AuditEntry.objects.filter(audience=owned_audience).order_by("id"))
+    entries = list(AuditEntry.all_orgs.filter(audience=owned_audience).order_by("id"))
     assert [e.action for e in entries] == ["create", "update", "deactivate"]
     assert all(e.actor_user == owner for e in entries)
     assert entries[1].changes == {"target": [30.0, 40.0]}
@@ -204,7 +204,7 @@ def _form_data(**overrides):
 def test_it_adds_an_active_definition_from_the_form(owner_client, owned_audience):
     response = owner_client.post(_create_url(owned_audience), _form_data(target="35"))
     assert response.status_code == 302
-    definition = MetricDefinition.objects.get(audience=owned_audience)
+    definition = MetricDefinition.all_orgs.get(audience=owned_audience)
     assert (definition.slug, definition.active, definition.target) == ("nps", True, 35)
     page = owner_client.get(reverse("measurements:plan", args=[owned_audience.slug]))
     assert "NPS = % scoring 9–10 minus % scoring 0–6 on 0–10" in page.content.decode()
@@ -220,7 +220,7 @@ def test_it_shows_the_error_next_to_the_field(owner_client, owned_audience):
     assert "already has a metric with the slug" in form.errors["slug"][0]
     assert form.errors["target"] == ["Enter a number."]
     assert 'id="id_slug-error"' in response.content.decode()
-    assert MetricDefinition.objects.filter(audience=owned_audience).count() == 1
+    assert MetricDefinition.all_orgs.filter(audience=owned_audience).count() == 1
 
 
 def test_it_offers_only_this_audiences_touchpoints(owner_client, org, owned_audience):
@@ -233,7 +233,7 @@ def test_it_offers_only_this_audiences_touchpoints(owner_client, org, owned_audi
     assert "Elsewhere" not in response.content.decode()
     assert "Open evening" in response.content.decode()
     owner_client.post(_create_url(owned_audience), _form_data(kind="csat", touchpoint=str(mine.pk)))
-    assert MetricDefinition.objects.get(audience=owned_audience).touchpoint == mine
+    assert MetricDefinition.all_orgs.get(audience=owned_audience).touchpoint == mine
 
 
 def test_it_deactivates_rather_than_deletes(owner_client, owned_audience):
@@ -254,12 +254,12 @@ def test_an_owner_cannot_add_a_metric_to_an_audience_they_do_not_own(
 ):
     assert owner_client.get(_create_url(unowned_audience)).status_code == 403
     assert owner_client.post(_create_url(unowned_audience), _form_data()).status_code == 403
-    assert not MetricDefinition.objects.filter(audience=unowned_audience).exists()
+    assert not MetricDefinition.all_orgs.filter(audience=unowned_audience).exists()
 
 
 def test_a_lead_can_add_a_metric_to_any_audience(lead_client, unowned_audience):
     assert lead_client.post(_create_url(unowned_audience), _form_data()).status_code == 302
-    assert MetricDefinition.objects.get(audience=unowned_audience).name == "eNPS"
+    assert MetricDefinition.all_orgs.get(audience=unowned_audience).name == "eNPS"
 
 
 def test_a_viewer_reads_but_cannot_change(viewer_client, owned_audience):

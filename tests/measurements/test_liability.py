@@ -101,15 +101,15 @@ def test_a_stage_without_touchpoints_is_not_a_journey(org):
 
 def test_an_inactive_definition_does_not_count(org):
     audience = _measured(org)
-    MetricDefinition.objects.filter(audience=audience).update(active=False)
+    MetricDefinition.all_orgs.filter(audience=audience).update(active=False)
     assert _failing(audience) == {"metric_defined"}
 
 
 def test_data_older_than_90_days_does_not_count(org):
     audience = _measured(org, data_flowing=True)
-    _response(MetricDefinition.objects.get(audience=audience), days_ago=91)
+    _response(MetricDefinition.all_orgs.get(audience=audience), days_ago=91)
     assert _failing(audience) == {"data_flowing"}
-    _response(MetricDefinition.objects.get(audience=audience), days_ago=89)
+    _response(MetricDefinition.all_orgs.get(audience=audience), days_ago=89)
     assert _failing(audience) == set()
 
 

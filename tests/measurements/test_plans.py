@@ -26,7 +26,7 @@ PLAN = {
 def test_an_owner_records_the_plan_and_readers_see_it(owner_client, owned_audience):
     response = owner_client.post(_edit_url(owned_audience), PLAN)
     assert response.status_code == 302
-    plan = MeasurementPlan.objects.get(audience=owned_audience)
+    plan = MeasurementPlan.all_orgs.get(audience=owned_audience)
     assert plan.methods == ["relationship_survey", "interviews"]
     assert plan.organisation == owned_audience.organisation
     page = owner_client.get(
@@ -41,7 +41,7 @@ def test_it_records_the_changed_fields_and_who_changed_them(owner_client, owner,
     owner_client.post(_edit_url(owned_audience), PLAN)
     owner_client.post(_edit_url(owned_audience), {**PLAN, "cadence": "Monthly"})
     owner_client.post(_edit_url(owned_audience), {**PLAN, "cadence": "Monthly"})  # no change
-    entries = list(AuditEntry.objects.filter(audience=owned_audience).order_by("id"))
+    entries = list(AuditEntry.all_orgs.filter(audience=owned_audience).order_by("id"))
     assert [e.action for e in entries] == ["create", "update"]
     assert entries[1].changes == {"cadence": ["Each term", "Monthly"]}
     assert entries[1].actor_user == owner
@@ -59,12 +59,12 @@ def test_it_refuses_an_unknown_method_and_a_review_date_in_the_future(owner_clie
     assert response.context["form"].errors["last_reviewed_on"] == [
         "The last review cannot be in the future."
     ]
-    assert not MeasurementPlan.objects.exists()
+    assert not MeasurementPlan.all_orgs.exists()
 
 
 def test_a_plan_may_be_saved_unfinished(owner_client, owned_audience):
     owner_client.post(_edit_url(owned_audience), {"process": "  ", "methods": []})
-    plan = MeasurementPlan.objects.get(audience=owned_audience)
+    plan = MeasurementPlan.all_orgs.get(audience=owned_audience)
     assert plan.process == ""
     page = owner_client.get(
         reverse("measurements:plan", args=[owned_audience.slug])
@@ -84,12 +84,12 @@ def test_an_owner_cannot_edit_another_audiences_plan(owner_client, unowned_audie
     page = owner_client.get(reverse("measurements:plan", args=[unowned_audience.slug]))
     assert page.status_code == 200
     assert "Write the plan" not in page.content.decode()
-    assert not MeasurementPlan.objects.exists()
+    assert not MeasurementPlan.all_orgs.exists()
 
 
 def test_a_lead_edits_any_plan(lead_client, unowned_audience):
     assert lead_client.post(_edit_url(unowned_audience), PLAN).status_code == 302
-    assert MeasurementPlan.objects.filter(audience=unowned_audience).exists()
+    assert MeasurementPlan.all_orgs.filter(audience=unowned_audience).exists()
 
 
 def test_a_viewer_sees_no_edit_button_and_is_refused(viewer_client, owned_audience):
@@ -104,4 +104,4 @@ def test_another_organisations_plan_is_not_found(lead_client, org, foreign_audie
     assert lead_client.post(_edit_url(foreign_audience), PLAN).status_code == 404
     AudienceFactory(organisation=org, slug="customers")
     lead_client.post(_edit_url(foreign_audience), PLAN)
-    assert not MeasurementPlan.objects.filter(audience=foreign_audience).exists()
+    assert not MeasurementPlan.all_orgs.filter(audience=foreign_audience).exists()

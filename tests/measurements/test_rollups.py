@@ -69,12 +69,12 @@ def test_it_consumes_stale_marks_and_only_touches_their_periods(nps):
     respond(nps, 10, utc(2025, 1, 15, 12))
     rollup_full(organisation=nps.organisation)
     respond(nps, 0, utc(2025, 2, 3, 12), mark=True)
-    assert StaleMark.objects.count() == 1
+    assert StaleMark.all_orgs.count() == 1
 
     consumed = stale_rollups_recompute()
 
     assert consumed == 1
-    assert StaleMark.objects.count() == 0
+    assert StaleMark.all_orgs.count() == 0
     assert rollup_of(nps, "month", date(2025, 2, 1)).value == pytest.approx(-100.0)
     assert rollup_of(nps, "month", date(2025, 1, 1)).value == pytest.approx(100.0)
     # Quarter 1 now holds both: (1 − 1) / 2 = 0.
@@ -86,22 +86,22 @@ def test_it_gives_the_same_rollups_when_recomputed(nps):
         respond(nps, score, utc(2025, 3, 4, 12), mark=True)
     stale_rollups_recompute()
     first = list(
-        Rollup.objects.order_by("granularity", "period_start").values_list(
+        Rollup.all_orgs.order_by("granularity", "period_start").values_list(
             "granularity", "period_start", "value", "n", "details"
         )
     )
-    hist = list(DailyScoreCount.objects.order_by("score").values_list("day", "score", "count"))
+    hist = list(DailyScoreCount.all_orgs.order_by("score").values_list("day", "score", "count"))
     rollup_full(organisation=nps.organisation)
     rollup_full(organisation=nps.organisation)
 
     again = list(
-        Rollup.objects.order_by("granularity", "period_start").values_list(
+        Rollup.all_orgs.order_by("granularity", "period_start").values_list(
             "granularity", "period_start", "value", "n", "details"
         )
     )
     assert again == first
     assert (
-        list(DailyScoreCount.objects.order_by("score").values_list("day", "score", "count"))
+        list(DailyScoreCount.all_orgs.order_by("score").values_list("day", "score", "count"))
         == hist
         == [(date(2025, 3, 4), 2, 1), (date(2025, 3, 4), 8, 1), (date(2025, 3, 4), 10, 1)]
     )
@@ -238,7 +238,7 @@ def test_it_records_an_alert_once_and_emails_the_owner_once(nps):
     respond(nps, 2, utc(2025, 1, 9, 12), mark=True)
     stale_rollups_recompute()
 
-    alert = Alert.objects.get()
+    alert = Alert.all_orgs.get()
     assert (alert.granularity, alert.period_start, alert.value) == ("month", date(2025, 1, 1), -50)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["owner@example.org"]
@@ -256,7 +256,7 @@ def test_it_alerts_when_ttr_rises_above_its_threshold(owned_audience):
     )
     case(ttr, "slow", utc(2025, 1, 10), utc(2025, 1, 13))  # 72 h > 24 h
     rollup_full(audience=owned_audience)
-    assert Alert.objects.get().value == pytest.approx(72.0)
+    assert Alert.all_orgs.get().value == pytest.approx(72.0)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
@@ -295,11 +295,11 @@ def test_it_gives_one_result_when_two_recomputes_run_at_once():
         thread.join(timeout=60)
 
     assert errors == []
-    assert StaleMark.objects.count() == 0
+    assert StaleMark.all_orgs.count() == 0
     for definition in definitions:
         month = rollup_of(definition, "month", date(2025, 4, 1))
         assert (month.value, month.n) == (0.0, 40)
-        assert Rollup.objects.filter(definition=definition, granularity="day").count() == 20
+        assert Rollup.all_orgs.filter(definition=definition, granularity="day").count() == 20
 
 
 def test_the_demo_results_are_deterministic_idempotent_and_rolled_up(nps):
@@ -307,14 +307,15 @@ def test_the_demo_results_are_deterministic_idempotent_and_rolled_up(nps):
     from measurements.models import Response
 
     first = seed_results(nps.organisation, today=date(2025, 6, 30))
-    scores = list(Response.objects.order_by("external_id").values_list("external_id", "score"))
+    scores = list(Response.all_orgs.order_by("external_id").values_list("external_id", "score"))
     again = seed_results(nps.organisation, today=date(2025, 6, 30))
 
     assert first["responses"] > 300
     assert again["responses"] == 0
-    assert Response.objects.count() == first["responses"]
+    assert Response.all_orgs.count() == first["responses"]
     assert (
-        list(Response.objects.order_by("external_id").values_list("external_id", "score")) == scores
+        list(Response.all_orgs.order_by("external_id").values_list("external_id", "score"))
+        == scores
     )
     assert rollup_of(nps, "month", date(2025, 5, 1)).n > 0
 
@@ -326,7 +327,7 @@ def test_it_rewrites_only_what_changed_when_a_full_rollup_runs_again(nps):
     respond(nps, 9, utc(2025, 4, 10, 12))
     rollup_full(organisation=nps.organisation)
     april_written = rollup_of(nps, "month", date(2025, 4, 1)).computed_at
-    kept_row = DailyScoreCount.objects.get(day=date(2025, 4, 10))
+    kept_row = DailyScoreCount.all_orgs.get(day=date(2025, 4, 10))
 
     # The 3 goes (a response deleted outside ingestion) and a 7 arrives unmarked on 5 March:
     # 5 March = 10, 7 → P 1, Pa 1, D 0 → NPS 50; March and Q1 the same. April is untouched.
@@ -335,7 +336,7 @@ def test_it_rewrites_only_what_changed_when_a_full_rollup_runs_again(nps):
     rollup_full(organisation=nps.organisation)
 
     assert list(
-        DailyScoreCount.objects.order_by("day", "score").values_list("day", "score", "count")
+        DailyScoreCount.all_orgs.order_by("day", "score").values_list("day", "score", "count")
     ) == [(date(2025, 3, 5), 7, 1), (date(2025, 3, 5), 10, 1), (date(2025, 4, 10), 9, 1)]
     march = rollup_of(nps, "month", date(2025, 3, 1))
     assert (march.value, march.n) == (50.0, 2)
@@ -345,7 +346,7 @@ def test_it_rewrites_only_what_changed_when_a_full_rollup_runs_again(nps):
     # histogram rows (SQLite's portable path rewrites them).
     assert rollup_of(nps, "month", date(2025, 4, 1)).computed_at == april_written
     if connection.vendor == "postgresql":
-        assert DailyScoreCount.objects.get(day=date(2025, 4, 10)).pk == kept_row.pk
+        assert DailyScoreCount.all_orgs.get(day=date(2025, 4, 10)).pk == kept_row.pk
 
 
 def test_it_still_counts_scores_outside_a_scale_that_was_narrowed_later(owned_audience):
@@ -404,8 +405,8 @@ def test_the_postgresql_full_path_gives_exactly_the_portable_paths_values(owned_
         }
 
     fast = keyed(scored_full_compute_postgres(definitions))
-    fast_rows = list(DailyScoreCount.objects.order_by("definition", "day", "score").values_list())
-    DailyScoreCount.objects.all().delete()
+    fast_rows = list(DailyScoreCount.all_orgs.order_by("definition", "day", "score").values_list())
+    DailyScoreCount.all_orgs.all().delete()
     histograms_rebuild(definition_ids=[d.pk for d in definitions])
     portable = keyed(
         value
@@ -416,6 +417,6 @@ def test_the_postgresql_full_path_gives_exactly_the_portable_paths_values(owned_
     assert len(fast) > 4 * 120
     assert fast == portable
     portable_rows = list(
-        DailyScoreCount.objects.order_by("definition", "day", "score").values_list()
+        DailyScoreCount.all_orgs.order_by("definition", "day", "score").values_list()
     )
     assert [row[1:] for row in fast_rows] == [row[1:] for row in portable_rows]
