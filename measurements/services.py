@@ -28,8 +28,12 @@ from measurements.models import (
     SupportCase,
 )
 from measurements.scales import default_scale, scale_of
+from measurements.tasks import enqueue_definition_rollup
 
 PLAN_FIELDS = ("process", "methods", "cadence", "data_sources", "run_by", "last_reviewed_on")
+# A new definition over cases or members already stored (TTR, retention, churn, CLV) has
+# numbers at once; changing one of these fields changes numbers already rolled up.
+RECOMPUTE_FIELDS = {"kind", "scale_min", "scale_max", "touchpoint", "margin_percent"}
 DEFINITION_FIELDS = (
     "kind",
     "name",
@@ -291,6 +295,8 @@ def _definition_write(
     definition.full_clean()
     definition.save()
     changes = model_changes(before, _snapshot(definition, DEFINITION_FIELDS))
+    if action == "create" or RECOMPUTE_FIELDS & changes.keys():
+        transaction.on_commit(lambda: enqueue_definition_rollup(definition))
     if changes or action == "create":
         audit_record(
             organisation=definition.audience.organisation,

@@ -16,6 +16,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from audiences.models import Organisation
+from measurements.models import MetricDefinition
 from measurements.rollups import rollup_full, stale_rollups_recompute
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,20 @@ def rollup_organisation(organisation_id: int) -> int:
 
 
 @shared_task(**RETRY)
+def rollup_definition(organisation_id: int, definition_id: int) -> int:
+    """Recompute every rollup of one definition: new over stored data, or its meaning changed."""
+    definition = (
+        MetricDefinition.objects.for_org(organisation_id)
+        .select_related("organisation")
+        .filter(pk=definition_id)
+        .first()
+    )
+    if definition is None:
+        return 0
+    return rollup_full(organisation=definition.organisation, definition=definition)
+
+
+@shared_task(**RETRY)
 def rollup_nightly() -> int:
     """Queue a full recompute per organisation: it also refreshes the periods that change with
     time alone (retention, churn and CLV's S and E; TTR's open counts)."""
@@ -74,4 +89,17 @@ def enqueue_stale_recompute() -> None:
     except Exception:  # a broker outage or an eager-mode failure must not fail a stored write
         logger.warning(
             "Could not queue the stale rollup recompute; beat will pick it up", exc_info=True
+        )
+
+
+def enqueue_definition_rollup(definition: MetricDefinition) -> None:
+    """Ask a worker to roll one definition up; like `enqueue_stale_recompute`, never fails the
+    caller: the nightly full rollup covers the definition if the broker is down."""
+    try:
+        rollup_definition.apply_async((definition.organisation_id, definition.pk), retry=False)
+    except Exception:  # a broker outage or an eager-mode failure must not fail a stored write
+        logger.warning(
+            "Could not queue the rollup of definition %s; the nightly run will do it",
+            definition.pk,
+            exc_info=True,
         )

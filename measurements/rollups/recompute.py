@@ -148,9 +148,13 @@ def _definitions(organisation: Organisation | None) -> QuerySet[MetricDefinition
 
 
 def rollup_full(
-    *, organisation: Organisation | None = None, audience: Audience | None = None
+    *,
+    organisation: Organisation | None = None,
+    audience: Audience | None = None,
+    definition: MetricDefinition | None = None,
 ) -> int:
-    """Recompute every rollup of an organisation, an audience, or everything, from raw data.
+    """Recompute every rollup of an organisation, an audience, a definition or everything,
+    from raw data.
 
     Safe to run twice at once: the per-definition advisory locks serialise the runs. Stale
     marks of these definitions are consumed, since the full recompute covers them.
@@ -158,6 +162,8 @@ def rollup_full(
     definitions = _definitions(organisation)
     if audience is not None:
         definitions = definitions.filter(audience=audience)
+    if definition is not None:
+        definitions = definitions.filter(pk=definition.pk)
     with transaction.atomic():
         chosen = definitions_of(definitions.values_list("pk", flat=True))
         written = definitions_recompute(chosen)

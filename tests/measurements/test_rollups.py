@@ -420,3 +420,44 @@ def test_the_postgresql_full_path_gives_exactly_the_portable_paths_values(owned_
         DailyScoreCount.all_orgs.order_by("definition", "day", "score").values_list()
     )
     assert [row[1:] for row in fast_rows] == [row[1:] for row in portable_rows]
+
+
+def test_it_rolls_up_a_new_definition_over_members_already_stored(
+    owned_audience, lead, django_capture_on_commit_callbacks
+):
+    # Members arrive before anyone defines churn. a joined 10 Feb, b exactly at 1 March 00:00;
+    # a leaves 5 March, b 20 March. March: S = 2, N = 0, E = 0 → retention 0, churn 100.
+    # The dashboard shows it as soon as the definition is saved, not after the nightly run.
+    from measurements.services import definition_create
+
+    member(owned_audience, "a", utc(2025, 2, 10), utc(2025, 3, 5))
+    member(owned_audience, "b", utc(2025, 3, 1), utc(2025, 3, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        churn = definition_create(
+            audience=owned_audience, actor_user=lead, data={"kind": MetricKind.CHURN}
+        )
+    march = rollup_of(churn, "month", date(2025, 3, 1))
+    assert march.value == pytest.approx(100.0)
+    assert march.details == {"S": 2, "E": 0, "N": 0, "lost": 2}
+
+
+def test_it_recomputes_clv_when_the_margin_changes(
+    owned_audience, lead, django_capture_on_commit_callbacks
+):
+    # March: S = 2 (a, b), both leave → churn 100% = 1; revenue 400 in March → ARPU 400 / 2
+    # = 200. Margin 50% → CLV 200 × 0.5 / 1 = 100; margin changed to 25% → 50.
+    from measurements.services import definition_create, definition_update
+
+    member(owned_audience, "a", utc(2025, 2, 10), utc(2025, 3, 5))
+    member(owned_audience, "b", utc(2025, 2, 11), utc(2025, 3, 20))
+    revenue(owned_audience, "a", "400.00", utc(2025, 3, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        clv = definition_create(
+            audience=owned_audience,
+            actor_user=lead,
+            data={"kind": MetricKind.CLV, "margin_percent": 50},
+        )
+    assert rollup_of(clv, "month", date(2025, 3, 1)).value == pytest.approx(100.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        definition_update(definition=clv, actor_user=lead, data={"margin_percent": 25})
+    assert rollup_of(clv, "month", date(2025, 3, 1)).value == pytest.approx(50.0)
