@@ -260,7 +260,13 @@ class AudienceMember(models.Model):
 
 
 class StaleMark(models.Model):
-    """A (definition, local day) whose rollups must be recomputed; written with the data."""
+    """A (definition, local day) whose rollups must be recomputed; written with the data.
+
+    Not unique: every write transaction adds its own mark, and a recompute deletes only the
+    marks it claimed before reading the data. A unique mark (INSERT … ON CONFLICT DO NOTHING)
+    loses rows: a write committing while a worker recomputes that day finds the worker's mark,
+    adds none, and the worker then deletes the only mark without having seen the new rows.
+    """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     definition = models.ForeignKey(
@@ -274,9 +280,6 @@ class StaleMark(models.Model):
 
     class Meta:
         default_manager_name = "all_orgs"
-        constraints = [
-            models.UniqueConstraint(fields=["definition", "day"], name="stalemark_unique_def_day")
-        ]
 
     def __str__(self) -> str:
         return f"{self.definition_id}@{self.day}"

@@ -172,3 +172,8 @@ def _celery_eager(request, settings):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+    # Eager apply_async sets and restores a process-global "joins would block" flag; threads
+    # running eager tasks at once can leave it set, and a later test's result.get() refuses.
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)

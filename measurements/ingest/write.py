@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
 
 from audiences.models import ApiKey, Organisation
 from measurements.ingest.fields import CASES, MEMBERS, RESPONSES, REVENUE
@@ -165,16 +164,11 @@ def _update_set(columns: Iterable[str]) -> str:
 
 def stale_marks_write(organisation: Organisation, marks: set[tuple[int, date]]) -> None:
     """Record the (definition, local day) rollups these rows change; a few rows per batch,
-    so a plain VALUES statement."""
-    if not marks:
-        return
-    now = timezone.now()
-    rows = [(organisation.pk, definition_id, day, now) for definition_id, day in sorted(marks)]
-    _insert_values(
-        StaleMark,
-        ["organisation_id", "definition_id", "day", "created_at"],
-        rows,
-        "ON CONFLICT (definition_id, day) DO NOTHING",
+    so one plain INSERT. Always new rows, even when a mark for the day is pending:
+    see StaleMark for the rows a shared mark would lose."""
+    StaleMark.objects.bulk_create(
+        StaleMark(organisation=organisation, definition_id=definition_id, day=day)
+        for definition_id, day in sorted(marks)
     )
 
 

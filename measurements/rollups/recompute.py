@@ -166,12 +166,14 @@ def rollup_full(
         definitions = definitions.filter(pk=definition.pk)
     with transaction.atomic():
         chosen = definitions_of(definitions.values_list("pk", flat=True))
-        written = definitions_recompute(chosen)
+        # Claim the pending marks before reading any data: their rows are committed, so the
+        # recompute sees them; a mark committed later survives for the next stale run.
         # All organisations: the marks of the chosen definitions, whichever organisations.
         marks = StaleMark.all_orgs.filter(definition_id__in=[d.pk for d in chosen])
         if is_postgres():
             marks = marks.select_for_update(skip_locked=True)
         ids = list(marks.values_list("id", flat=True))
+        written = definitions_recompute(chosen)
         stale_marks_delete(ids)
     logger.info("Full rollup of %d definitions wrote %d rollups", len(chosen), written)
     alerts_email_pending(organisation_id=organisation.pk if organisation else None)
