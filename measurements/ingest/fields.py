@@ -19,8 +19,15 @@ from journeys.models import Channel
 RESPONSES, CASES, REVENUE, MEMBERS = "responses", "cases", "revenue-events", "members"
 KINDS = (RESPONSES, CASES, REVENUE, MEMBERS)
 
-SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+# Matched with fullmatch: "$" would also accept a trailing newline ("EUR\n").
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+CURRENCY_RE = re.compile(r"[A-Z]{3}")
+# A lone UTF-16 surrogate ("\ud800" in JSON) cannot be stored as UTF-8; DRF's CharField
+# refuses it with this message, so the bulk endpoints do too.
+SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+# A result from before 1900 is a typo in the year; earlier times also overflow when moved
+# to a local day west of UTC (year 1).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 MAX_FUTURE = timedelta(days=1)
 AMOUNT_LIMIT = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
 FORBIDDEN_FIELDS = {"organisation", "id", "pk", "organisation_id", "api_key", "batch_id"}
@@ -109,6 +116,8 @@ def parse_time(value: Any, *, now: datetime) -> datetime:
         raise _Invalid("The time is out of range.") from exc
     if parsed > now + MAX_FUTURE:
         raise _Invalid("The time is more than a day in the future.")
+    if parsed < EARLIEST:
+        raise _Invalid("The time is before 1900: check the year.")
     return parsed
 
 
@@ -117,6 +126,8 @@ def _check_str(value: Any, spec: FieldSpec) -> str:
         raise _Invalid("Must be a string.")
     if "\x00" in value:
         raise _Invalid("Must not contain NUL bytes.")
+    if surrogate := SURROGATE_RE.search(value):
+        raise _Invalid(f"Surrogate characters are not allowed: U+{ord(surrogate[0]):X}.")
     if len(value) > spec.max_length:
         raise _Invalid(f"At most {spec.max_length} characters.")
     return value
@@ -125,7 +136,7 @@ def _check_str(value: Any, spec: FieldSpec) -> str:
 def _check_slug(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("Must be a slug (a string).")
-    if not SLUG_RE.match(value) or len(value) > 80:
+    if not SLUG_RE.fullmatch(value) or len(value) > 80:
         raise _Invalid("Must be a slug: letters, digits, hyphens and underscores.")
     return value
 
@@ -159,7 +170,7 @@ def _check_amount(value: Any) -> Decimal:
 
 
 def _check_currency(value: Any) -> str:
-    if not isinstance(value, str) or not CURRENCY_RE.match(value):
+    if not isinstance(value, str) or not CURRENCY_RE.fullmatch(value):
         raise _Invalid("Must be a 3-letter ISO 4217 code in capitals, e.g. EUR.")
     return value
 
