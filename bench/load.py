@@ -47,12 +47,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 import orjson
 import psycopg2
 import redis
 import requests
+from common import recreate_database  # bench/common.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv/bin/python")
@@ -67,16 +67,6 @@ TIMEOUT = 120
 
 
 # --- the stack ------------------------------------------------------------------------------
-
-
-def _recreate(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
@@ -254,13 +244,18 @@ def _api_push(
         time.sleep(1 + attempt)
 
 
+def _api_session(key: str) -> requests.Session:
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    return session
+
+
 def bulk_client(
     base: str, key: str, items: Items, ledger: Ledger, deadline: float, seed: int
 ) -> Recorder:
     rng, recorder = random.Random(seed), Recorder()
     time.sleep(rng.uniform(0, RAMP_UP))
-    session = requests.Session()
-    session.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    session = _api_session(key)
     while time.monotonic() < deadline:
         roll = rng.random()
         with ledger.lock:
@@ -293,8 +288,7 @@ def single_client(
 ) -> Recorder:
     rng, recorder = random.Random(seed), Recorder()
     time.sleep(rng.uniform(0, RAMP_UP))
-    session = requests.Session()
-    session.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    session = _api_session(key)
     while time.monotonic() < deadline:
         with ledger.lock:
             earlier = list(ledger.singles)
@@ -485,7 +479,7 @@ def _rollup_differences(
 
 
 def _setup(args: argparse.Namespace, env: dict[str, str]) -> tuple[str, int, list, list[str]]:
-    _recreate(args.db)
+    recreate_database(args.db)
     _manage(env, "migrate", "--no-input")
     started = time.perf_counter()
     _manage(env, "seed_demo")

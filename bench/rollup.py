@@ -18,22 +18,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from common import recreate_database  # bench/common.py, beside this script
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-def _recreate(url: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def _timed(work) -> float:
@@ -49,7 +37,7 @@ def main() -> None:
     parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/axreg_bench")
     args = parser.parse_args()
 
-    _recreate(args.db)
+    recreate_database(args.db)
     os.environ["DATABASE_URL"] = args.db
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "axreg.settings")
