@@ -184,6 +184,22 @@ class MembershipQuerySet(OrgQuerySet):
         return self._scoped(self.filter(user=user))
 
 
+class OrgOwned(models.Model):
+    """Base of every organisation-owned model (each declares its own `organisation` key).
+
+    `objects` fails closed: it runs only after `for_org(org)`. `all_orgs` is the escape hatch
+    for the few places that must see every organisation, and the default manager, so Django's
+    own machinery (validation, admin, related managers, deletion) keeps working.
+    """
+
+    all_orgs = models.Manager()
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "all_orgs"
+
+
 class Organisation(models.Model):
     """A tenant: everything else belongs to exactly one organisation."""
 
@@ -205,7 +221,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
-class Membership(models.Model):
+class Membership(OrgOwned):
     """A user's role in one organisation; a user may hold several."""
 
     user = models.ForeignKey(
@@ -217,11 +233,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
     objects = MembershipQuerySet.as_manager()
 
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="membership_unique_user_org"
@@ -232,7 +246,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.organisation} ({self.role})"
 
 
-class Person(models.Model):
+class Person(OrgOwned):
     """Someone who can own an audience's experience, optionally linked to a user account."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
@@ -249,11 +263,7 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [
@@ -289,7 +299,7 @@ class LifecycleStage(models.TextChoices):
     FORMER = "former", "Former"
 
 
-class Audience(models.Model):
+class Audience(OrgOwned):
     """A group the organisation serves, whose experience someone should own and measure."""
 
     organisation = models.ForeignKey(
@@ -318,11 +328,7 @@ class Audience(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["rank", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -361,7 +367,7 @@ class Audience(models.Model):
             raise ValidationError({"owner": "The owner must be a person in this organisation."})
 
 
-class ApiKey(models.Model):
+class ApiKey(OrgOwned):
     """An organisation's credential for API clients; only a hash of the secret is stored."""
 
     organisation = models.ForeignKey(
@@ -377,11 +383,7 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -392,7 +394,7 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
-class AuditEntry(models.Model):
+class AuditEntry(OrgOwned):
     """Who changed what and when, kept even when the object is archived or gone."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit")
@@ -410,11 +412,7 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
 

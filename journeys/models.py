@@ -1,6 +1,6 @@
 from django.db import models
 
-from audiences.models import Audience, Organisation, OrgQuerySet, Person
+from audiences.models import Audience, Organisation, OrgOwned, Person
 
 
 class Phase(models.TextChoices):
@@ -24,7 +24,7 @@ class Channel(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Stage(models.Model):
+class Stage(OrgOwned):
     """One column of an audience's journey map, in order, before/during/after the transaction."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -34,18 +34,14 @@ class Stage(models.Model):
     position = models.PositiveIntegerField(default=0)
     description = models.TextField(blank=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["audience_id", "position", "id"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Touchpoint(models.Model):
+class Touchpoint(OrgOwned):
     """A moment where the audience meets the organisation, with what they expect and feel."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -63,11 +59,7 @@ class Touchpoint(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["stage__position", "position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -79,7 +71,7 @@ class Touchpoint(models.Model):
         return self.name
 
 
-class Persona(models.Model):
+class Persona(OrgOwned):
     """A data-driven portrait of part of an audience; deliberately no photo."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -93,11 +85,7 @@ class Persona(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["name"]
 
     def __str__(self) -> str:

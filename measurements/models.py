@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from audiences.models import ApiKey, Audience, Organisation, OrgQuerySet, Person
+from audiences.models import ApiKey, Audience, Organisation, OrgOwned, Person
 
 
 class Method(models.TextChoices):
@@ -18,7 +18,7 @@ class Method(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class MeasurementPlan(models.Model):
+class MeasurementPlan(OrgOwned):
     """How an audience's owner measures its experience, in their own words."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -32,12 +32,6 @@ class MeasurementPlan(models.Model):
     run_by = models.CharField(max_length=200, blank=True)
     last_reviewed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
 
     def __str__(self) -> str:
         return f"Measurement plan for {self.audience}"
@@ -76,7 +70,7 @@ SCORED_KINDS = {MetricKind.NPS, MetricKind.CSAT, MetricKind.CES}
 MEMBER_KINDS = {MetricKind.RETENTION, MetricKind.CHURN, MetricKind.CLV}
 
 
-class MetricDefinition(models.Model):
+class MetricDefinition(OrgOwned):
     """How one number about an audience is made: kind, scale, target and alert threshold."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -108,11 +102,7 @@ class MetricDefinition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["audience_id", "kind", "slug"]
         constraints = [
             models.UniqueConstraint(
@@ -124,7 +114,7 @@ class MetricDefinition(models.Model):
         return f"{self.audience} · {self.name}"
 
 
-class Response(models.Model):
+class Response(OrgOwned):
     """One survey answer as pushed by an API client; append-only."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -148,11 +138,7 @@ class Response(models.Model):
     batch_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"],
@@ -166,7 +152,7 @@ class Response(models.Model):
         return f"{self.definition.slug}={self.score} at {self.responded_at:%Y-%m-%d}"
 
 
-class SupportCase(models.Model):
+class SupportCase(OrgOwned):
     """A helpdesk case; sent again when it is resolved, so it upserts on external_id."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -183,11 +169,7 @@ class SupportCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"], name="case_unique_org_external_id"
@@ -199,7 +181,7 @@ class SupportCase(models.Model):
         return self.external_id
 
 
-class RevenueEvent(models.Model):
+class RevenueEvent(OrgOwned):
     """Money received from one member of an audience; append-only."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -214,11 +196,7 @@ class RevenueEvent(models.Model):
     batch_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"],
@@ -232,7 +210,7 @@ class RevenueEvent(models.Model):
         return f"{self.member} {self.amount} {self.currency}"
 
 
-class AudienceMember(models.Model):
+class AudienceMember(OrgOwned):
     """Someone's membership of an audience over time (joined, left), for retention and CLV."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -244,11 +222,7 @@ class AudienceMember(models.Model):
     batch_id = models.UUIDField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["audience", "member"], name="member_unique_audience_member"
@@ -259,7 +233,7 @@ class AudienceMember(models.Model):
         return self.member
 
 
-class StaleMark(models.Model):
+class StaleMark(OrgOwned):
     """A (definition, local day) whose rollups must be recomputed; written with the data.
 
     Not unique: every write transaction adds its own mark, and a recompute deletes only the
@@ -275,17 +249,11 @@ class StaleMark(models.Model):
     day = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
-
     def __str__(self) -> str:
         return f"{self.definition_id}@{self.day}"
 
 
-class DailyScoreCount(models.Model):
+class DailyScoreCount(OrgOwned):
     """How many responses gave each score on one local day: histograms add up across periods.
 
     Derived data, rebuilt from responses: its foreign keys are not database constraints (a
@@ -312,11 +280,7 @@ class DailyScoreCount(models.Model):
     score = models.SmallIntegerField()
     count = models.PositiveIntegerField()
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["definition", "day", "score"], name="dailycount_unique_def_day_score"
@@ -334,7 +298,7 @@ class Granularity(models.TextChoices):
     QUARTER = "quarter", "Quarter"
 
 
-class Rollup(models.Model):
+class Rollup(OrgOwned):
     """One metric value for one calendar period; written again, it replaces the old one."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -349,11 +313,7 @@ class Rollup(models.Model):
     details = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["definition_id", "granularity", "period_start"]
         constraints = [
             models.UniqueConstraint(
@@ -366,7 +326,7 @@ class Rollup(models.Model):
         return f"{self.definition_id} {self.granularity} {self.period_start}: {self.value}"
 
 
-class Alert(models.Model):
+class Alert(OrgOwned):
     """A period whose value crossed its definition's alert threshold, recorded once."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -388,11 +348,7 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
 
-    all_orgs = models.Manager()  # every organisation: the escape hatch, see OrgQuerySet
-    objects = OrgQuerySet.as_manager()
-
-    class Meta:
-        default_manager_name = "all_orgs"
+    class Meta(OrgOwned.Meta):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -37,3 +37,11 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     result = _manage("check", DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="ax.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_treats_an_empty_database_url_as_the_sqlite_default():
+    result = _manage(
+        "shell", "-c", "from django.db import connection; print(connection.vendor)", DATABASE_URL=""
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("sqlite")
