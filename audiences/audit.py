@@ -21,6 +21,11 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The audited fields' values, to compare before and after a write with `model_changes`."""
+    return {name: getattr(obj, name) for name in fields}
+
+
 def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value differs."""
     return {

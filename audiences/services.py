@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from audiences.audit import audit_record, model_changes
+from audiences.audit import audit_record, model_changes, snapshot
 from audiences.models import TOP_TEN, ApiKey, Audience, Membership, Organisation, Person, Role
 
 AUDIENCE_FIELDS = (
@@ -37,10 +37,6 @@ Actor = AbstractBaseUser | None
 
 class RankingError(ValidationError):
     """The requested top ten cannot be stored; the message says what to change."""
-
-
-def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
 
 
 # --- organisations and members -------------------------------------------------------------
@@ -144,7 +140,7 @@ def person_create(
         obj=person,
         actor_user=actor,
         actor_key=actor_key,
-        changes=model_changes({}, _snapshot(person, PERSON_FIELDS)),
+        changes=model_changes({}, snapshot(person, PERSON_FIELDS)),
     )
     return person
 
@@ -155,13 +151,13 @@ def person_update(
 ) -> Person:
     # Compare with the stored row: a bound ModelForm has already copied its input onto `person`.
     stored = Person.objects.for_org(person.organisation_id).get(pk=person.pk)
-    before = _snapshot(stored, PERSON_FIELDS)
+    before = snapshot(stored, PERSON_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
     _check_person_user(person)
     person.save()
-    changes = model_changes(before, _snapshot(person, PERSON_FIELDS))
+    changes = model_changes(before, snapshot(person, PERSON_FIELDS))
     if changes:
         audit_record(
             organisation=person.organisation,
@@ -196,7 +192,7 @@ def audience_create(
         obj=audience,
         actor_user=actor,
         actor_key=actor_key,
-        changes=model_changes({}, _snapshot(audience, AUDIENCE_FIELDS)),
+        changes=model_changes({}, snapshot(audience, AUDIENCE_FIELDS)),
     )
     return audience
 
@@ -214,12 +210,12 @@ def audience_update(
         .select_related("owner")
         .get(pk=audience.pk)
     )
-    before = _snapshot(stored, AUDIENCE_FIELDS)
+    before = snapshot(stored, AUDIENCE_FIELDS)
     for name, value in fields.items():
         setattr(audience, name, value)
     audience.full_clean()
     audience.save()
-    changes = model_changes(before, _snapshot(audience, AUDIENCE_FIELDS))
+    changes = model_changes(before, snapshot(audience, AUDIENCE_FIELDS))
     if changes:
         audit_record(
             organisation=audience.organisation,

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from audiences.audit import audit_record, model_changes
+from audiences.audit import audit_record, model_changes, snapshot
 from audiences.models import ApiKey, Audience
 from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
 
@@ -32,10 +32,6 @@ TOUCHPOINT_FIELDS = (
 )
 PERSONA_FIELDS = ("name", "role", "responsibilities", "goals", "pain_points", "triggers")
 QUOTE_FIELDS = ("text", "source", "source_detail")
-
-
-def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
 
 
 def _assign(obj: Any, fields: tuple[str, ...], data: dict[str, Any]) -> None:
@@ -117,7 +113,7 @@ def stage_create(
         obj=stage,
         actor_user=actor_user,
         actor_key=actor_key,
-        changes=model_changes({}, _snapshot(stage, STAGE_FIELDS)),
+        changes=model_changes({}, snapshot(stage, STAGE_FIELDS)),
     )
     return stage
 
@@ -130,11 +126,11 @@ def stage_update(
     actor_key: ApiKey | None = None,
     data: dict[str, Any],
 ) -> Stage:
-    before = _snapshot(Stage.objects.for_org(stage.organisation_id).get(pk=stage.pk), STAGE_FIELDS)
+    before = snapshot(Stage.objects.for_org(stage.organisation_id).get(pk=stage.pk), STAGE_FIELDS)
     _assign(stage, STAGE_FIELDS, data)
     stage.full_clean()
     stage.save()
-    changes = model_changes(before, _snapshot(stage, STAGE_FIELDS))
+    changes = model_changes(before, snapshot(stage, STAGE_FIELDS))
     if changes:
         _audit(
             audience=stage.audience,
@@ -251,7 +247,7 @@ def touchpoint_create(
         obj=touchpoint,
         actor_user=actor_user,
         actor_key=actor_key,
-        changes=model_changes({}, _snapshot(touchpoint, TOUCHPOINT_FIELDS)),
+        changes=model_changes({}, snapshot(touchpoint, TOUCHPOINT_FIELDS)),
     )
     return touchpoint
 
@@ -269,7 +265,7 @@ def touchpoint_update(
     _lock_audience(audience)
     touchpoints = Touchpoint.objects.for_org(audience.organisation_id)
     stored = touchpoints.get(pk=touchpoint.pk)
-    before = _snapshot(stored, TOUCHPOINT_FIELDS)
+    before = snapshot(stored, TOUCHPOINT_FIELDS)
     _assign(touchpoint, TOUCHPOINT_FIELDS, data)
     _touchpoint_check(touchpoint)
     moved = touchpoint.stage_id != stored.stage_id
@@ -279,7 +275,7 @@ def touchpoint_update(
     touchpoint.save()
     if moved:
         _renumber(list(touchpoints.filter(stage_id=stored.stage_id)))
-    changes = model_changes(before, _snapshot(touchpoint, TOUCHPOINT_FIELDS))
+    changes = model_changes(before, snapshot(touchpoint, TOUCHPOINT_FIELDS))
     if changes:
         _audit(
             audience=audience,
@@ -371,12 +367,12 @@ def _quotes_apply(
                 )
                 quote.delete()
             continue
-        before = _snapshot(quote, QUOTE_FIELDS) if quote is not None else {}
+        before = snapshot(quote, QUOTE_FIELDS) if quote is not None else {}
         quote = quote or PersonaQuote(persona=persona)
         _assign(quote, QUOTE_FIELDS, item)
         quote.full_clean()
         quote.save()
-        changes = model_changes(before, _snapshot(quote, QUOTE_FIELDS))
+        changes = model_changes(before, snapshot(quote, QUOTE_FIELDS))
         if changes:
             _audit(
                 audience=audience,
@@ -406,11 +402,11 @@ def persona_save(
         before: dict[str, Any] = {}
     else:
         stored = Persona.objects.for_org(persona.organisation_id).get(pk=persona.pk)
-        before = _snapshot(stored, PERSONA_FIELDS)
+        before = snapshot(stored, PERSONA_FIELDS)
     _assign(persona, PERSONA_FIELDS, data)
     persona.full_clean()
     persona.save()
-    changes = model_changes(before, _snapshot(persona, PERSONA_FIELDS))
+    changes = model_changes(before, snapshot(persona, PERSONA_FIELDS))
     if changes:
         _audit(
             audience=audience,

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audiences.audit import audit_record, model_changes
+from audiences.audit import audit_record, model_changes, snapshot
 from audiences.models import ApiKey, Audience
 from measurements.formulas import kind_label
 from measurements.models import (
@@ -52,10 +52,6 @@ DEFINITION_FIELDS = (
 SCALE_LIMITS = (0, 100)
 
 
-def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
-
-
 # --- measurement plans ---------------------------------------------------------------------
 
 
@@ -72,7 +68,7 @@ def plan_save(
         audience=audience
     ).first() or MeasurementPlan(organisation=audience.organisation, audience=audience)
     creating = plan.pk is None
-    before = _snapshot(plan, PLAN_FIELDS) if not creating else {}
+    before = snapshot(plan, PLAN_FIELDS) if not creating else {}
     for name in PLAN_FIELDS:
         if name in data:
             value = data[name]
@@ -83,7 +79,7 @@ def plan_save(
         raise ValidationError({"last_reviewed_on": "The last review cannot be in the future."})
     plan.full_clean()
     plan.save()
-    changes = model_changes(before, _snapshot(plan, PLAN_FIELDS))
+    changes = model_changes(before, snapshot(plan, PLAN_FIELDS))
     if changes:
         audit_record(
             organisation=audience.organisation,
@@ -294,7 +290,7 @@ def _definition_write(
     definition_validate(definition)
     definition.full_clean()
     definition.save()
-    changes = model_changes(before, _snapshot(definition, DEFINITION_FIELDS))
+    changes = model_changes(before, snapshot(definition, DEFINITION_FIELDS))
     if action == "create" or RECOMPUTE_FIELDS & changes.keys():
         transaction.on_commit(lambda: enqueue_definition_rollup(definition))
     if changes or action == "create":
@@ -346,7 +342,7 @@ def definition_update(
         .select_for_update()
         .get(pk=definition.pk)
     )
-    before = _snapshot(stored, DEFINITION_FIELDS)
+    before = snapshot(stored, DEFINITION_FIELDS)
     for name in DEFINITION_FIELDS:
         if name in data:
             setattr(definition, name, data[name])
