@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audiences.api.serializers import FiniteFloatField, StrictSerializer
 from journeys.models import Channel, Touchpoint
+from measurements.ingest.fields import ID_PATTERN
 from measurements.models import MetricDefinition, MetricKind
 
 SLUG_HELP = "Slug of the audience's object; slugs are scoped to your organisation."
@@ -103,12 +105,26 @@ def _time(*, optional: bool = False) -> serializers.DateTimeField:
     )
 
 
-def _external_id(*, required: bool = False) -> serializers.CharField:
+def _id(help_text: str, *, required: bool = True) -> serializers.CharField:
+    """An id: at least one non-blank character (the schema's pattern is the check's)."""
     return serializers.CharField(
         max_length=200,
-        help_text="Your id for the item: a repeat is a duplicate (cases: an update).",
+        min_length=1,
+        validators=[RegexValidator(ID_PATTERN)],
+        help_text=help_text,
         **({} if required else {"required": False, "allow_null": True}),
     )
+
+
+def _external_id(*, required: bool = False) -> serializers.CharField:
+    return _id(
+        "Your id for the item: a repeat is a duplicate (cases: an update). Not empty or "
+        "blank: leave it out when the item has no id.",
+        required=required,
+    )
+
+
+MEMBER_HELP = "Your id for the member (e.g. a customer number); not empty or blank."
 
 
 class ResponseItemSerializer(serializers.Serializer):
@@ -138,7 +154,7 @@ class CaseItemSerializer(serializers.Serializer):
 class RevenueEventItemSerializer(serializers.Serializer):
     external_id = _external_id()
     audience = _slug("audience.slug")
-    member = serializers.CharField(max_length=200)
+    member = _id(MEMBER_HELP)
     amount = AmountField()
     currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217, e.g. EUR.")
     occurred_at = _time()
@@ -146,6 +162,6 @@ class RevenueEventItemSerializer(serializers.Serializer):
 
 class MemberItemSerializer(serializers.Serializer):
     audience = _slug("audience.slug")
-    member = serializers.CharField(max_length=200)
+    member = _id(MEMBER_HELP)
     joined_at = _time()
     left_at = _time(optional=True)

@@ -22,6 +22,10 @@ KINDS = (RESPONSES, CASES, REVENUE, MEMBERS)
 # Matched with fullmatch: "$" would also accept a trailing newline ("EUR\n").
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
+# An id must hold something visible: "" or "  " stored as an id would make every later item
+# with the same blank a duplicate (or overwrite one case). The schema says the same pattern.
+ID_PATTERN = r"\S"
+ID_RE = re.compile(ID_PATTERN)
 # A lone UTF-16 surrogate ("\ud800" in JSON) cannot be stored as UTF-8; DRF's CharField
 # refuses it with this message, so the bulk endpoints do too.
 SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
@@ -39,7 +43,7 @@ _REQUIRED = object()
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    check: str  # "str", "slug", "time", "score", "amount", "currency", "channel"
+    check: str  # "str", "id", "slug", "time", "score", "amount", "currency", "channel"
     required: bool = True
     nullable: bool = False
     max_length: int = 200
@@ -47,7 +51,7 @@ class FieldSpec:
 
 SPECS: dict[str, tuple[FieldSpec, ...]] = {
     RESPONSES: (
-        FieldSpec("external_id", "str", required=False, nullable=True),
+        FieldSpec("external_id", "id", required=False, nullable=True),
         FieldSpec("audience", "slug"),
         FieldSpec("metric", "slug"),
         FieldSpec("score", "score"),
@@ -57,7 +61,7 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("comment", "str", required=False, nullable=True, max_length=TEXT_LIMIT),
     ),
     CASES: (
-        FieldSpec("external_id", "str"),
+        FieldSpec("external_id", "id"),
         FieldSpec("audience", "slug"),
         FieldSpec("opened_at", "time"),
         FieldSpec("resolved_at", "time", required=False, nullable=True),
@@ -65,16 +69,16 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("channel", "channel", required=False, nullable=True),
     ),
     REVENUE: (
-        FieldSpec("external_id", "str", required=False, nullable=True),
+        FieldSpec("external_id", "id", required=False, nullable=True),
         FieldSpec("audience", "slug"),
-        FieldSpec("member", "str"),
+        FieldSpec("member", "id"),
         FieldSpec("amount", "amount"),
         FieldSpec("currency", "currency"),
         FieldSpec("occurred_at", "time"),
     ),
     MEMBERS: (
         FieldSpec("audience", "slug"),
-        FieldSpec("member", "str"),
+        FieldSpec("member", "id"),
         FieldSpec("joined_at", "time"),
         FieldSpec("left_at", "time", required=False, nullable=True),
     ),
@@ -133,6 +137,15 @@ def _check_str(value: Any, spec: FieldSpec) -> str:
     return value
 
 
+def _check_id(value: Any, spec: FieldSpec) -> str:
+    value = _check_str(value, spec)
+    if not ID_RE.search(value):
+        if spec.required:
+            raise _Invalid("Must not be empty.")
+        raise _Invalid("Must not be empty: leave the field out when the item has no id.")
+    return value
+
+
 def _check_slug(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("Must be a slug (a string).")
@@ -185,6 +198,7 @@ def _check_channel(value: Any) -> str:
 
 _CHECKS: dict[str, Callable[[Any, FieldSpec, datetime], Any]] = {
     "str": lambda value, spec, now: _check_str(value, spec),
+    "id": lambda value, spec, now: _check_id(value, spec),
     "slug": lambda value, spec, now: _check_slug(value),
     "time": lambda value, spec, now: parse_time(value, now=now),
     "score": lambda value, spec, now: _check_score(value),

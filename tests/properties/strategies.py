@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from journeys.models import Channel
 from measurements.ingest import CASES, MEMBERS, RESPONSES, REVENUE
+from measurements.ingest.fields import ID_RE
 
 # The fixtures' slugs (tests/properties/conftest.py) and the definitions' scales.
 AUDIENCE, TOUCHPOINT = "customers", "checkout"
@@ -74,7 +75,12 @@ def bounded_text(max_length: int) -> st.SearchStrategy[str]:
     return st.text(text_chars, max_size=min(max_length, 60)) | st.just("x" * max_length)
 
 
-external_ids = st.text(text_chars, min_size=1, max_size=20)
+# Ids hold at least one non-blank character; "" and "  " are refused (test_ingest_contract).
+external_ids = st.text(text_chars, min_size=1, max_size=20).filter(ID_RE.search)
+
+
+def bounded_ids(max_length: int) -> st.SearchStrategy[str]:
+    return bounded_text(max_length).filter(ID_RE.search)
 
 
 # --- valid items, one strategy per kind -----------------------------------------------------
@@ -130,7 +136,7 @@ amounts = st.integers(min_value=-(10**12) + 1, max_value=10**12 - 1) | st.decima
 def valid_revenue(draw) -> dict:
     item = {
         "audience": AUDIENCE,
-        "member": draw(bounded_text(200)),
+        "member": draw(bounded_ids(200)),
         "amount": draw(amounts),
         "currency": draw(st.text(string.ascii_uppercase, min_size=3, max_size=3)),
         "occurred_at": draw(past_times()),
@@ -143,7 +149,7 @@ def valid_revenue(draw) -> dict:
 @st.composite
 def valid_member(draw) -> dict:
     joined = draw(past_times())
-    item = {"audience": AUDIENCE, "member": draw(bounded_text(200)), "joined_at": joined}
+    item = {"audience": AUDIENCE, "member": draw(bounded_ids(200)), "joined_at": joined}
     if draw(st.booleans()):
         joined_utc = datetime.fromisoformat(joined).astimezone(UTC).replace(tzinfo=None)
         item["left_at"] = draw(_optional(past_times(start=joined_utc)))

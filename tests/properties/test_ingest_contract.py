@@ -80,6 +80,7 @@ unknown_slugs = st.text(string.ascii_lowercase + "-_", min_size=1, max_size=20).
 BROKEN = {
     # by FieldSpec.check: values that check always refuses
     "str": not_strings | with_nul | with_surrogate,
+    "id": not_strings | with_nul | with_surrogate | st.sampled_from(["", " ", "\t\n", "\u00a0"]),
     "slug": not_strings | with_nul | unknown_slugs | st.just("white space"),
     "time": not_strings
     | naive_times
@@ -111,7 +112,7 @@ def broken_item(draw, kind):
     elif how == "forbidden":
         item[draw(st.sampled_from(sorted(FORBIDDEN_FIELDS)))] = draw(json_values)
     elif how == "too long":
-        spec = draw(st.sampled_from([s for s in specs if s.check == "str"]))
+        spec = draw(st.sampled_from([s for s in specs if s.check in ("str", "id")]))
         item[spec.name] = "x" * (spec.max_length + draw(st.integers(1, 5)))
     else:
         spec = draw(st.sampled_from(specs))
