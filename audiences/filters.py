@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from audiences.models import Audience, AudienceKind, LifecycleStage, Organisation, Person
+from audiences.selectors import ranked_first
 from measurements.liability import audiences_with_liability_flags
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -81,4 +82,5 @@ class AudienceFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("archived"):
             queryset = queryset.filter(archived=False)
-        return queryset
+        # The model's Meta ordering ("rank", "name") puts the unranked first on SQLite.
+        return queryset.order_by(*ranked_first())

@@ -5,17 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 
 from audiences.models import TOP_TEN, Audience, AuditEntry, Membership, Organisation, Person
 from measurements.liability import audiences_with_liability_flags, liability_of
+
+
+def ranked_first(prefix: str = "") -> tuple[OrderBy, str]:
+    """order_by() arguments: the top ten in rank order, then the unranked by name.
+
+    Spelled out because databases disagree on where NULL goes (first on SQLite, last on
+    PostgreSQL); `prefix` is the path to the audience, e.g. "audience__".
+    """
+    return F(f"{prefix}rank").asc(nulls_last=True), f"{prefix}name"
 
 
 def audience_list(*, organisation: Organisation) -> QuerySet[Audience]:
     """Every audience of the organisation with its owner and liability flags, in one query."""
     return audiences_with_liability_flags(
         Audience.objects.for_org(organisation).select_related("owner")
-    ).order_by("rank", "name")
+    ).order_by(*ranked_first())
 
 
 def top_ten(*, organisation: Organisation) -> list[Audience]:

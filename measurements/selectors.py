@@ -19,6 +19,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from audiences.models import Audience, AudienceKind, Organisation
+from audiences.selectors import ranked_first
 from measurements import metrics
 from measurements.models import (
     SCORED_KINDS,
@@ -440,7 +441,7 @@ def health_grid(*, organisation: Organisation, now: datetime | None = None) -> d
     now = now or timezone.now()
     latest = latest_complete_start("month", zone_of(organisation), now)
     audiences = list(
-        Audience.objects.for_org(organisation).filter(archived=False).order_by("rank", "name")
+        Audience.objects.for_org(organisation).filter(archived=False).order_by(*ranked_first())
     )
     definitions = list(
         MetricDefinition.objects.for_org(organisation)

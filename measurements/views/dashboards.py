@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from audiences.access import member_required, org_object_or_404
 from audiences.models import Audience
+from audiences.selectors import ranked_first
 from measurements import selectors
 from measurements.formulas import definition_label
 from measurements.models import Granularity, MetricDefinition
@@ -112,7 +113,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     options = list(
         MetricDefinition.objects.for_org(organisation)
         .select_related("audience")
-        .order_by("audience__rank", "audience__name", "slug")
+        .order_by(*ranked_first("audience__"), "slug")
     )
     chosen = [_definition_param(request, name, options) for name in ("first", "second")]
     granularity = _granularity(request)
