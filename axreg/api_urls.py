@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("measurements.api.metrics_urls")),
 ]
 
-# Last: any other path under /api/v1/ ending in "/" answers a JSON 404 (not Django's HTML page);
-# paths without the slash still get APPEND_SLASH.
-urlpatterns.append(re_path(r"^(?:[\s\S]*/)?$", api_not_found))
+# Last: any other path under /api/v1/ answers a JSON 404 (not Django's HTML page), with or
+# without a trailing slash: every API route takes both, so APPEND_SLASH must never redirect
+# here (a redirected POST comes back as a GET and stores nothing).
+urlpatterns.append(re_path(r"^[\s\S]*$", api_not_found))

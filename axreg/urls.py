@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from axreg.security import RateLimitedLoginView
+from measurements.api.errors import api_not_found
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -31,6 +32,13 @@ urlpatterns = [
     path("app/", include("journeys.urls")),
     path("app/", include("measurements.urls")),
     path("api/v1/", include("axreg.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # With or without the slash, like every API path; anything else under /api answers a JSON
+    # 404 instead of an APPEND_SLASH redirect (which turns a POST into a GET, or a 500).
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="api-schema"),
+    re_path(
+        r"^api/docs/?$",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    re_path(r"^api(?:/[\s\S]*)?$", api_not_found),
 ]

@@ -16,6 +16,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import permissions
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
+from rest_framework.routers import SimpleRouter
 
 from audiences.api_auth import ApiKeyPrincipal
 from audiences.models import ApiKey, Audience, Organisation, Role
@@ -28,6 +29,19 @@ from measurements.api.throttles import ApiKeyRateThrottle
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 SLUG_RE = re.compile(f"^{SLUG_REGEX}$")
 PATH_SEGMENT = r"[^/]+"
+
+
+class SlashOptionalRouter(SimpleRouter):
+    """Routes that answer with and without the trailing slash.
+
+    A missing slash would otherwise get APPEND_SLASH's 301 (a 500 under DEBUG); clients that
+    follow it re-send a POST as a GET, see 200 and store nothing. SimpleRouter only takes a
+    bool, so the pattern is set after it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trailing_slash = "/?"
 
 
 class OrganisationMember(permissions.BasePermission):

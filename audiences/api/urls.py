@@ -1,7 +1,6 @@
-from rest_framework.routers import SimpleRouter
-
+from audiences.api.base import SlashOptionalRouter
 from audiences.api.views import AudienceViewSet
 
-router = SimpleRouter()
+router = SlashOptionalRouter()
 router.register("audiences", AudienceViewSet, basename="api-audience")
 urlpatterns = router.urls

@@ -5,7 +5,7 @@ from measurements.api.metrics_views import AudienceMetricsView
 
 urlpatterns = [
     re_path(
-        rf"^audiences/(?P<slug>{SLUG_REGEX})/metrics/$",
+        rf"^audiences/(?P<slug>{SLUG_REGEX})/metrics/?$",
         AudienceMetricsView.as_view(),
         name="api-audience-metrics",
     ),

@@ -1,9 +1,10 @@
-from django.urls import path
-from rest_framework.routers import SimpleRouter
+from django.urls import re_path
 
+from audiences.api.base import PATH_SEGMENT, SlashOptionalRouter
 from measurements.api import views
 
-router = SimpleRouter()
+# Every path answers with and without its trailing slash (see SlashOptionalRouter).
+router = SlashOptionalRouter()
 router.register("responses", views.ResponseViewSet, basename="api-response")
 router.register("cases", views.CaseViewSet, basename="api-case")
 router.register("revenue-events", views.RevenueEventViewSet, basename="api-revenue-event")
@@ -11,13 +12,13 @@ router.register("members", views.MemberViewSet, basename="api-member")
 
 definitions = views.DefinitionViewSet
 urlpatterns = [
-    path(
-        "metric-definitions/",
+    re_path(
+        r"^metric-definitions/?$",
         definitions.as_view({"get": "list", "post": "create"}),
         name="api-definition-list",
     ),
-    path(
-        "metric-definitions/<str:audience>/<str:slug>/",
+    re_path(
+        rf"^metric-definitions/(?P<audience>{PATH_SEGMENT})/(?P<slug>{PATH_SEGMENT})/?$",
         definitions.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="api-definition-detail",
     ),
