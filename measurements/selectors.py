@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from audiences.models import Audience, AudienceKind, Organisation
+from audiences.models import Audience, Organisation
 from audiences.selectors import ranked_first
-from measurements import metrics
+from measurements import metrics, privacy
 from measurements.models import (
     SCORED_KINDS,
     Alert,
@@ -38,16 +38,10 @@ from measurements.periods import (
 )
 from measurements.scales import scale_of
 
-PRIVATE_KINDS = {AudienceKind.EMPLOYEE, AudienceKind.CANDIDATE}
 MAX_FILLED_PERIODS = 2000
-
-
-def min_group_size(definition: MetricDefinition) -> int:
-    """Smallest group a breakdown cell or comment list may show: the definition's, or 5 for
-    employee and candidate audiences (they are colleagues: small groups identify people), or 1."""
-    if definition.min_group_size:
-        return definition.min_group_size
-    return 5 if definition.audience.kind in PRIVATE_KINDS else 1
+# The small-group rule lives in measurements.privacy; these names stay for existing callers.
+PRIVATE_KINDS = privacy.PRIVATE_KINDS
+min_group_size = privacy.min_group_size
 
 
 def zone_of(organisation: Organisation) -> ZoneInfo:
@@ -290,13 +284,12 @@ def dashboard_breakdowns(
             phase[d][key][score] = phase[d][key].get(score, 0) + c
     out: dict[int, dict[str, list[BreakdownCell]]] = {}
     for definition in scored:
-        minimum = min_group_size(definition)
 
-        def cells(groups: dict[str, dict[int, int]], definition=definition, minimum=minimum):
+        def cells(groups: dict[str, dict[int, int]], definition=definition):
             result = []
             for label, hist in sorted(groups.items()):
                 n = sum(hist.values())
-                hidden = n < minimum
+                hidden = not privacy.cell_shown(definition, n)
                 value = None if hidden else _value_of(definition, hist)
                 result.append(BreakdownCell(label, value, 0 if hidden else n, hidden))
             return result
@@ -322,32 +315,36 @@ def _phase_gap(cells: list[BreakdownCell]) -> list[BreakdownCell]:
 def latest_comments(
     *, definitions: list[MetricDefinition], start: date, end: date, limit: int = 10
 ) -> dict[int, dict[str, Any]]:
-    """Latest comments per scored definition in [start, end); hidden under the minimum group.
+    """Latest comments per scored definition in [start, end), as `privacy` allows. 2 queries.
 
-    One query with a window-free approach: the newest comments across the definitions, then
-    the count per definition from the same rows (bounded by `limit` × definitions).
+    The newest comments across the definitions (bounded by `limit` × definitions), and the
+    size of each protected definition's month groups the period touches.
     """
     scored = [d for d in definitions if d.kind in SCORED_KINDS]
     if not scored:
         return {}
+    org_id = _org_id(scored)
     rows = list(
-        Response.objects.for_org(_org_id(scored))
+        Response.objects.for_org(org_id)
         .filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
         .exclude(comment="")
         .order_by("-responded_at")
-        .values("definition_id", "comment", "score", "responded_at")[: limit * len(scored) * 5]
+        .values("definition_id", "comment", "score", "responded_at", "local_date")[
+            : limit * len(scored) * 5
+        ]
     )
+    sizes = privacy.groups(organisation_id=org_id, keys=privacy.month_keys(scored, start, end))
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         grouped[row["definition_id"]].append(row)
     out = {}
     for definition in scored:
         own = grouped.get(definition.pk, [])
-        hidden = 0 < len(own) < min_group_size(definition)
+        shown = privacy.visible_comments(definition, own, sizes)
         out[definition.pk] = {
-            "comments": [] if hidden else own[:limit],
-            "hidden": hidden,
-            "minimum": min_group_size(definition),
+            "comments": shown[:limit],
+            "hidden": bool(own) and not shown,
+            "minimum": privacy.min_group_size(definition),
         }
     return out
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from audiences.api.base import SLUG_RE, SLUG_REGEX, OrgScopedMixin
 from audiences.models import Audience
-from measurements import ingest, services
+from measurements import ingest, privacy, services
 from measurements.api.schema import READ_ERRORS, WRITE_ERRORS, WriteResult, bulk_body
 from measurements.api.serializers import (
     CaseItemSerializer,
@@ -173,11 +173,16 @@ class IngestViewSet(OrgScopedMixin, mixins.ListModelMixin, viewsets.GenericViewS
         tz = ZoneInfo(self.organisation.timezone)
         start = _param_time(self.request, "from", tz)
         end = _param_time(self.request, "to", tz)
+        return self.filter_time(queryset, start, end).order_by(self.time_field, "id")
+
+    def filter_time(
+        self, queryset: QuerySet, start: datetime | None, end: datetime | None
+    ) -> QuerySet:
         if start is not None:
             queryset = queryset.filter(**{f"{self.time_field}__gte": start})
         if end is not None:
             queryset = queryset.filter(**{f"{self.time_field}__lt": end})
-        return queryset.order_by(self.time_field, "id")
+        return queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         may_write = None if self.api_key is not None else self.can_write_audience
@@ -219,6 +224,31 @@ class ResponseViewSet(IngestViewSet):
     kind, time_field = ingest.RESPONSES, "responded_at"
     queryset = SurveyResponse.objects.select_related("audience", "definition", "touchpoint")
     serializer_class = ResponseItemSerializer
+
+    def filter_time(
+        self, queryset: QuerySet, start: datetime | None, end: datetime | None
+    ) -> QuerySet:
+        # Protected answers compare by calendar day: narrowing `from`/`to` to the minute
+        # would otherwise give back the exact time the list withholds (measurements.privacy).
+        open_ = ~privacy.protected_q("definition__")
+        guarded = privacy.protected_q("definition__")
+        tz = ZoneInfo(self.organisation.timezone)
+        if start is not None:
+            day = start.astimezone(tz).date()
+            queryset = queryset.filter(
+                (open_ & Q(responded_at__gte=start)) | (guarded & Q(local_date__gte=day))
+            )
+        if end is not None:
+            day = (end - timedelta(microseconds=1)).astimezone(tz).date()
+            queryset = queryset.filter(
+                (open_ & Q(responded_at__lt=end)) | (guarded & Q(local_date__lte=day))
+            )
+        return queryset
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        items = self.get_serializer(page, many=True).data
+        return self.get_paginated_response(privacy.redact_response_items(page, items))
 
 
 @_ingest_schema(CaseItemSerializer, "CaseItem", metric=False, time_field="opened_at")
