@@ -8,9 +8,10 @@ from django.utils.text import slugify
 from audiences.models import Audience, Organisation, Person
 from audiences.selectors import member_users
 from audiences.services import RESERVED_SLUGS
+from axreg.forms import BrowserModelForm
 
 
-class AudienceForm(forms.ModelForm):
+class AudienceForm(BrowserModelForm):
     """Create or edit an audience. Owners editing their own audience cannot reassign it."""
 
     class Meta:
@@ -71,7 +72,7 @@ class AudienceForm(forms.ModelForm):
         return cleaned
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(BrowserModelForm):
     """A person who can own audiences; the optional user must be a member of the organisation."""
 
     class Meta:

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from audiences.access import lead_required, org_object_or_404
 from audiences.keys import api_key_create, api_key_revoke
 from audiences.models import ApiKey
+from axreg.forms import BrowserForm
 
 
-class ApiKeyForm(forms.Form):
+class ApiKeyForm(BrowserForm):
     name = forms.CharField(
         max_length=100, help_text="Say what uses it, e.g. “Survey tool” or “Helpdesk”."
     )

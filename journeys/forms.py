@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 
 from audiences.models import Audience, Person
+from axreg.forms import BrowserModelForm
 from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
 
 
-class StageForm(forms.ModelForm):
+class StageForm(BrowserModelForm):
     class Meta:
         model = Stage
         fields = ["name", "phase", "description"]
@@ -21,7 +22,7 @@ class StageForm(forms.ModelForm):
         }
 
 
-class TouchpointForm(forms.ModelForm):
+class TouchpointForm(BrowserModelForm):
     class Meta:
         model = Touchpoint
         fields = [
@@ -56,7 +57,7 @@ class TouchpointForm(forms.ModelForm):
         self.fields["slug"].help_text = "Used by API clients; left empty, it is made from the name."
 
 
-class PersonaForm(forms.ModelForm):
+class PersonaForm(BrowserModelForm):
     class Meta:
         model = Persona
         fields = ["name", "role", "responsibilities", "goals", "pain_points", "triggers"]
@@ -67,7 +68,7 @@ class PersonaForm(forms.ModelForm):
         help_texts = {"triggers": "What makes them act: the moments that start a journey."}
 
 
-class QuoteForm(forms.ModelForm):
+class QuoteForm(BrowserModelForm):
     class Meta:
         model = PersonaQuote
         fields = ["text", "source", "source_detail"]

@@ -23,7 +23,7 @@ from django.db import transaction
 from audiences.models import Audience
 from journeys.demo import seed_journeys
 from journeys.models import Touchpoint
-from measurements.models import MeasurementPlan, MetricDefinition
+from measurements.models import MeasurementPlan, Method, MetricDefinition
 from measurements.services import definition_validate
 
 # audience slug -> (process, methods, cadence, data sources, run by, last reviewed on)
@@ -147,7 +147,8 @@ def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
         defaults={
             "organisation": audience.organisation,
             "process": process,
-            "methods": methods,
+            # In the choices' order, as plan_save stores them: else a no-op save reorders.
+            "methods": sorted(methods, key=list(Method.values).index),
             "cadence": cadence,
             "data_sources": sources,
             "run_by": run_by,

@@ -13,12 +13,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from audiences.models import Audience
+from axreg.forms import BrowserModelForm
 from journeys.models import Touchpoint
 from measurements.models import MeasurementPlan, Method, MetricDefinition
 from measurements.services import definition_validate
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(BrowserModelForm):
     methods = forms.MultipleChoiceField(
         choices=Method.choices,
         required=False,
@@ -43,11 +44,11 @@ class PlanForm(forms.ModelForm):
         widgets = {
             "process": forms.Textarea(attrs={"rows": 5}),
             "data_sources": forms.Textarea(attrs={"rows": 2}),
-            "last_reviewed_on": forms.DateInput(attrs={"type": "date"}),
+            "last_reviewed_on": forms.DateInput(),  # ISO and type=date: BrowserModelForm
         }
 
 
-class DefinitionForm(forms.ModelForm):
+class DefinitionForm(BrowserModelForm):
     class Meta:
         model = MetricDefinition
         fields = [
