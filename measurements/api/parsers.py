@@ -1,4 +1,9 @@
-"""A JSON parser for large bulk bodies: orjson, a size limit that answers 413, and NaN kept."""
+"""A JSON parser for large bulk bodies: orjson, a size limit that answers 413, and NaN kept.
+
+Bodies are UTF-8 JSON as sent (RFC 8259): a compressed body (`Content-Encoding: gzip`) or
+another charset answers 415 naming `body`, instead of a JSON decode error about bytes the
+client never wrote, or latin-1 text read as UTF-8.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,38 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
+from rest_framework.utils.mediatypes import _MediaType
 
-from measurements.api.errors import PayloadTooLarge
+from measurements.api.errors import BODY, PayloadTooLarge
+
+UTF_8 = {"utf-8", "utf8"}
+IDENTITY = {"", "identity"}
+
+
+class BodyNotSupported(UnsupportedMediaType):
+    """415 with `detail` (the API's shape for non-validation errors) and `errors` naming the
+    body, like every other refusal of a body."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(media_type="")
+        self.detail = {"detail": message, "errors": [{"field": BODY, "message": message}]}
+
+
+def check_body_encoding(media_type: str | None, content_encoding: str) -> None:
+    """Refuse what this parser would misread: a compressed body, a charset other than UTF-8."""
+    encoding = content_encoding.strip().lower()
+    if encoding not in IDENTITY:
+        raise BodyNotSupported(
+            f"Content-Encoding '{encoding[:40]}' is not supported: send the JSON uncompressed."
+        )
+    charset = _MediaType(media_type or "").params.get("charset", "utf-8").strip().strip('"').lower()
+    if charset not in UTF_8:
+        raise BodyNotSupported(
+            f"charset={charset[:40]} is not supported: send JSON as UTF-8 "
+            "(Content-Type: application/json; charset=utf-8, or no charset)."
+        )
 
 
 def _non_finite(name: str) -> float:
@@ -26,7 +59,8 @@ def json_loads(raw: bytes) -> Any:
     except orjson.JSONDecodeError:
         pass
     try:
-        return json.loads(raw, parse_constant=_non_finite)
+        # Decoded first: json.loads(bytes) would also guess UTF-16 and UTF-32.
+        return json.loads(raw.decode("utf-8"), parse_constant=_non_finite)
     except (ValueError, RecursionError) as exc:
         raise ParseError(f"The body is not valid JSON: {exc}") from exc
 
@@ -41,6 +75,8 @@ class BulkJSONParser(BaseParser):
             f"{settings.API_MAX_BULK_ITEMS} items per request."
         )
         request = (parser_context or {}).get("request")
+        meta = request.META if request is not None else {}
+        check_body_encoding(media_type, meta.get("HTTP_CONTENT_ENCODING", ""))
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0) if request else 0
         except ValueError:

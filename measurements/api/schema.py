@@ -44,7 +44,12 @@ WRITE_ERRORS: dict[int, Any] = {
         ValidationErrors, description="Invalid input: every invalid item and field is listed."
     ),
     413: OpenApiResponse(Detail, description="The body is larger than the limit."),
-    415: OpenApiResponse(Detail, description="Send application/json."),
+    415: OpenApiResponse(
+        Detail,
+        description="Send application/json as UTF-8, uncompressed: another Content-Type, a "
+        "Content-Encoding such as gzip or a charset other than UTF-8 is refused (the body's "
+        "refusals also list `errors` naming `body`).",
+    ),
 }
 
 

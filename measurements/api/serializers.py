@@ -15,11 +15,14 @@ from rest_framework import serializers
 
 from audiences.api.serializers import FiniteFloatField, StrictSerializer
 from journeys.models import Channel, Touchpoint
-from measurements.ingest.fields import ID_PATTERN
+from measurements.ingest.fields import AMOUNT_LIMIT, AMOUNT_PATTERN, ID_PATTERN, TIME_PATTERN
 from measurements.models import MetricDefinition, MetricKind
 
 SLUG_HELP = "Slug of the audience's object; slugs are scoped to your organisation."
-TIME_HELP = "ISO 8601 with an offset (e.g. 2025-03-01T09:30:00+01:00); not over a day ahead."
+TIME_HELP = (
+    "RFC 3339 date-time with seconds and an offset (e.g. 2025-03-01T09:30:00+01:00 or "
+    "2025-03-01T08:30:00Z); from 1900 to not over a day ahead."
+)
 
 
 class MetricDefinitionSerializer(StrictSerializer):
@@ -76,18 +79,31 @@ class MetricDefinitionSerializer(StrictSerializer):
 # --- pushed results (GET rendering and POST documentation) ---------------------------------
 
 
+# The patterns are the ones `measurements.ingest.fields` checks, so schema and validation agree.
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "string", "pattern": r"^-?\d{1,12}(\.\d{1,2})?$"},
-            {"type": "number"},
+            {"type": "string", "pattern": AMOUNT_PATTERN},
+            {
+                "type": "number",
+                "minimum": -int(AMOUNT_LIMIT),
+                "exclusiveMinimum": True,
+                "maximum": int(AMOUNT_LIMIT),
+                "exclusiveMaximum": True,
+            },
         ],
-        "description": "Decimal amount, at most 2 decimal places; finite.",
+        "description": "Decimal amount with at most 2 decimal places: a JSON number, or a "
+        'string of ASCII digits with an optional minus and point ("19.99", "-5").',
     }
 )
 class AmountField(serializers.DecimalField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": TIME_PATTERN})
+class TimeField(serializers.DateTimeField):
+    """Documented as the RFC 3339 shape the ingest checks take (TIME_PATTERN)."""
 
 
 def _slug(source: str, *, optional: bool = False) -> serializers.SlugField:
@@ -100,7 +116,7 @@ def _slug(source: str, *, optional: bool = False) -> serializers.SlugField:
 
 
 def _time(*, optional: bool = False) -> serializers.DateTimeField:
-    return serializers.DateTimeField(
+    return TimeField(
         help_text=TIME_HELP, **({"required": False, "allow_null": True} if optional else {})
     )
 

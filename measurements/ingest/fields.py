@@ -26,6 +26,20 @@ CURRENCY_RE = re.compile(r"[A-Z]{3}")
 # with the same blank a duplicate (or overwrite one case). The schema says the same pattern.
 ID_PATTERN = r"\S"
 ID_RE = re.compile(ID_PATTERN)
+# Times are RFC 3339 date-times (OpenAPI's `format: date-time`): extended format, seconds,
+# an offset of hours and minutes. Python's fromisoformat alone also takes basic
+# (20250301T0930Z) and week (2025-W09-6) formats, a space for the T and offsets with seconds;
+# the schema carries the same pattern, so the two agree.
+_DATE_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+TIME_PATTERN = rf"^{_DATE_TIME}(Z|[+-][0-9]{{2}}:[0-9]{{2}})$"
+TIME_RE = re.compile(TIME_PATTERN)
+NO_OFFSET_RE = re.compile(_DATE_TIME)
+# Amounts sent as strings: plain decimals, ASCII digits only (Python's \d and Decimal also
+# take "١٢٣", "1_000", "1e2" and " 19.99"), at most 12 digits before the point as the limit
+# of 10^12 implies. JSON numbers are taken as numbers.
+AMOUNT_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
+AMOUNT_RE = re.compile(AMOUNT_PATTERN)
+PLAIN_DECIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # for a message saying what is wrong
 # A lone UTF-16 surrogate ("\ud800" in JSON) cannot be stored as UTF-8; DRF's CharField
 # refuses it with this message, so the bulk endpoints do too.
 SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
@@ -103,17 +117,20 @@ class _Invalid(Exception):
 
 
 def parse_time(value: Any, *, now: datetime) -> datetime:
-    """An ISO 8601 time with an offset, not more than a day ahead, normalised to UTC."""
+    """An RFC 3339 date-time (TIME_PATTERN), not more than a day ahead, normalised to UTC."""
     if not isinstance(value, str):
-        raise _Invalid("Must be an ISO 8601 date-time string with an offset.")
+        raise _Invalid("Must be an RFC 3339 date-time string with an offset.")
+    if not TIME_RE.fullmatch(value):
+        if NO_OFFSET_RE.fullmatch(value):
+            raise _Invalid("The time has no offset: add one, e.g. 'Z' or '+01:00'.")
+        raise _Invalid(
+            f"'{value[:40]}' is not an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS with an "
+            "offset (e.g. 2025-03-01T09:30:00+01:00 or 2025-03-01T08:30:00Z)."
+        )
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise _Invalid(
-            f"'{value[:40]}' is not an ISO 8601 date-time (e.g. 2025-03-01T09:30:00+01:00)."
-        ) from exc
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise _Invalid("The time has no offset: add one, e.g. 'Z' or '+01:00'.")
+    except ValueError as exc:  # the shape is right but e.g. 31 February or 25 o'clock
+        raise _Invalid(f"'{value[:40]}' is not a real date and time.") from exc
     try:
         parsed = parsed.astimezone(UTC)
     except OverflowError as exc:
@@ -169,6 +186,15 @@ def _check_amount(value: Any) -> Decimal:
         raise _Invalid('Must be a decimal number (e.g. 19.99 or "19.99").')
     if isinstance(value, float) and not math.isfinite(value):
         raise _Invalid("Must be a finite number (NaN and Infinity are refused).")
+    if isinstance(value, str) and not AMOUNT_RE.fullmatch(value):
+        if PLAIN_DECIMAL_RE.fullmatch(value):
+            if len(value.partition(".")[2]) > 2:
+                raise _Invalid("At most 2 decimal places.")
+            raise _Invalid("At most 12 digits before the decimal point.")
+        raise _Invalid(
+            'Must be a decimal number: a JSON number or a string like "19.99" or "-5" '
+            "(digits 0-9 and a point; no spaces, exponents or underscores)."
+        )
     try:
         amount = Decimal(repr(value) if isinstance(value, float) else str(value))
     except InvalidOperation as exc:
