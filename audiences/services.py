@@ -352,6 +352,25 @@ def audience_ranking_set(
     return audiences
 
 
+@transaction.atomic
+def audience_rank_set(
+    *, audience: Audience, rank: int | None, actor: Actor, actor_key: ApiKey | None = None
+) -> list[Audience]:
+    """Put one audience at `rank` in the top ten (None: out of it); the others keep their order.
+
+    Ranks stay 1..n: a rank past the end puts it last. The current order is read under the
+    organisation lock, so two changes at once both land instead of the second one writing
+    its order over the first.
+    """
+    _lock_organisation(audience.organisation)
+    order = [a.slug for a in _ranked(audience.organisation) if a.pk != audience.pk]
+    if rank is not None:
+        order.insert(min(rank - 1, len(order)), audience.slug)
+    return audience_ranking_set(
+        organisation=audience.organisation, ordered_slugs=order, actor=actor, actor_key=actor_key
+    )
+
+
 RANK_MOVES = ("up", "down", "remove", "add")
 
 

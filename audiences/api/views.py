@@ -16,35 +16,10 @@ from audiences import services
 from audiences.api.base import OrgScopedMixin
 from audiences.api.serializers import AudienceSerializer
 from audiences.filters import AudienceFilter
-from audiences.models import ApiKey, Audience
+from audiences.models import Audience
 from measurements.api.schema import READ_ERRORS, WRITE_ERRORS
 
 LEAD_ONLY = ("rank", "owner", "archived")
-
-
-def _rank_set(
-    *, audience: Audience, rank: int | None, actor: Any, actor_key: ApiKey | None
-) -> None:
-    """Put the audience at `rank` in the top ten (None: out of it); ranks stay 1..n."""
-    order = [
-        slug
-        for slug in Audience.objects.for_org(audience.organisation)
-        .filter(rank__isnull=False)
-        .order_by("rank")
-        .values_list("slug", flat=True)
-        if slug != audience.slug
-    ]
-    if rank is not None:
-        order.insert(min(rank - 1, len(order)), audience.slug)
-    try:
-        services.audience_ranking_set(
-            organisation=audience.organisation,
-            ordered_slugs=order,
-            actor=actor,
-            actor_key=actor_key,
-        )
-    except services.RankingError as exc:
-        raise ValidationError({"rank": exc.messages}) from exc
 
 
 @extend_schema_view(
@@ -104,9 +79,10 @@ class AudienceViewSet(
             audience = services.audience_archive(audience=audience, **who)
         elif archived is False:
             audience = services.audience_restore(audience=audience, **who)
-        if rank is not ... and rank != audience.rank:
-            if audience.archived and rank is not None:
-                raise ValidationError({"rank": "An archived audience cannot be ranked."})
-            _rank_set(audience=audience, rank=rank, **who)
+        if rank is not ...:
+            try:
+                services.audience_rank_set(audience=audience, rank=rank, **who)
+            except services.RankingError as exc:
+                raise ValidationError({"rank": exc.messages}) from exc
             audience.refresh_from_db()
         return audience
