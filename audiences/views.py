@@ -251,6 +251,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query = urlencode({name: value for name, value in chosen.items() if value})
     context = {
         "page": page,
+        "rows": audit.audit_rows(page.object_list),
         "chosen": chosen,
         "query": query,
         **audit.audit_filter_choices(organisation=organisation),
