@@ -5,7 +5,8 @@ from audiences.models import Membership
 
 def current_organisation(request: HttpRequest) -> dict:
     access = getattr(request, "access", None)
-    if not request.user.is_authenticated or not access:
+    user = getattr(request, "user", None)  # absent on a 400 raised before the auth middleware
+    if user is None or not user.is_authenticated or not access:
         return {"access": None, "organisation": None, "other_memberships": []}
     others = (
         Membership.objects.for_user(request.user)
