@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
@@ -10,6 +11,7 @@ from django.db.models.expressions import OrderBy
 
 from audiences.models import TOP_TEN, Audience, AuditEntry, Membership, Organisation, Person
 from measurements.liability import audiences_with_liability_flags, liability_of
+from measurements.models import Alert
 
 
 def ranked_first(prefix: str = "") -> tuple[OrderBy, str]:
@@ -95,6 +97,35 @@ def registry_progress(*, organisation: Organisation) -> RegistryProgress:
     ]  # fmt: skip
     liability_count = sum(1 for a in ranked if a.liability.is_liability)
     return RegistryProgress(steps=steps, top_ten=ranked, liability_count=liability_count)
+
+
+@dataclass(frozen=True)
+class OwnerHome:
+    """What an owner's home shows: the audiences they own and the open alerts on them."""
+
+    audiences: list[Audience]
+    alerts: list[Alert]
+
+    @property
+    def gap_count(self) -> int:
+        return sum(len(a.liability.failures) for a in self.audiences)
+
+
+def owner_home(*, organisation: Organisation, user: Any, alert_limit: int = 20) -> OwnerHome:
+    """The audiences whose owner is linked to `user`, each with `.liability`, in rank order,
+    and their unresolved alerts, newest period first. Two queries."""
+    audiences = list(
+        audience_list(organisation=organisation).filter(owner__user=user, archived=False)
+    )
+    for audience in audiences:
+        audience.liability = liability_of(audience)
+    alerts = list(
+        Alert.objects.for_org(organisation)
+        .filter(audience__in=audiences, resolved_at=None)
+        .select_related("audience", "definition")
+        .order_by("-period_start", "-created_at")[:alert_limit]
+    )
+    return OwnerHome(audiences=audiences, alerts=alerts)
 
 
 def audience_history(*, audience: Audience, limit: int = 15) -> QuerySet[AuditEntry]:

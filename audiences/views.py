@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from audiences import audit, selectors, services
 from audiences.access import (
     SESSION_KEY,
+    Access,
     audience_for_edit,
     lead_required,
     member_required,
@@ -25,8 +26,9 @@ from audiences.access import (
 )
 from audiences.filters import AudienceFilter
 from audiences.forms import AudienceForm, PersonForm
-from audiences.models import Audience, Membership, Person
+from audiences.models import Audience, Membership, Person, Role
 from measurements.liability import audiences_with_liability_flags, liability_of
+from measurements.selectors import organisation_overview
 
 RANK_MOVE_LABELS = [
     ("up", "Move up"),
@@ -47,10 +49,53 @@ def _saved(form: Any, write: Callable[[], Any]) -> Any | None:
         return None
 
 
+# The page that fills each liability gap, and what its link says.
+FIX_PAGES = {
+    "owner_named": ("audiences:edit", "Name an owner"),
+    "plan_recorded": ("measurements:plan_edit", "Record the measurement plan"),
+    "journey_mapped": ("journeys:map", "Map the journey"),
+    "metric_defined": ("measurements:definition_create", "Define a metric"),
+    "data_flowing": ("measurements:import", "Import results (CSV)"),
+}
+
+
+def liability_fixes(audience: Audience, *, access: Access) -> list[dict[str, str]]:
+    """Each failing check of `audience.liability` with a link to fix it, where `access` may.
+
+    Only a lead names owners, so an owner gets no link for "No owner".
+    """
+    fixes = []
+    for key, label, todo in audience.liability.failures:
+        url_name, action = FIX_PAGES[key]
+        allowed = access.is_lead if key == "owner_named" else access.can_edit_audience(audience)
+        fixes.append(
+            {
+                "key": key,
+                "label": label,
+                "todo": todo,
+                "action": action,
+                "url": reverse(url_name, args=[audience.slug]) if allowed else "",
+            }
+        )
+    return fixes
+
+
 @member_required
 def home(request: HttpRequest) -> HttpResponse:
-    progress = selectors.registry_progress(organisation=request.access.organisation)
-    return render(request, "audiences/home.html", {"progress": progress})
+    """Each role's own home: the lead's checklist, an owner's gaps and alerts, a viewer's top
+    ten with their health."""
+    access = request.access
+    organisation = access.organisation
+    if access.is_lead:
+        progress = selectors.registry_progress(organisation=organisation)
+        return render(request, "audiences/home.html", {"progress": progress})
+    if access.role == Role.OWNER:
+        mine = selectors.owner_home(organisation=organisation, user=request.user)
+        for audience in mine.audiences:
+            audience.fixes = liability_fixes(audience, access=access)
+        return render(request, "audiences/home_owner.html", {"mine": mine})
+    rows = organisation_overview(organisation=organisation)
+    return render(request, "audiences/home_viewer.html", {"rows": rows})
 
 
 @member_required
@@ -68,9 +113,11 @@ def audience_list(request: HttpRequest) -> HttpResponse:
 def audience_detail(request: HttpRequest, slug: str) -> HttpResponse:
     queryset = audiences_with_liability_flags(Audience.objects.select_related("owner"))
     audience = org_object_or_404(request, queryset, slug=slug)
+    audience.liability = liability_of(audience)
     context = {
         "audience": audience,
-        "liability": liability_of(audience),
+        "liability": audience.liability,
+        "fixes": liability_fixes(audience, access=request.access),
         "history": selectors.audience_history(audience=audience),
         "can_edit": request.access.can_edit_audience(audience),
     }
