@@ -274,6 +274,20 @@ def audience_archive(
     return audience
 
 
+def audience_archived_message(audience: Audience) -> str:
+    return f"Audience '{audience.slug}' is archived: restore it first."
+
+
+def audience_check_open(audience: Audience) -> None:
+    """Refuse new data for an archived audience (ValidationError on field `audience`).
+
+    An archived audience stays readable, but takes no results and no new or changed metric
+    definitions until a lead restores it, in the browser and through the API alike.
+    """
+    if audience.archived:
+        raise ValidationError({"audience": audience_archived_message(audience)})
+
+
 @transaction.atomic
 def audience_restore(
     *, audience: Audience, actor: Actor, actor_key: ApiKey | None = None

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audiences.audit import audit_record, model_changes, snapshot
 from audiences.models import ApiKey, Audience
+from audiences.services import audience_check_open
 from measurements.formulas import kind_label
 from measurements.models import (
     MeasurementPlan,
@@ -287,6 +288,7 @@ def _definition_write(
     before: dict[str, Any],
     action: str,
 ) -> MetricDefinition:
+    audience_check_open(definition.audience)
     definition_validate(definition)
     definition.full_clean()
     definition.save()

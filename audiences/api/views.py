@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -40,6 +41,13 @@ class AudienceViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = AudienceFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The filters (which hide archived audiences) shape the list only: an audience's own
+        # URL answers in any state, so an archived one can be read and restored.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "organisation": self.organisation}

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from audiences.models import Audience, Organisation
+from audiences.services import audience_archived_message
 from journeys.models import Touchpoint
 from measurements.ingest.fields import CASES, MEMBERS, RESPONSES, SPECS, ItemError, clean_item
 from measurements.models import MetricDefinition
@@ -63,6 +64,8 @@ def _resolve(
     audience = lk.audiences.get(clean["audience"])
     if audience is None:
         return None, [ItemError(index, "audience", f"No audience '{clean['audience']}'.")]
+    if audience.archived:
+        return None, [ItemError(index, "audience", audience_archived_message(audience))]
     clean["audience_obj"] = audience
     if clean.get("touchpoint"):
         tp = lk.touchpoints.get((audience.pk, clean["touchpoint"]))
