@@ -2,9 +2,9 @@
 that names another one it cannot find (a vendored script's source map), and the image then
 does not build. The full production run is .ci/production; this is the quick regression."""
 
+import json
 from pathlib import Path
 
-import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
@@ -28,7 +28,6 @@ def test_every_vendored_source_map_comment_names_a_shipped_file():
     assert missing == []
 
 
-@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_collectstatic_with_the_production_storage_succeeds_and_hashes_the_vendored_files(
     settings, tmp_path
 ):
@@ -36,8 +35,6 @@ def test_collectstatic_with_the_production_storage_succeeds_and_hashes_the_vendo
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = MANIFEST_STORAGE
     call_command("collectstatic", "--no-input", verbosity=0)
-
-    import json
 
     paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     for name in (
