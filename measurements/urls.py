@@ -25,6 +25,11 @@ urlpatterns = [
     # --- CSV import (measurements/views/imports.py) ---
     path("audiences/<slug:slug>/import/", imports.import_upload, name="import"),
     path("audiences/<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),
+    path(
+        "audiences/<slug:slug>/import/template.csv",
+        imports.import_template,
+        name="import_template",
+    ),
     # --- dashboards (measurements/views/dashboards.py) ---
     path("audiences/<slug:slug>/dashboard/", dashboards.dashboard, name="dashboard"),
     path("audiences/<slug:slug>/dashboard.csv", dashboards.export_csv, name="dashboard_csv"),

@@ -24,7 +24,7 @@ from measurements.ingest.fields import (
 )
 from measurements.ingest.service import IngestForbidden, IngestRejected, ingest
 from measurements.ingest.validate import Validation, validate_items
-from measurements.ingest.write import IngestResult
+from measurements.ingest.write import IngestResult, stored_external_ids
 
 __all__ = [
     "CASES",
@@ -41,5 +41,6 @@ __all__ = [
     "Validation",
     "ingest",
     "parse_time",
+    "stored_external_ids",
     "validate_items",
 ]

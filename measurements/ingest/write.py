@@ -229,6 +229,14 @@ def _first_of_each_external_id(
         yield item
 
 
+def stored_external_ids(kind: str, organisation: Organisation, ids: set[str]) -> set[str]:
+    """Which of these external ids the organisation already has for this kind of result:
+    the items a push would count as duplicates (a case: an update or a duplicate)."""
+    model = {RESPONSES: Response, REVENUE: RevenueEvent, CASES: SupportCase}[kind]
+    stored = model.objects.for_org(organisation).filter(external_id__in=ids)
+    return set(stored.values_list("external_id", flat=True))
+
+
 def _insert_new(
     model: type[Model], columns: list[str], rows: list[tuple[Any, ...]], result: IngestResult
 ) -> None:

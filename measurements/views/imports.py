@@ -8,10 +8,18 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from audiences.access import audience_for_edit, member_required
-from measurements.csv_import import COLUMNS, MAX_BYTES, CsvImportError, csv_preview
+from measurements.csv_import import (
+    COLUMNS,
+    MAX_BYTES,
+    CsvImportError,
+    csv_preview,
+    scored_metrics,
+    template_csv,
+    touchpoint_slugs,
+)
 from measurements.ingest import RESPONSES, IngestForbidden, IngestRejected, ingest
 
 # The checked rows wait in the session between preview and confirm, so the confirmation
@@ -22,7 +30,8 @@ SESSION_KEY = "csv_import"
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text=f"UTF-8, at most {MAX_BYTES // (1024 * 1024)} MB. Columns: {', '.join(COLUMNS)}.",
+        help_text=f"UTF-8, comma-, semicolon- or tab-separated, at most "
+        f"{MAX_BYTES // (1024 * 1024)} MB. Columns: {', '.join(COLUMNS)}.",
     )
 
 
@@ -48,8 +57,25 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 }
             context = {"audience": audience, "preview": preview, "token": token}
             return render(request, "measurements/import_preview.html", context)
-    context = {"audience": audience, "form": form, "columns": COLUMNS}
+    context = {
+        "audience": audience,
+        "form": form,
+        "columns": COLUMNS,
+        "metrics": scored_metrics(audience),
+        "touchpoints": touchpoint_slugs(audience),
+        "timezone": audience.organisation.timezone or "UTC",
+    }
     return render(request, "measurements/import_upload.html", context)
+
+
+@member_required
+@require_GET
+def import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """A CSV with the header row and one example row for this audience, to fill in."""
+    audience = audience_for_edit(request, slug)
+    response = HttpResponse(template_csv(audience), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{audience.slug}-responses.csv"'
+    return response
 
 
 @member_required

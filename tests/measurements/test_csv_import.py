@@ -35,14 +35,17 @@ def test_it_shows_the_same_errors_as_the_api_per_row_and_offers_no_import(
     owner_client, owned_audience
 ):
     MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
-    text = HEADER + "a,nps,11,2025-03-01T09:30:00Z,,,\nb,nps,x,2025-03-01T09:30:00,,,\n"
+    # (A time without an offset is read in the organisation's zone: test_csv_import_spreadsheets.)
+    text = HEADER + "a,nps,11,2025-03-01T09:30:00Z,,,\nb,nps,x,2025-03-01T09:30:00+0100,,,\n"
     preview = upload(owner_client, "parents", text)
     rows = preview.context["preview"].rows
     assert rows[0].number == 2
     assert rows[0].errors == ["score: Must be an integer from 0 to 10 (the scale of 'nps')."]
     assert rows[1].errors == [
         "score: Must be an integer.",
-        "responded_at: The time has no offset: add one, e.g. 'Z' or '+01:00'.",
+        "responded_at: '2025-03-01T09:30:00+0100' is not an RFC 3339 date-time: "
+        "YYYY-MM-DDTHH:MM:SS with an offset (e.g. 2025-03-01T09:30:00+01:00 or "
+        "2025-03-01T08:30:00Z).",
     ]
     assert "cannot be imported" in preview.content.decode()
     assert "csv_import" not in owner_client.session
