@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from audiences.access import lead_required, org_object_or_404
 from audiences.keys import api_key_create, api_key_revoke
@@ -53,9 +53,14 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 
 @lead_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (a revoked key cannot come back); the POST of that page revokes."""
     api_key = org_object_or_404(request, ApiKey, pk=pk)
+    if request.method == "GET":
+        if api_key.revoked_at is not None:
+            return redirect("audiences:api_keys")
+        return render(request, "audiences/apikey_revoke.html", {"key": api_key})
     api_key_revoke(api_key=api_key, actor=request.user)
     messages.success(request, f"Revoked “{api_key.name}”: it stops working at once.")
     return redirect("audiences:api_keys")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
 from audiences.models import Audience
@@ -72,10 +72,19 @@ def stage_form(request: HttpRequest, slug: str, stage_id: int | None = None) -> 
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
+    """GET asks (naming the touchpoints that go too); the POST of that page removes."""
     audience = audience_for_edit(request, slug)
     stage = _child(request, Stage, audience, stage_id)
+    if request.method == "GET":
+        context = {
+            "audience": audience,
+            "what": "stage",
+            "obj": stage,
+            "impact": services.stage_delete_impact(stage=stage),
+        }
+        return render(request, "journeys/confirm_delete.html", context)
     services.stage_delete(stage=stage, actor_user=request.user)
     messages.success(request, f"Stage “{stage.name}” removed.")
     return _journey(audience)
@@ -117,10 +126,18 @@ def touchpoint_form(
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def touchpoint_delete(request: HttpRequest, slug: str, touchpoint_id: int) -> HttpResponse:
     audience = audience_for_edit(request, slug)
     touchpoint = _child(request, Touchpoint, audience, touchpoint_id)
+    if request.method == "GET":
+        context = {
+            "audience": audience,
+            "what": "touchpoint",
+            "obj": touchpoint,
+            "impact": services.touchpoint_delete_impact(touchpoint=touchpoint),
+        }
+        return render(request, "journeys/confirm_delete.html", context)
     services.touchpoint_delete(touchpoint=touchpoint, actor_user=request.user)
     messages.success(request, f"Touchpoint “{touchpoint.name}” removed.")
     return _journey(audience)
