@@ -1,13 +1,14 @@
-"""Security headers and sign-in rate limiting that Django does not provide by itself."""
+"""Security headers, and the sign-in lockout's settings and page (django-axes counts)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 # No inline script anywhere: pages load JS from static/ and pass data through json_script.
 # Inline styles stay allowed for small presentational values such as a progress bar's width.
@@ -39,43 +40,33 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+# Sign-in lockouts: django-axes counts failures in the database (AccessAttempt rows, locked with
+# SELECT … FOR UPDATE), so every web process sees the same count. These callables let the
+# limits follow LOGIN_FAILURE_LIMIT / LOGIN_FAILURE_WINDOW and give the lockout the app's page.
 
 
-class RateLimitedLoginView(auth_views.LoginView):
-    """Sign-in with a cap on failed attempts per e-mail and per client address.
+def failure_limit(request: HttpRequest | None, credentials: dict | None) -> int:
+    return settings.LOGIN_FAILURE_LIMIT
 
-    The counters live in the cache (Redis when CACHE_URL points at it), so the cap holds
-    across web workers. A locked-out attempt answers 429 without checking the password.
-    """
 
-    redirect_authenticated_user = True
+def cool_off(request: HttpRequest | None) -> timedelta:
+    return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
 
-    def _keys(self) -> list[str]:
-        email = self.request.POST.get("username", "").strip().lower()
-        return [f"login-fail:ip:{_client_ip(self.request)}", f"login-fail:email:{email}"]
 
-    def _locked(self) -> bool:
-        limit = settings.LOGIN_FAILURE_LIMIT
-        return any((cache.get(key) or 0) >= limit for key in self._keys())
+def sign_in_name(request: HttpRequest | None, credentials: dict | None) -> str:
+    """E-mails sign in case-insensitively, so "Lead@" and "lead@" count as one person."""
+    return str((credentials or {}).get("username") or "").strip().lower()
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if self._locked():
-            response = self.render_to_response(
-                # An unbound form: binding it would check the password we are refusing to check.
-                self.get_context_data(form=self.get_form_class()(request), locked_out=True)
-            )
-            response.status_code = 429
-            response.headers["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
-            return response
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        for key in self._keys():
-            cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
-        return super().form_invalid(form)
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """The sign-in page with a message, 429 and Retry-After; the password was not checked."""
+    response = render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "locked_out": True},
+        status=429,
+    )
+    response.headers["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
+    return response

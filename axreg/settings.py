@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
+    "axreg",  # its migration creates the database cache's table
     "audiences",
     "journeys",
     "measurements",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "audiences.middleware.CurrentOrganisationMiddleware",
     "axreg.security.SecurityHeadersMiddleware",
     "axreg.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, when the database is down
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "axreg.urls"
@@ -107,18 +110,54 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sign-in and API throttling counters live here; point CACHE_URL at Redis when several web
-# processes serve the app so that the limits hold across them.
-CACHE_URL = os.environ.get("CACHE_URL", "")
+
+def redis_cache_url() -> str:
+    """Where the shared counters go in Redis, or "" for the database.
+
+    CACHE_URL as given; else REDIS_URL's or the Celery broker's Redis server on the next
+    database number, because cache.clear() empties its whole database and the queue of
+    waiting tasks must not go with it.
+    """
+    if os.environ.get("CACHE_URL"):
+        return os.environ["CACHE_URL"]
+    url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        return ""
+    base, _, tail = url.rpartition("/")
+    if base.endswith(":") or base.endswith("/") or not tail.split("?")[0].isdigit():
+        base, tail = url.rstrip("/"), "0"  # no database number: Redis's 0
+    number, _, query = tail.partition("?")
+    other = int(number) + 1 if int(number) < 15 else int(number) - 1
+    return f"{base}/{other}" + (f"?{query}" if query else "")
+
+
+# API rate-limit counters live in the cache, so they must be shared by every web process:
+# Redis when one is configured, else a table in the database (created by a migration of the
+# axreg app). Never per-process memory: with three gunicorn workers, that is three limits.
+CACHE_TABLE = "axreg_cache"
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_cache_url(),
+            "KEY_PREFIX": "axreg",
+            # A Redis that is down answers fast; the API then serves unthrottled (throttles.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if redis_cache_url()
+        else {
+            "BACKEND": "axreg.cache.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     )
 }
 
-AUTHENTICATION_BACKENDS = ["audiences.auth.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "audiences.auth.EmailBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -129,6 +168,15 @@ LOGIN_URL = "login"
 # Failed sign-ins allowed per e-mail and per client address within the window (seconds).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 10))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 900))
+# django-axes counts them in the database (shared by every web process): the LOGIN_FAILURE_LIMIT-th
+# failure from one address, or for one e-mail, locks both out for LOGIN_FAILURE_WINDOW seconds.
+AXES_FAILURE_LIMIT = "axreg.security.failure_limit"
+AXES_COOLOFF_TIME = "axreg.security.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one, as before axes
+AXES_USERNAME_CALLABLE = "axreg.security.sign_in_name"
+AXES_LOCKOUT_CALLABLE = "axreg.security.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success between guesses does not buy an attacker more
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "audiences:home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -6,7 +6,6 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from axreg.security import RateLimitedLoginView
 from measurements.api.errors import api_not_found
 
 
@@ -25,7 +24,8 @@ handler400 = "axreg.middleware.bad_request"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="audiences:home", permanent=False)),
-    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    # Failed sign-ins are counted and locked out by django-axes (settings.AXES_*).
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("app/", include("audiences.urls")),

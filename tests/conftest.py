@@ -39,6 +39,14 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
+def pytest_configure(config):
+    """Tests count in process memory: one process, and cache.clear() needs no database.
+    tests/faults/test_shared_limits.py runs real gunicorn workers on the real caches."""
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Sign-in lockouts and API throttles count in the cache; each test starts from zero."""
