@@ -1,7 +1,8 @@
 """Demo data for the registry: a school district modelled on the brief, and a small SaaS company.
 
 Idempotent: natural keys (organisation slug, user e-mail, person e-mail, audience slug) are
-looked up first, and the demo's own fields are reset to the values below on every run.
+looked up first, and the demo's own fields are reset to the values below on every run. A demo
+user's password is set only when it no longer matches, so their sessions survive a re-run.
 """
 
 from __future__ import annotations
@@ -125,11 +126,14 @@ NORTHWIND_AUDIENCES: list[tuple[Any, ...]] = [
 
 
 def _user(email: str, first: str, last: str, password: str):
-    user, _ = get_user_model().objects.get_or_create(
+    user, created = get_user_model().objects.get_or_create(
         username=email, defaults={"email": email, "first_name": first, "last_name": last}
     )
     user.email, user.first_name, user.last_name = email, first, last
-    user.set_password(password)
+    # A new salt would change the hash, and with it every session's auth hash: seeding again
+    # would sign the demo users out. Only a new or changed password is set.
+    if created or not user.check_password(password):
+        user.set_password(password)
     user.save()
     return user
 
