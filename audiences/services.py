@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from audiences.audit import audit_record, model_changes, snapshot
@@ -173,6 +173,49 @@ def person_update(
 # --- audiences -----------------------------------------------------------------------------
 
 
+def _slug_taken_message(slug: str) -> str:
+    return (
+        f"The slug '{slug}' is already used by another audience in this organisation; "
+        "choose another."
+    )
+
+
+def _audience_validate(audience: Audience) -> None:
+    """full_clean, with the slug's own checks reported on `slug` beside every other error.
+
+    The unique constraint would report a taken slug as a form-wide error (the API's `body`),
+    so the slug is checked here and the constraints only once everything else is valid.
+    """
+    errors: dict[str, Any] = {}
+    try:
+        audience.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    taken = Audience.objects.for_org(audience.organisation_id).filter(slug=audience.slug)
+    if audience.slug in RESERVED_SLUGS:
+        errors.setdefault("slug", []).append(f"'{audience.slug}' is reserved; choose another slug.")
+    elif taken.exclude(pk=audience.pk).exists():
+        errors.setdefault("slug", []).append(_slug_taken_message(audience.slug))
+    if errors:
+        raise ValidationError(errors)
+    audience.validate_constraints()
+
+
+def _audience_save(audience: Audience) -> None:
+    """Validate and save; a slug taken by a concurrent write is a ValidationError on `slug`."""
+    _audience_validate(audience)
+    try:
+        # A savepoint: another request may commit the same slug between the check and the
+        # INSERT, and the unique constraint then refuses it here.
+        with transaction.atomic():
+            audience.save()
+    except IntegrityError:
+        taken = Audience.objects.for_org(audience.organisation_id).filter(slug=audience.slug)
+        if taken.exclude(pk=audience.pk).exists():
+            raise ValidationError({"slug": _slug_taken_message(audience.slug)}) from None
+        raise
+
+
 @transaction.atomic
 def audience_create(
     *, organisation: Organisation, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
@@ -181,11 +224,8 @@ def audience_create(
     fields.pop("rank", None)
     if not fields.get("slug"):
         fields["slug"] = slugify(fields.get("name", ""))[:80]
-    if fields["slug"] in RESERVED_SLUGS:
-        raise ValidationError({"slug": f"'{fields['slug']}' is reserved; choose another slug."})
     audience = Audience(organisation=organisation, **fields)
-    audience.full_clean()
-    audience.save()
+    _audience_save(audience)
     audit_record(
         organisation=organisation,
         action="created",
@@ -213,8 +253,7 @@ def audience_update(
     before = snapshot(stored, AUDIENCE_FIELDS)
     for name, value in fields.items():
         setattr(audience, name, value)
-    audience.full_clean()
-    audience.save()
+    _audience_save(audience)
     changes = model_changes(before, snapshot(audience, AUDIENCE_FIELDS))
     if changes:
         audit_record(
