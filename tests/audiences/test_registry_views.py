@@ -19,7 +19,7 @@ def text(response) -> str:
 def field_error(response, field: str) -> str:
     """The error paragraph rendered next to a field (see templates/_field.html)."""
     match = re.search(
-        rf'<p class="error" id="id_{field}-error">([^<]*)</p>', response.content.decode()
+        rf'<div class="error" id="id_{field}_error"><p>([^<]*)</p>', response.content.decode()
     )
     return html.unescape(match.group(1)) if match else ""
 

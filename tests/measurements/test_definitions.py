@@ -219,7 +219,7 @@ def test_it_shows_the_error_next_to_the_field(owner_client, owned_audience):
     form = response.context["form"]
     assert "already has a metric with the slug" in form.errors["slug"][0]
     assert form.errors["target"] == ["Enter a number."]
-    assert 'id="id_slug-error"' in response.content.decode()
+    assert 'id="id_slug_error"' in response.content.decode()
     assert MetricDefinition.all_orgs.filter(audience=owned_audience).count() == 1
 
 
