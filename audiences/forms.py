@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.text import slugify
 
 from audiences.models import Audience, Organisation, Person
@@ -97,3 +100,17 @@ class PersonForm(BrowserModelForm):
         if taken.exists():
             raise forms.ValidationError("Someone in this organisation already has this e-mail.")
         return email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign-in by e-mail: Django's form would say "username", a word this product never uses."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct e-mail address and password. The password is "
+        "case-sensitive.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail"

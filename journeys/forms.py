@@ -17,8 +17,9 @@ class StageForm(BrowserModelForm):
         fields = ["name", "phase", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "phase": "The brief asks to map the experience before and after the transaction "
-            "(or joining) as different stages."
+            "phase": "When this stage happens: before, during or after the transaction (or "
+            "joining). Map what comes before and after as stages of their own: they are "
+            "different experiences."
         }
 
 
