@@ -48,7 +48,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns a database connection error raised by a view into a 503."""
+    """Turns a database connection error raised by a view into a 503 (and an unreadable
+    query string into a 400, also under DEBUG)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -57,6 +58,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, TooManyFieldsSent):
+            # Answered here, not by Django: under DEBUG its debug page reads request.GET
+            # again, raises again, and the client gets the server's bare 500.
+            return bad_request(request, exception)
         if isinstance(exception, DATABASE_ERRORS):
             logger.warning("Database unavailable for %s: %s", request.path, exception)
             return database_unavailable(request)
@@ -82,8 +87,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         return JsonResponse({"detail": f"The request body is too large: {exception}"}, status=413)
+    return JsonResponse({"errors": unreadable_request_errors(exception)}, status=400)
+
+
+def unreadable_request_errors(exception: Exception) -> list[dict[str, str]]:
+    """The API's error list for a request Django refused to read (also used by DRF views)."""
     if isinstance(exception, TooManyFieldsSent):
-        field, message = "query", f"Too many query parameters: {exception}"
-    else:
-        field, message = "request", "The request could not be read."
-    return JsonResponse({"errors": [{"field": field, "message": message}]}, status=400)
+        return [{"field": "query", "message": f"Too many query parameters: {exception}"}]
+    return [{"field": "request", "message": "The request could not be read."}]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +17,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from axreg.middleware import API_MESSAGE, DATABASE_ERRORS, RETRY_AFTER_SECONDS
+from axreg.middleware import (
+    API_MESSAGE,
+    DATABASE_ERRORS,
+    RETRY_AFTER_SECONDS,
+    unreadable_request_errors,
+)
 
 BODY = "body"
 RETRY_HEADERS = {"Retry-After": str(RETRY_AFTER_SECONDS)}
@@ -48,6 +53,9 @@ def error_list(detail: Any, *, field: str = BODY) -> list[dict[str, Any]]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DATABASE_ERRORS):  # an outage to wait out, not a 500 (axreg.middleware)
         return Response({"detail": API_MESSAGE}, status=503, headers=RETRY_HEADERS)
+    if isinstance(exc, TooManyFieldsSent):
+        # Answered here: left to DRF, DEBUG's error page re-reads the query and fails again.
+        return Response({"errors": unreadable_request_errors(exc)}, status=400)
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(f"The request body is too large: {exc}")
     if isinstance(exc, DjangoValidationError):
