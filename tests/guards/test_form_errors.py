@@ -30,6 +30,7 @@ def test_the_error_summary_lists_each_field_with_a_link(owner_client, owned_audi
     html = response.content.decode()
     summary = re.search(r'<div[^>]*class="error-summary"[^>]*>(.*?)</div>', html, re.S)
     assert summary, "no error summary"
+    assert "{#" not in html and "{%" not in html, "template syntax leaked into the page"
     assert 'role="alert"' in summary.group(0) and 'tabindex="-1"' in summary.group(0)
     assert 'href="#id_name"' in summary.group(1) and 'href="#id_phase"' in summary.group(1)
 
