@@ -4,6 +4,7 @@ from measurements.api.errors import api_not_found
 
 urlpatterns = [
     path("", include("audiences.api.urls")),
+    path("", include("journeys.api.urls")),
     path("", include("measurements.api.urls")),
     path("", include("measurements.api.metrics_urls")),
 ]

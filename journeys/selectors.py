@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from audiences.models import Audience
+from audiences.models import Audience, Organisation
 from journeys.models import Persona, Stage, Touchpoint
 from measurements.models import MetricDefinition
 
@@ -39,3 +39,14 @@ def audience_personas(*, audience: Audience) -> QuerySet[Persona]:
         .filter(audience=audience)
         .prefetch_related("quotes")
     )
+
+
+def touchpoint_list(
+    *, organisation: Organisation, audience_slug: str | None = None
+) -> QuerySet[Touchpoint]:
+    """The organisation's touchpoints (optionally one audience's) in journey order, with the
+    audience and stage each belongs to."""
+    touchpoints = Touchpoint.objects.for_org(organisation).select_related("audience", "stage")
+    if audience_slug is not None:
+        touchpoints = touchpoints.filter(audience__slug=audience_slug)
+    return touchpoints.order_by("audience__slug", "stage__position", "stage_id", "position", "id")

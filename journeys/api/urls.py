@@ -1,0 +1,6 @@
+from audiences.api.base import SlashOptionalRouter
+from journeys.api.views import TouchpointViewSet
+
+router = SlashOptionalRouter()
+router.register("touchpoints", TouchpointViewSet, basename="api-touchpoint")
+urlpatterns = router.urls
