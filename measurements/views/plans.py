@@ -45,6 +45,11 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
         MeasurementPlan.objects.for_org(audience.organisation_id).filter(audience=audience).first()
     )
     form = PlanForm(request.POST or None, instance=instance)
+    if request.method == "POST" and instance is None and not form.has_changed():
+        # An untouched form of an audience without a plan: saving it would record an empty
+        # plan (and audit its creation) though the owner wrote nothing.
+        messages.info(request, "Nothing to save: the plan is still empty.")
+        return redirect("measurements:plan", slug=audience.slug)
     if request.method == "POST" and save_through_service(
         form,
         lambda data: services.plan_save(audience=audience, actor_user=request.user, data=data),

@@ -63,7 +63,10 @@ def test_it_refuses_an_unknown_method_and_a_review_date_in_the_future(owner_clie
 
 
 def test_a_plan_may_be_saved_unfinished(owner_client, owned_audience):
-    owner_client.post(_edit_url(owned_audience), {"process": "  ", "methods": []})
+    # Unfinished: a cadence, no process, no method (an entirely empty form saves nothing).
+    owner_client.post(
+        _edit_url(owned_audience), {"process": "  ", "methods": [], "cadence": "Each term"}
+    )
     plan = MeasurementPlan.all_orgs.get(audience=owned_audience)
     assert plan.process == ""
     page = owner_client.get(
