@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Push survey responses, support cases, revenue events and memberships; "
     "read audiences and rolled-up metrics.",
     "VERSION": "1.0.0",
+    # Operation ids and tags from the path after /api/v1/: `audiences_list`, not `v1_…`.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "AudienceKindEnum": "audiences.models.AudienceKind",

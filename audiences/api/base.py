@@ -27,7 +27,8 @@ from measurements.api.throttles import ApiKeyRateThrottle
 # 404 before it reaches the database. Paths match any segment so that the API, not Django's
 # HTML page, answers that 404.
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
-SLUG_RE = re.compile(f"^{SLUG_REGEX}$")
+SLUG_PATTERN = f"^{SLUG_REGEX}$"  # for the schema: a pattern matches the whole value
+SLUG_RE = re.compile(SLUG_PATTERN)
 PATH_SEGMENT = r"[^/]+"
 
 
@@ -60,7 +61,11 @@ class OrganisationMember(permissions.BasePermission):
 
 
 class OrgScopedMixin:
-    """Mix into every API view: `self.organisation`, scoped querysets, actor and write checks."""
+    """Mix into every API view: `self.organisation`, scoped querysets, actor and write checks.
+
+    Every view that uses it gives its own docstring: the schema publishes it (inherited
+    docstrings, like this one, would be published too).
+    """
 
     permission_classes = [permissions.IsAuthenticated, OrganisationMember]
     throttle_classes = [ApiKeyRateThrottle]

@@ -42,10 +42,12 @@ class FiniteFloatField(serializers.FloatField):
 
 
 class AudienceSerializer(StrictSerializer):
+    """An audience of the organisation, addressed by its slug."""
+
     slug = serializers.SlugField(
         max_length=80, required=False, help_text="Unique in the organisation; empty: from name."
     )
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(min_length=1, max_length=200)
     kind = serializers.ChoiceField(choices=AudienceKind.choices)
     kind_label = serializers.CharField(
         max_length=100, required=False, allow_blank=True, help_text="Required when kind is other."

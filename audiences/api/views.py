@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db import transaction
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -18,16 +20,46 @@ from audiences.api.base import OrgScopedMixin
 from audiences.api.serializers import AudienceSerializer
 from audiences.filters import AudienceFilter
 from audiences.models import Audience
-from measurements.api.schema import READ_ERRORS, WRITE_ERRORS
+from measurements.api.schema import READ_ERRORS, WRITE_ERRORS, response_component
 
 LEAD_ONLY = ("rank", "owner", "archived")
 
 
+@extend_schema_field(OpenApiTypes.EMAIL)
+class EmailFilter(django_filters.CharFilter):
+    pass
+
+
+class AudienceApiFilter(AudienceFilter):
+    """The registry's filters, with the owner named by the e-mail the API shows."""
+
+    owner = EmailFilter(
+        field_name="owner__email", lookup_expr="iexact", label="E-mail of the owner."
+    )
+
+
+ANSWER = response_component(AudienceSerializer)
+
+
 @extend_schema_view(
-    list=extend_schema(responses={200: AudienceSerializer(many=True), **READ_ERRORS}),
-    retrieve=extend_schema(responses={200: AudienceSerializer, **READ_ERRORS}),
-    create=extend_schema(responses={201: AudienceSerializer, **WRITE_ERRORS}),
-    partial_update=extend_schema(responses={200: AudienceSerializer, **WRITE_ERRORS}),
+    list=extend_schema(
+        description="The organisation's audiences, the top ten first in rank order. Archived "
+        "audiences are left out unless `archived` asks for them.",
+        responses={200: response_component(AudienceSerializer, many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        description="One audience by slug, archived or not (`archived` says which).",
+        responses={200: ANSWER, **READ_ERRORS},
+    ),
+    create=extend_schema(
+        description="Add an audience; a blank slug comes from the name. Keys and leads only.",
+        responses={201: ANSWER, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        description="Change some fields. `rank`, `owner` and `archived` are for keys and "
+        'leads; `{"archived": false}` restores an archived audience.',
+        responses={200: ANSWER, **WRITE_ERRORS},
+    ),
 )
 class AudienceViewSet(
     OrgScopedMixin,
@@ -35,11 +67,13 @@ class AudienceViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Audiences of your organisation, addressed by slug."""
+
     queryset = Audience.objects.select_related("owner")
     serializer_class = AudienceSerializer
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]
-    filterset_class = AudienceFilter
+    filterset_class = AudienceApiFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

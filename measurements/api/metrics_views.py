@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -14,13 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audiences.api.base import SLUG_REGEX, OrgScopedMixin
+from audiences.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
 from audiences.models import Audience
 from measurements.api.schema import READ_ERRORS
 from measurements.models import Granularity, MetricDefinition, MetricKind
 from measurements.selectors import audience_metric_series
-
-SLUG_RE = re.compile(f"^{SLUG_REGEX}$")
 
 
 class MetricValueSerializer(serializers.Serializer):
@@ -67,7 +64,10 @@ class AudienceMetricsView(OrgScopedMixin, APIView):
         operation_id="audiences_metrics_list",
         parameters=[
             OpenApiParameter(
-                "metric", str, description="Only this metric (definition slug).", pattern=SLUG_REGEX
+                "metric",
+                str,
+                description="Only this metric (definition slug).",
+                pattern=SLUG_PATTERN,
             ),
             OpenApiParameter(
                 "granularity",

@@ -53,6 +53,27 @@ WRITE_ERRORS: dict[int, Any] = {
 }
 
 
+def response_component(serializer: type[serializers.Serializer], *, many: bool = False) -> Any:
+    """The serializer's fields as an answer: every field is always present (null where empty).
+
+    Request and answer share one serializer, whose `required` describes the request; the
+    answer's component (`<Name>Answer`) says what a client can rely on in what it reads.
+    """
+    name = serializer.__name__.removesuffix("Serializer")
+    if name in _ANSWERS:  # one class per component, or the schema names two alike
+        return _ANSWERS[name](many=many)
+    fields = {
+        # Rebuilt from the declaring arguments: a DRF field deep-copies itself from them.
+        field_name: type(field)(*field._args, **{**field._kwargs, "required": True})
+        for field_name, field in serializer._declared_fields.items()
+    }
+    _ANSWERS[name] = type(inline_serializer(f"{name}Answer", fields))
+    return _ANSWERS[name](many=many)
+
+
+_ANSWERS: dict[str, type] = {}
+
+
 def bulk_body(component: str) -> dict[str, Any]:
     """Request body: one item, or a list of up to API_MAX_BULK_ITEMS items."""
     ref = {"$ref": f"#/components/schemas/{component}"}
@@ -85,9 +106,13 @@ def strict_components(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return result
 
 
-# Answered by gunicorn before the app runs (its default limit_request_line is 4094 bytes);
-# documented so that clients, and schemathesis, know a very long query string may get it.
+DETAIL_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}
+# Answers every operation may give that no view declares: DRF's 405 (a method the path does
+# not take) and 406 (an Accept header without JSON), and gunicorn's 414, answered before the
+# app runs (its default limit_request_line is 4094 bytes), so clients and schemathesis know.
 SERVER_RESPONSES = {
+    "405": {"description": "The path does not take this method.", "content": DETAIL_REF},
+    "406": {"description": "The Accept header does not allow JSON.", "content": DETAIL_REF},
     "414": {
         "description": "The request line (path and query string) is longer than the server accepts."
     },
@@ -96,6 +121,10 @@ SERVER_RESPONSES = {
 
 def server_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the server's own refusals, on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "Detail",
+        {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    )
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:

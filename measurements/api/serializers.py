@@ -17,6 +17,7 @@ from audiences.api.serializers import FiniteFloatField, StrictSerializer
 from journeys.models import Channel, Touchpoint
 from measurements.ingest.fields import AMOUNT_LIMIT, AMOUNT_PATTERN, ID_PATTERN, TIME_PATTERN
 from measurements.models import MetricDefinition, MetricKind
+from measurements.services import SCALE_LIMITS
 
 SLUG_HELP = "Slug of the audience's object; slugs are scoped to your organisation."
 TIME_HELP = (
@@ -26,17 +27,20 @@ TIME_HELP = (
 
 
 class MetricDefinitionSerializer(StrictSerializer):
+    """How an audience's owner measures one metric, addressed by audience and slug."""
+
     audience = serializers.SlugField(max_length=80, help_text="Audience slug (fixed once created).")
     slug = serializers.SlugField(
         max_length=80, required=False, allow_blank=True, help_text="Empty: the kind."
     )
     kind = serializers.ChoiceField(choices=MetricKind.choices)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # The range `definition_validate` accepts, so the schema says it too.
     scale_min = serializers.IntegerField(
-        required=False, allow_null=True, min_value=-32768, max_value=32767
+        required=False, allow_null=True, min_value=SCALE_LIMITS[0], max_value=SCALE_LIMITS[1]
     )
     scale_max = serializers.IntegerField(
-        required=False, allow_null=True, min_value=-32768, max_value=32767
+        required=False, allow_null=True, min_value=SCALE_LIMITS[0], max_value=SCALE_LIMITS[1]
     )
     target = FiniteFloatField(required=False, allow_null=True)
     alert_threshold = FiniteFloatField(required=False, allow_null=True)

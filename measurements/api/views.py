@@ -7,17 +7,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audiences.api.base import SLUG_RE, SLUG_REGEX, OrgScopedMixin
+from audiences.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
 from audiences.models import Audience
 from measurements import ingest, privacy, services
-from measurements.api.schema import READ_ERRORS, WRITE_ERRORS, WriteResult, bulk_body
+from measurements.api.schema import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    WriteResult,
+    bulk_body,
+    response_component,
+)
 from measurements.api.serializers import (
     CaseItemSerializer,
     MemberItemSerializer,
@@ -61,22 +66,31 @@ def _param_time(request: Request, name: str, tz: ZoneInfo) -> datetime | None:
         raise ValidationError({name: "The time is out of range."}) from exc
 
 
+# What `_param_time` accepts: a date (midnight in the organisation's zone) or a date-time.
+DATE_OR_TIME = {
+    "oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
+
+
 def _list_params(*, metric: bool, time_field: str) -> list[OpenApiParameter]:
-    params = [OpenApiParameter("audience", str, description="Audience slug", pattern=SLUG_REGEX)]
+    params = [OpenApiParameter("audience", str, description="Audience slug", pattern=SLUG_PATTERN)]
     if metric:
         params.append(
-            OpenApiParameter("metric", str, description="Metric slug", pattern=SLUG_REGEX)
+            OpenApiParameter("metric", str, description="Metric slug", pattern=SLUG_PATTERN)
         )
     for name, word in (("from", "at or after"), ("to", "before")):
         params.append(
             OpenApiParameter(
                 name,
-                OpenApiTypes.DATETIME,
+                DATE_OR_TIME,
                 description=f"Only items whose {time_field} is {word} this time (with offset) "
                 "or date (midnight in the organisation's time zone).",
             )
         )
     return params
+
+
+DEFINITION_ANSWER = response_component(MetricDefinitionSerializer)
 
 
 class DefinitionViewSet(
@@ -106,17 +120,21 @@ class DefinitionViewSet(
             raise NotFound("No such metric definition in this organisation.") from exc
 
     @extend_schema(
-        parameters=[OpenApiParameter("audience", str, pattern=SLUG_REGEX)],
-        responses={200: MetricDefinitionSerializer(many=True), **READ_ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "audience", str, description="Only this audience's (slug).", pattern=SLUG_PATTERN
+            )
+        ],
+        responses={200: response_component(MetricDefinitionSerializer, many=True), **READ_ERRORS},
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: MetricDefinitionSerializer, **READ_ERRORS})
+    @extend_schema(responses={200: DEFINITION_ANSWER, **READ_ERRORS})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(responses={201: MetricDefinitionSerializer, **WRITE_ERRORS})
+    @extend_schema(responses={201: DEFINITION_ANSWER, **WRITE_ERRORS})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         slug = request.data.get("audience") if isinstance(request.data, dict) else None
         audience = None
@@ -134,7 +152,7 @@ class DefinitionViewSet(
         )
         return Response(self.get_serializer(definition).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: MetricDefinitionSerializer, **WRITE_ERRORS})
+    @extend_schema(responses={200: DEFINITION_ANSWER, **WRITE_ERRORS})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         definition = self.get_object()
         self.check_audience_writable(definition.audience)
@@ -221,6 +239,8 @@ def _ingest_schema(item: type, component: str, *, metric: bool, time_field: str)
 
 @_ingest_schema(ResponseItemSerializer, "ResponseItem", metric=True, time_field="responded_at")
 class ResponseViewSet(IngestViewSet):
+    """Survey responses (NPS, CSAT, CES…) of your audiences, oldest first."""
+
     kind, time_field = ingest.RESPONSES, "responded_at"
     queryset = SurveyResponse.objects.select_related("audience", "definition", "touchpoint")
     serializer_class = ResponseItemSerializer
@@ -253,6 +273,8 @@ class ResponseViewSet(IngestViewSet):
 
 @_ingest_schema(CaseItemSerializer, "CaseItem", metric=False, time_field="opened_at")
 class CaseViewSet(IngestViewSet):
+    """Support cases (for time to resolution), by the time they were opened."""
+
     kind, time_field = ingest.CASES, "opened_at"
     queryset = SupportCase.objects.select_related("audience", "touchpoint")
     serializer_class = CaseItemSerializer
@@ -262,6 +284,8 @@ class CaseViewSet(IngestViewSet):
     RevenueEventItemSerializer, "RevenueEventItem", metric=False, time_field="occurred_at"
 )
 class RevenueEventViewSet(IngestViewSet):
+    """Revenue events per member (for CLV), by the time they occurred."""
+
     kind, time_field = ingest.REVENUE, "occurred_at"
     queryset = RevenueEvent.objects.select_related("audience")
     serializer_class = RevenueEventItemSerializer
@@ -269,6 +293,8 @@ class RevenueEventViewSet(IngestViewSet):
 
 @_ingest_schema(MemberItemSerializer, "MemberItem", metric=False, time_field="joined_at")
 class MemberViewSet(IngestViewSet):
+    """Memberships (for retention and churn), by the time the member joined."""
+
     kind, time_field = ingest.MEMBERS, "joined_at"
     queryset = AudienceMember.objects.select_related("audience")
     serializer_class = MemberItemSerializer
