@@ -77,19 +77,21 @@ def formula_text(definition: MetricDefinition) -> str:
     if kind == MetricKind.TTR:
         return f"{label} = median hours from opened to resolved, over cases resolved in the period"
     members = (
-        "S = members at the period's start, E = members at its end, "
-        "N = members who joined during it"
+        "S = members present at the period's start, R = those of them still present at its "
+        "end; newcomers who join and leave inside the period are shown as joined-and-left"
     )
     if kind == MetricKind.RETENTION:
-        return f"{label} = ((E − N) ÷ S) × 100, where {members}; none when S = 0"
+        return f"{label} = (R ÷ S) × 100, from 0 to 100, where {members}; none when S = 0"
     if kind == MetricKind.CHURN:
         return (
-            f"{label} = ((S + N − E) ÷ S) × 100 = 100 − retention, where {members}; none when S = 0"
+            f"{label} = ((S − R) ÷ S) × 100 = 100 − retention, the share of the starting "
+            f"members lost, where {members}; none when S = 0"
         )
     if kind == MetricKind.CLV:
         return (
             f"{label} = ARPU × margin ({_margin_text(definition.margin_percent)}) ÷ churn, "
-            "where ARPU = revenue in the period ÷ (S + N) and churn is the share lost over "
-            "the period; none when churn is 0 or S = 0"
+            "where ARPU = revenue in the period ÷ (S + N), N = members who joined during it, "
+            "and churn = (S − R) ÷ S is the share of the starting members lost over the period; "
+            "none when churn is 0, when S = 0 or when the period has no revenue events"
         )
     raise ValueError(f"Unknown metric kind {kind!r}")

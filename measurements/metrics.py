@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -158,51 +159,100 @@ def ttr_from_durations(durations_hours: Iterable[float], open_count: int = 0) ->
     )
 
 
-def _member_details(S: int, E: int, N: int) -> dict[str, int]:
-    return {"S": S, "E": E, "N": N, "lost": S + N - E}
+def member_counts(
+    members: Iterable[tuple[datetime, datetime | None]], *, start: datetime, end: datetime
+) -> dict[str, int]:
+    """S, R, N and joined-and-left of (joined_at, left_at) pairs over [start, end), by
+    PRODUCT.md's instants: present at t when joined_at ≤ t and (left_at is null or > t).
+
+    The reference the SQL running totals of `measurements.rollups.members` must agree with;
+    members are counted one by one, so it suits tests and small audiences only.
+    """
+
+    def present(joined: datetime, left: datetime | None, t: datetime) -> bool:
+        return joined <= t and (left is None or left > t)
+
+    S = R = N = joined_and_left = 0
+    for joined, left in members:
+        if left is not None and left < joined:
+            continue  # refused by ingestion; the rollups skip such a row too
+        if present(joined, left, start):
+            S += 1
+            R += present(joined, left, end)
+        elif start < joined <= end:
+            N += 1
+            joined_and_left += not present(joined, left, end)
+    return {"S": S, "R": R, "N": N, "joined_and_left": joined_and_left}
 
 
-def retention_from_counts(S: int, E: int, N: int) -> MetricResult:
-    """Retention (CRR) = ((E − N) / S) × 100; None when S = 0; never clamped (can be < 0)."""
-    details = _member_details(S, E, N)
+def _member_details(S: int, R: int, N: int, joined_and_left: int) -> dict[str, int]:
+    """S, R, N, E and joined-and-left; E = R + the newcomers still there at the end."""
+    if not 0 <= R <= S or not 0 <= joined_and_left <= N:
+        raise ValueError(
+            f"Inconsistent member counts: S={S}, R={R}, N={N}, joined_and_left={joined_and_left}"
+        )
+    return {
+        "S": S,
+        "R": R,
+        "N": N,
+        "E": R + N - joined_and_left,
+        "joined_and_left": joined_and_left,
+    }
+
+
+def retention_from_counts(*, S: int, R: int, N: int, joined_and_left: int) -> MetricResult:
+    """Retention (CRR) = cohort retention R / S × 100, 0–100; None when S = 0.
+
+    Only the starting cohort counts: newcomers who leave inside the period are shown as
+    joined-and-left, never as a retention below 0 (the old ((E − N) / S) × 100 could be).
+    """
+    details = _member_details(S, R, N, joined_and_left)
     if S <= 0:
         return MetricResult(None, 0, details)
-    return MetricResult((E - N) / S * 100, S, details)
+    return MetricResult(R / S * 100, S, details)
 
 
-def churn_from_counts(S: int, E: int, N: int) -> MetricResult:
-    """Churn = ((S + N − E) / S) × 100 = 100 − retention; None when S = 0; never clamped."""
-    details = _member_details(S, E, N)
+def churn_from_counts(*, S: int, R: int, N: int, joined_and_left: int) -> MetricResult:
+    """Churn = (S − R) / S × 100 = 100 − retention, 0–100; None when S = 0."""
+    details = _member_details(S, R, N, joined_and_left)
     if S <= 0:
         return MetricResult(None, 0, details)
-    return MetricResult((S + N - E) / S * 100, S, details)
+    return MetricResult((S - R) / S * 100, S, details)
 
 
 def clv_from(
+    *,
     S: int,
-    E: int,
+    R: int,
     N: int,
+    joined_and_left: int,
     revenue: Decimal | float,
+    revenue_events: int,
     margin_percent: Decimal | float | None = 100,
     revenue_to_date: Decimal | float = 0,
     members_to_date: int = 0,
 ) -> MetricResult:
     """CLV = ARPU × margin ÷ churn, ARPU = revenue in the period ÷ (S + N), fractions.
 
-    None when S = 0 or churn is 0. Details: ARPU, margin, churn and realised revenue per
-    member = all revenue up to the period's end ÷ distinct members who ever joined by then.
+    None when S = 0, when churn is 0, or when the period has no revenue events at all: no
+    data is not a CLV of 0 (a sum of events that happens to be 0 still gives 0). Details:
+    ARPU, margin, churn and realised revenue per member = all revenue up to the period's end
+    ÷ distinct members who ever joined by then.
     """
     margin = float(100 if margin_percent is None else margin_percent) / 100
-    revenue_f = float(revenue or 0)
+    has_revenue = revenue_events > 0
+    revenue_f = float(revenue or 0) if has_revenue else None
     realised = float(revenue_to_date or 0) / members_to_date if members_to_date > 0 else None
     details: dict[str, Any] = {
-        **_member_details(S, E, N),
+        **_member_details(S, R, N, joined_and_left),
         "revenue": revenue_f,
-        "arpu": revenue_f / (S + N) if S + N > 0 else None,
+        "revenue_events": revenue_events,
+        "arpu": revenue_f / (S + N) if has_revenue and S + N > 0 else None,
         "margin": margin,
-        "churn": (S + N - E) / S if S > 0 else None,
+        "churn": (S - R) / S if S > 0 else None,
         "realised_revenue_per_member": realised,
     }
-    if S <= 0 or details["churn"] == 0:
-        return MetricResult(None, S if S > 0 else 0, details)
-    return MetricResult(details["arpu"] * margin / details["churn"], S, details)
+    n = S if S > 0 else 0
+    if S <= 0 or not has_revenue or details["churn"] == 0:
+        return MetricResult(None, n, details)
+    return MetricResult(details["arpu"] * margin / details["churn"], n, details)

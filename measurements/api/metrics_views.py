@@ -38,8 +38,9 @@ class MetricValueSerializer(serializers.Serializer):
     )
     details = serializers.DictField(
         help_text="NPS: promoters, passives, detractors, margin_of_error. CSAT: mean. "
-        "CES: agree_share. TTR: median, mean, p90 (hours), open. Retention/churn: S, E, "
-        "N, lost. CLV: also revenue, arpu, margin, churn, realised_revenue_per_member."
+        "CES: agree_share. TTR: median, mean, p90 (hours), open. Retention/churn: S, R, "
+        "N, E, joined_and_left. CLV: also revenue (null without revenue events), "
+        "revenue_events, arpu, margin, churn, realised_revenue_per_member."
     )
 
 

@@ -1,16 +1,17 @@
 """Retention, churn and CLV per period, from members and revenue.
 
-Running totals of joins, leaves and revenue bucketed by period in SQL, so S, E and N follow
-PRODUCT.md's instants exactly.
+Members grouped by (join period, leave period) in one SQL query, so S, R, N, E and
+joined-and-left follow PRODUCT.md's instants exactly and come from one snapshot of the rows.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 
 from measurements import metrics
 from measurements.models import AudienceMember, MetricDefinition, MetricKind, RevenueEvent
@@ -20,35 +21,47 @@ from measurements.rollups.writing import RollupValue
 
 
 def _member_series(definition: MetricDefinition, granularity: str, zone: ZoneInfo):
+    """Joins, leaves and joined-and-left per (start, end] bucket; revenue sum and event count
+    per [start, end) period."""
     audience_id = definition.audience_id
-    members = AudienceMember.objects.for_org(definition.organisation_id).filter(
-        audience_id=audience_id
+    # A leave before the join is refused by ingestion; such a row would never be present.
+    members = (
+        AudienceMember.objects.for_org(definition.organisation_id)
+        .filter(audience_id=audience_id)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gte=F("joined_at")))
     )
-    joins = dict(
-        members.annotate(p=trunc_local_end_inclusive("joined_at", granularity, zone))
-        .values("p")
+    # One grouped query (not one per count): joined-and-left can never exceed the joins
+    # nor the leaves it is taken from, even while rows are being written.
+    pairs = (
+        members.annotate(
+            jp=trunc_local_end_inclusive("joined_at", granularity, zone),
+            lp=trunc_local_end_inclusive("left_at", granularity, zone),
+        )
+        .values("jp", "lp")
         .annotate(c=Count("*"))
         .order_by()
-        .values_list("p", "c")
+        .values_list("jp", "lp", "c")
     )
-    leaves = dict(
-        members.filter(left_at__isnull=False)
-        .annotate(p=trunc_local_end_inclusive("left_at", granularity, zone))
-        .values("p")
-        .annotate(c=Count("*"))
-        .order_by()
-        .values_list("p", "c")
-    )
-    revenue = dict(
-        RevenueEvent.objects.for_org(definition.organisation_id)
+    joins: Counter[date] = Counter()
+    leaves: Counter[date] = Counter()
+    joined_and_left: Counter[date] = Counter()
+    for joined, left, count in pairs:
+        joins[joined] += count
+        if left is not None:
+            leaves[left] += count
+            if left == joined:
+                joined_and_left[joined] += count
+    revenue = {
+        p: (total, events)
+        for p, total, events in RevenueEvent.objects.for_org(definition.organisation_id)
         .filter(audience_id=audience_id)
         .annotate(p=trunc_local("occurred_at", granularity, zone))
         .values("p")
-        .annotate(s=Sum("amount"))
+        .annotate(s=Sum("amount"), c=Count("*"))
         .order_by()
-        .values_list("p", "s")
-    )
-    return joins, leaves, revenue
+        .values_list("p", "s", "c")
+    }
+    return joins, leaves, joined_and_left, revenue
 
 
 def member_rollups_compute(
@@ -62,11 +75,13 @@ def member_rollups_compute(
     """Retention, churn and CLV of one audience's definitions, every period to the current one.
 
     S = members present at the start instant, E = at the end instant, N = joined in
-    (start, end]; joins and leaves are bucketed by (start, end] and summed as running totals.
+    (start, end], R = S minus the starting members who left in (start, end], i.e. minus the
+    period's leaves that were not also joins of it. Running totals carry S from period to
+    period.
     """
     if not definitions:
         return []
-    joins, leaves, revenue = _member_series(definitions[0], granularity, zone)
+    joins, leaves, joined_and_left, revenue = _member_series(definitions[0], granularity, zone)
     keys = [*joins, *leaves, *revenue]
     if not keys:
         return []
@@ -77,24 +92,26 @@ def member_rollups_compute(
     for start in periods_between(granularity, min(keys), last):
         s = present
         n = joins.get(start, 0)
-        e = s + n - leaves.get(start, 0)
-        present = e
+        left = leaves.get(start, 0)
+        jl = joined_and_left.get(start, 0)
+        r = s - (left - jl)
+        present = s + n - left
         joined_total += n
-        period_revenue = revenue.get(start) or Decimal(0)
-        revenue_total += period_revenue
+        period_revenue, revenue_events = revenue.get(start, (Decimal(0), 0))
+        revenue_total += period_revenue or Decimal(0)
         if from_day is not None and start < period_start(granularity, from_day):
             continue
+        counts = {"S": s, "R": r, "N": n, "joined_and_left": jl}
         for definition in definitions:
             if definition.kind == MetricKind.RETENTION:
-                result = metrics.retention_from_counts(s, e, n)
+                result = metrics.retention_from_counts(**counts)
             elif definition.kind == MetricKind.CHURN:
-                result = metrics.churn_from_counts(s, e, n)
+                result = metrics.churn_from_counts(**counts)
             else:
                 result = metrics.clv_from(
-                    S=s,
-                    E=e,
-                    N=n,
+                    **counts,
                     revenue=period_revenue,
+                    revenue_events=revenue_events,
                     margin_percent=definition.margin_percent,
                     revenue_to_date=revenue_total,
                     members_to_date=joined_total,

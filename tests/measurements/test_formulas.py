@@ -53,19 +53,26 @@ def test_it_writes_time_to_resolution():
 
 def test_it_writes_retention_and_calls_it_donor_retention_for_donors():
     text = formula_text(_definition(MetricKind.RETENTION, AudienceKind.DONOR))
-    assert text.startswith("Donor retention = ((E − N) ÷ S) × 100, where S = members at the")
-    assert "N = members who joined during it" in text
+    assert text.startswith("Donor retention = (R ÷ S) × 100, from 0 to 100, where S = members")
+    assert "R = those of them still present at its end" in text
+    assert "joined-and-left" in text
+    assert "E − N" not in text
 
 
 def test_it_writes_churn_as_the_opposite_of_retention():
     text = formula_text(_definition(MetricKind.CHURN))
-    assert text.startswith("Churn = ((S + N − E) ÷ S) × 100 = 100 − retention")
+    assert text.startswith("Churn = ((S − R) ÷ S) × 100 = 100 − retention")
+    assert "S + N − E" not in text
 
 
 def test_it_writes_clv_with_the_definitions_margin():
     text = formula_text(_definition(MetricKind.CLV, margin_percent=80))
     assert text.startswith("CLV = ARPU × margin (80%) ÷ churn, where ARPU = revenue in the period")
     assert "÷ (S + N)" in text
+    assert "churn = (S − R) ÷ S" in text
+    assert text.endswith(
+        "none when churn is 0, when S = 0 or when the period has no revenue events"
+    )
 
 
 def test_it_shows_a_fractional_margin_as_written():

@@ -1,6 +1,7 @@
 """The metric formulas of PRODUCT.md, each checked against numbers worked out by hand."""
 
 import math
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from measurements.metrics import (
     clv_from,
     csat_from_histogram,
     is_indicative,
+    member_counts,
     nps_from_counts,
     nps_from_histogram,
     percentile_cont,
@@ -61,7 +63,7 @@ def test_it_returns_null_not_zero_when_there_is_no_data():
     assert csat_from_histogram({}, (1, 5)).value is None
     assert ces_from_histogram({}, (1, 7)).value is None
     assert ttr_from_durations([]).value is None
-    assert retention_from_counts(0, 0, 0).value is None
+    assert retention_from_counts(S=0, R=0, N=0, joined_and_left=0).value is None
 
 
 def test_it_computes_csat_on_the_default_scale():
@@ -108,33 +110,92 @@ def test_it_computes_ttr_median_mean_p90_and_open_count():
     assert result.details["open"] == 3
 
 
-def test_it_computes_retention_and_churn():
-    # S = 100, N = 20, E = 110: retention (110 − 20) / 100 = 90; churn (100 + 20 − 110) = 10.
-    assert retention_from_counts(100, 110, 20).value == pytest.approx(90.0)
-    assert churn_from_counts(100, 110, 20).value == pytest.approx(10.0)
-    assert churn_from_counts(100, 110, 20).details == {"S": 100, "E": 110, "N": 20, "lost": 10}
+def _at(day: int) -> datetime:
+    return datetime(2025, 3, day, tzinfo=UTC)
 
 
-def test_it_never_clamps_retention_or_churn():
-    # S = 2, N = 10, E = 0: retention (0 − 10) / 2 = −500; churn (2 + 10 − 0) / 2 = 600.
-    assert retention_from_counts(2, 0, 10).value == pytest.approx(-500.0)
-    assert churn_from_counts(2, 0, 10).value == pytest.approx(600.0)
+def test_it_computes_cohort_retention_and_churn_of_the_product_example():
+    # PRODUCT.md's example over March [1 Mar, 1 Apr): A, B, C present at the start (S = 3);
+    # C leaves on the 10th; D joins on the 5th and stays; F joins on the 6th, leaves on the
+    # 20th. R = {A, B} = 2 → retention 2 / 3 × 100 = 66.67, churn 1 / 3 × 100 = 33.33;
+    # N = {D, F} = 2; E = {A, B, D} = 3; joined-and-left = {F} = 1.
+    # The old ((E − N) / S) × 100 gave (3 − 2) / 3 = 33.33 retention here.
+    history = [
+        (datetime(2024, 6, 1, tzinfo=UTC), None),  # A
+        (datetime(2025, 1, 1, tzinfo=UTC), None),  # B
+        (datetime(2024, 9, 1, tzinfo=UTC), _at(10)),  # C
+        (_at(5), None),  # D
+        (_at(6), _at(20)),  # F
+    ]
+    counts = member_counts(history, start=_at(1), end=datetime(2025, 4, 1, tzinfo=UTC))
+    assert counts == {"S": 3, "R": 2, "N": 2, "joined_and_left": 1}
+
+    retention = retention_from_counts(**counts)
+    churn = churn_from_counts(**counts)
+    assert retention.value == pytest.approx(200 / 3)
+    assert churn.value == pytest.approx(100 / 3)
+    assert retention.n == churn.n == 3
+    assert retention.details == {"S": 3, "R": 2, "N": 2, "E": 3, "joined_and_left": 1}
+    assert churn.details == retention.details
+
+
+def test_it_counts_members_at_the_exact_start_and_end_instants():
+    # Period [1 Mar, 1 Apr). g joined exactly at the start → present then (joined ≤ t): in S.
+    # h left exactly at the start → not present (left_at > t fails): in nothing.
+    # i joined exactly at the end → N, and present at the end. j left exactly at the end →
+    # in S, not in R. k joined and left at the same instant inside → N and joined-and-left.
+    end = datetime(2025, 4, 1, tzinfo=UTC)
+    history = [
+        (_at(1), None),  # g
+        (datetime(2025, 2, 1, tzinfo=UTC), _at(1)),  # h
+        (end, None),  # i
+        (datetime(2025, 2, 1, tzinfo=UTC), end),  # j
+        (_at(15), _at(15)),  # k
+    ]
+    assert member_counts(history, start=_at(1), end=end) == {
+        "S": 2,
+        "R": 1,
+        "N": 2,
+        "joined_and_left": 1,
+    }
+
+
+def test_it_never_gives_retention_below_zero_when_newcomers_leave():
+    # S = 2, both leave; 10 newcomers join and leave inside the period: R = 0 → retention 0,
+    # churn 100 (the old formula gave (0 − 10) / 2 = −500 and 600).
+    retention = retention_from_counts(S=2, R=0, N=10, joined_and_left=10)
+    churn = churn_from_counts(S=2, R=0, N=10, joined_and_left=10)
+    assert retention.value == 0
+    assert churn.value == 100
+    assert retention.details["E"] == 0
+    assert retention.details["joined_and_left"] == 10
 
 
 def test_it_gives_no_retention_or_churn_when_nobody_was_there_at_the_start():
-    # S = 0, N = 5, E = 5: undefined → null for both.
-    assert retention_from_counts(0, 5, 5).value is None
-    assert churn_from_counts(0, 5, 5).value is None
+    # S = 0, N = 5, all stay: undefined → null for both, with the details still given.
+    retention = retention_from_counts(S=0, R=0, N=5, joined_and_left=0)
+    assert retention.value is None
+    assert retention.details["E"] == 5
+    assert churn_from_counts(S=0, R=0, N=5, joined_and_left=0).value is None
+
+
+def test_it_refuses_counts_that_cannot_come_from_members():
+    with pytest.raises(ValueError):
+        retention_from_counts(S=2, R=3, N=0, joined_and_left=0)
+    with pytest.raises(ValueError):
+        churn_from_counts(S=2, R=1, N=1, joined_and_left=2)
 
 
 def test_it_computes_clv():
-    # S = 10, N = 0, E = 8: churn = 2 / 10 = 0.2; revenue 1000 → ARPU = 1000 / 10 = 100;
+    # S = 10, R = 8, N = 0: churn = 2 / 10 = 0.2; revenue 1000 → ARPU = 1000 / 10 = 100;
     # margin 50% → CLV = 100 × 0.5 / 0.2 = 250. Realised: 3000 to date / 12 joined = 250.
     result = clv_from(
         S=10,
-        E=8,
+        R=8,
         N=0,
+        joined_and_left=0,
         revenue=Decimal("1000"),
+        revenue_events=4,
         margin_percent=Decimal("50"),
         revenue_to_date=Decimal("3000"),
         members_to_date=12,
@@ -146,12 +207,38 @@ def test_it_computes_clv():
     assert result.details["realised_revenue_per_member"] == pytest.approx(250.0)
 
 
+def test_it_takes_clv_churn_from_the_starting_cohort():
+    # PRODUCT.md's example: S = 3, R = 2, N = 2 (D stays, F leaves): churn = 1 / 3; revenue
+    # 500 → ARPU = 500 / (3 + 2) = 100; margin 100% → CLV = 100 / (1 / 3) = 300.
+    # (F's leaving is not churn of the cohort; the old (S + N − E) / S was 2 / 3 → 150.)
+    result = clv_from(S=3, R=2, N=2, joined_and_left=1, revenue=500, revenue_events=5)
+    assert result.value == pytest.approx(300.0)
+    assert result.details["churn"] == pytest.approx(1 / 3)
+
+
 def test_it_gives_no_clv_when_churn_is_zero_or_s_is_zero():
-    # S = 10, N = 2, E = 12: nobody lost → churn 0 → null (ARPU still 500 / 12).
-    no_churn = clv_from(S=10, E=12, N=2, revenue=500)
+    # S = 10, R = 10, N = 2: nobody lost → churn 0 → null (ARPU still 500 / 12).
+    no_churn = clv_from(S=10, R=10, N=2, joined_and_left=0, revenue=500, revenue_events=1)
     assert no_churn.value is None
     assert no_churn.details["arpu"] == pytest.approx(500 / 12)
-    assert clv_from(S=0, E=3, N=3, revenue=500).value is None
+    nobody = clv_from(S=0, R=0, N=3, joined_and_left=0, revenue=500, revenue_events=1)
+    assert nobody.value is None
+
+
+def test_it_gives_no_clv_for_a_period_without_revenue_events():
+    # S = 10, R = 8 (churn 0.2) but no revenue event at all: no data, not a CLV of 0.
+    result = clv_from(S=10, R=8, N=0, joined_and_left=0, revenue=0, revenue_events=0)
+    assert result.value is None
+    assert result.details["revenue"] is None
+    assert result.details["arpu"] is None
+    assert result.details["revenue_events"] == 0
+
+
+def test_it_gives_a_clv_of_zero_when_the_revenue_events_sum_to_zero():
+    # A payment of 50 and its refund of −50: there is data, and it says 0.
+    result = clv_from(S=10, R=8, N=0, joined_and_left=0, revenue=Decimal("0.00"), revenue_events=2)
+    assert result.value == 0
+    assert result.details["arpu"] == 0
 
 
 def test_it_flags_under_thirty_as_indicative():

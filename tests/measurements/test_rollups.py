@@ -173,7 +173,9 @@ def test_it_counts_members_who_join_and_leave_in_the_same_period(
 ):
     # a joined 10 Feb; b joined exactly at 1 March 00:00, so b is present at March's start.
     # Both leave in March; ten more join and leave in March.
-    # March: S = 2, N = 10, E = 0 → retention −500, churn 600 (never clamped).
+    # March: S = 2 (a, b), R = 0 (both gone by 1 April), N = 10, E = 0, joined-and-left 10
+    # → retention 0 / 2 = 0, churn 2 / 2 = 100. (The old ((E − N) / S) × 100 expected −500
+    # and 600 here: the ten newcomers are joined-and-left now, not a negative retention.)
     member(owned_audience, "a", utc(2025, 2, 10), utc(2025, 3, 5))
     member(owned_audience, "b", utc(2025, 3, 1), utc(2025, 3, 20))
     for i in range(10):
@@ -184,21 +186,22 @@ def test_it_counts_members_who_join_and_leave_in_the_same_period(
     rollup_full(audience=owned_audience)
 
     retention = rollup_of(member_definitions["retention"], "month", date(2025, 3, 1))
-    assert retention.value == pytest.approx(-500.0)
-    assert retention.details == {"S": 2, "E": 0, "N": 10, "lost": 12}
+    assert retention.value == 0
+    assert retention.details == {"S": 2, "R": 0, "N": 10, "E": 0, "joined_and_left": 10}
     churn = rollup_of(member_definitions["churn"], "month", date(2025, 3, 1))
-    assert churn.value == pytest.approx(600.0)
-    # CLV: ARPU = 1200 / (2 + 10) = 100; churn 6 (600%) → 100 × 1.0 / 6 = 16.67.
+    assert churn.value == pytest.approx(100.0)
+    # CLV: ARPU = 1200 / (2 + 10) = 100; churn (2 − 0) / 2 = 1 → 100 × 1.0 / 1 = 100.
+    # (The old churn (S + N − E) / S = 6 expected 100 / 6 = 16.67.)
     # Realised per member by 1 April: (300 + 1200) / 12 joined = 125.
     clv = rollup_of(member_definitions["clv"], "month", date(2025, 3, 1))
-    assert clv.value == pytest.approx(100 / 6)
+    assert clv.value == pytest.approx(100.0)
     assert clv.details["arpu"] == pytest.approx(100.0)
     assert clv.details["realised_revenue_per_member"] == pytest.approx(125.0)
     # February: nobody at its start (a joined on the 10th) → S = 0 → null retention and CLV;
-    # N counts a and b (b joined at February's end instant), E = 2.
+    # N counts a and b (b joined at February's end instant), E = 2, R = 0 of S = 0.
     february = rollup_of(member_definitions["retention"], "month", date(2025, 2, 1))
     assert february.value is None
-    assert february.details == {"S": 0, "E": 2, "N": 2, "lost": 0}
+    assert february.details == {"S": 0, "R": 0, "N": 2, "E": 2, "joined_and_left": 0}
     assert rollup_of(member_definitions["clv"], "month", date(2025, 2, 1)).value is None
 
 
@@ -217,13 +220,14 @@ def test_it_takes_member_instants_in_the_organisations_zone(owned_audience, memb
     owned_audience.organisation.save()
     # 1 March 00:00 New York = 05:00 UTC. p joined 04:59 UTC (28 Feb locally) → in March's S;
     # q joined 05:00 UTC, exactly March's start → also in S (joined ≤ start);
-    # r joined 05:01 UTC → N. Nobody leaves: S = 2, N = 1, E = 3 → retention (3 − 1) / 2 = 100.
+    # r joined 05:01 UTC → N. Nobody leaves: S = 2, R = 2, N = 1, E = 3 → retention 2 / 2
+    # = 100.
     member(owned_audience, "p", utc(2025, 3, 1, 4, 59))
     member(owned_audience, "q", utc(2025, 3, 1, 5, 0))
     member(owned_audience, "r", utc(2025, 3, 1, 5, 1))
     rollup_full(audience=owned_audience)
     march = rollup_of(member_definitions["retention"], "month", date(2025, 3, 1))
-    assert march.details == {"S": 2, "E": 3, "N": 1, "lost": 0}
+    assert march.details == {"S": 2, "R": 2, "N": 1, "E": 3, "joined_and_left": 0}
     assert march.value == pytest.approx(100.0)
 
 
@@ -426,7 +430,7 @@ def test_it_rolls_up_a_new_definition_over_members_already_stored(
     owned_audience, lead, django_capture_on_commit_callbacks
 ):
     # Members arrive before anyone defines churn. a joined 10 Feb, b exactly at 1 March 00:00;
-    # a leaves 5 March, b 20 March. March: S = 2, N = 0, E = 0 → retention 0, churn 100.
+    # a leaves 5 March, b 20 March. March: S = 2, R = 0, N = 0, E = 0 → churn 2 / 2 = 100.
     # The dashboard shows it as soon as the definition is saved, not after the nightly run.
     from measurements.services import definition_create
 
@@ -438,7 +442,7 @@ def test_it_rolls_up_a_new_definition_over_members_already_stored(
         )
     march = rollup_of(churn, "month", date(2025, 3, 1))
     assert march.value == pytest.approx(100.0)
-    assert march.details == {"S": 2, "E": 0, "N": 0, "lost": 2}
+    assert march.details == {"S": 2, "R": 0, "N": 0, "E": 0, "joined_and_left": 0}
 
 
 def test_it_recomputes_clv_when_the_margin_changes(

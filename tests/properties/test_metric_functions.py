@@ -6,6 +6,7 @@ own helpers.
 
 import statistics
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -18,6 +19,7 @@ from measurements.metrics import (
     churn_from_counts,
     clv_from,
     csat_from_histogram,
+    member_counts,
     nps_from_histogram,
     retention_from_counts,
     ttr_from_durations,
@@ -192,42 +194,105 @@ def test_it_gives_no_value_never_zero_for_a_period_without_data(empty_hist, scal
 
 
 @st.composite
-def member_counts(draw, *, min_start: int = 0):
-    """S present at the start, N joined during the period, E present at its end: whoever is
-    not there at the end left, so E = S + N − lost with 0 ≤ lost ≤ S + N."""
+def cohort_counts(draw, *, min_start: int = 0):
+    """S present at the start, R of them still there at the end, N joined during the period,
+    joined_and_left of those gone again by its end: 0 ≤ R ≤ S and 0 ≤ joined_and_left ≤ N."""
     start = draw(st.integers(min_start, 10_000))
     joined = draw(st.integers(0, 10_000))
-    lost = draw(st.integers(0, start + joined))
-    return start, start + joined - lost, joined
+    return {
+        "S": start,
+        "R": draw(st.integers(0, start)),
+        "N": joined,
+        "joined_and_left": draw(st.integers(0, joined)),
+    }
 
 
-@given(member_counts(min_start=1))
-@example((2, 0, 10))  # PRODUCT.md: S = 2, N = 10, E = 0 gives −500 and 600, never clamped
-def test_it_gives_retention_and_churn_that_add_up_to_one_hundred(counts):
-    S, E, N = counts
-    retention = retention_from_counts(S, E, N)
-    churn = churn_from_counts(S, E, N)
+@given(cohort_counts(min_start=1))
+@example({"S": 2, "R": 0, "N": 10, "joined_and_left": 10})  # was −500 and 600 (old formula)
+def test_it_gives_retention_and_churn_within_0_to_100_that_add_up_to_one_hundred(counts):
+    S, R, N, joined_and_left = counts.values()
+    retention = retention_from_counts(**counts)
+    churn = churn_from_counts(**counts)
 
-    assert retention.value == pytest.approx(100 * (E - N) / S)
-    assert churn.value == pytest.approx(100 * (S + N - E) / S)
+    assert retention.value == pytest.approx(100 * R / S)
+    assert churn.value == pytest.approx(100 * (S - R) / S)
     assert retention.value + churn.value == pytest.approx(100)
-    # Nobody can be lost twice: churn ≥ 0 and retention ≤ 100; below that, no clamping.
-    assert churn.value >= 0
-    assert retention.value <= 100
-    assert retention.value >= -100 * N / S - 1e-9
+    assert 0 <= retention.value <= 100
+    assert 0 <= churn.value <= 100
     assert retention.n == churn.n == S
-    assert retention.details["lost"] == churn.details["lost"] == S + N - E
-    if counts == (2, 0, 10):
-        assert (retention.value, churn.value) == (-500, 600)
+    assert retention.details == churn.details
+    assert retention.details["E"] == R + N - joined_and_left
 
 
-@given(member_counts())
+# Instants on a grid of hours around one period [START, END), the period's own edges included,
+# so members join and leave before, at, inside and after both instants.
+PERIOD_START = datetime(2025, 3, 1, tzinfo=UTC)
+PERIOD_END = datetime(2025, 4, 1, tzinfo=UTC)
+instants = st.sampled_from(
+    [PERIOD_START - timedelta(days=40), PERIOD_START - timedelta(hours=1), PERIOD_START]
+    + [PERIOD_START + timedelta(days=d) for d in (1, 10, 20)]
+    + [PERIOD_END - timedelta(hours=1), PERIOD_END, PERIOD_END + timedelta(days=3)]
+) | st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2025, 6, 1), timezones=st.just(UTC)
+)
+
+
+@st.composite
+def member_history(draw):
+    """(joined_at, left_at) with left_at ≥ joined_at or None, as ingestion accepts them."""
+    joined = draw(instants)
+    left = draw(st.none() | instants.filter(lambda t: t >= joined))
+    return joined, left
+
+
+def _present(joined, left, t) -> bool:
+    return joined <= t and (left is None or left > t)
+
+
+# PRODUCT.md's example: A, B, C at the start, C leaves, D joins and stays, F joins and leaves.
+PRODUCT_EXAMPLE = [
+    (PERIOD_START - timedelta(days=40), None),
+    (PERIOD_START, None),
+    (PERIOD_START - timedelta(hours=1), PERIOD_START + timedelta(days=10)),
+    (PERIOD_START + timedelta(days=1), None),
+    (PERIOD_START + timedelta(days=10), PERIOD_START + timedelta(days=20)),
+]
+
+
+@given(st.lists(member_history(), max_size=40))
+@example(PRODUCT_EXAMPLE)
+def test_it_keeps_retention_within_0_to_100_or_null_for_any_member_history(history):
+    counts = member_counts(history, start=PERIOD_START, end=PERIOD_END)
+    retention = retention_from_counts(**counts)
+    churn = churn_from_counts(**counts)
+
+    # Worked out here member by member, from PRODUCT.md's instants.
+    at_start = [m for m in history if _present(*m, PERIOD_START)]
+    at_end = [m for m in history if _present(*m, PERIOD_END)]
+    newcomers = [m for m in history if PERIOD_START < m[0] <= PERIOD_END]
+    assert counts["S"] == len(at_start)
+    assert counts["R"] == len([m for m in at_start if _present(*m, PERIOD_END)])
+    assert counts["N"] == len(newcomers)
+    assert retention.details["E"] == len(at_end)
+    assert counts["joined_and_left"] == len([m for m in newcomers if m not in at_end])
+    if not at_start:
+        assert retention.value is None
+        assert churn.value is None
+    else:
+        assert 0 <= retention.value <= 100
+        assert retention.value + churn.value == pytest.approx(100)
+    if history == PRODUCT_EXAMPLE:
+        assert counts == {"S": 3, "R": 2, "N": 2, "joined_and_left": 1}
+        assert (round(retention.value, 2), round(churn.value, 2)) == (66.67, 33.33)
+
+
+@given(cohort_counts())
 def test_it_gives_no_retention_churn_or_clv_without_members_at_the_start(counts):
-    _, E, N = counts
+    counts = {**counts, "S": 0, "R": 0}
     for result in (
-        retention_from_counts(0, E, N),
-        churn_from_counts(0, E, N),
-        clv_from(0, E, N, Decimal("100.00")),
+        retention_from_counts(**counts),
+        churn_from_counts(**counts),
+        clv_from(**counts, revenue=Decimal("100.00"), revenue_events=1),
     ):
         assert result.value is None
 
@@ -236,21 +301,23 @@ revenues = st.decimals(min_value=-(10**9), max_value=10**9, places=2)
 margins = st.decimals(min_value=0, max_value=100, places=2)
 
 
-@given(member_counts(min_start=1), revenues, margins)
-def test_it_gives_clv_as_arpu_times_margin_over_churn(counts, revenue, margin):
-    S, E, N = counts
-    result = clv_from(S, E, N, revenue, margin)
-    lost = S + N - E
+@given(cohort_counts(min_start=1), revenues, st.integers(0, 50), margins)
+def test_it_gives_clv_as_arpu_times_margin_over_churn(counts, revenue, events, margin):
+    S, R, N, _ = counts.values()
+    result = clv_from(**counts, revenue=revenue, revenue_events=events, margin_percent=margin)
 
-    if lost == 0:
+    if events == 0:
+        assert result.value is None  # no revenue events: no data, not a CLV of 0
+        return
+    if R == S:
         assert result.value is None  # nobody churned: CLV is undefined, not infinite
         return
     arpu = Fraction(revenue) / (S + N)
-    churn = Fraction(lost, S)
+    churn = Fraction(S - R, S)
     expected = arpu * (Fraction(margin) / 100) / churn
     assert result.value == pytest.approx(float(expected), rel=1e-9, abs=1e-9)
     assert result.details["arpu"] == pytest.approx(float(arpu), rel=1e-9, abs=1e-9)
     # CLV's churn is the churn metric, as a fraction.
-    assert result.details["churn"] * 100 == pytest.approx(churn_from_counts(S, E, N).value)
+    assert result.details["churn"] * 100 == pytest.approx(churn_from_counts(**counts).value)
     if revenue >= 0:
         assert result.value >= 0
