@@ -185,12 +185,15 @@ def object_type_label(object_type: str) -> str:
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    """The model's own field of that name; None for a reverse relation (a removed stage records
+    its `touchpoints`), which has no verbose name, or for a name that is no field at all."""
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    return field if isinstance(field, models.Field) else None
 
 
 def _text(value: Any, field: models.Field | None = None) -> str:

@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from audiences.keys import api_key_create
 from audiences.models import Audience, Organisation
+from journeys.models import Stage
 from measurements.models import Alert, MetricDefinition
 from measurements.periods import latest_complete_start
 
@@ -227,7 +228,7 @@ def _import_csv(lead: Client) -> str:
 
 
 @pytest.mark.django_db
-def test_every_linked_page_answers_with_the_layout_after_a_push_an_import_an_archive_and_an_alert(
+def test_every_linked_page_answers_with_the_layout_after_the_writes_users_make(
     django_capture_on_commit_callbacks,
 ):
     organisation = _seed()
@@ -240,6 +241,11 @@ def test_every_linked_page_answers_with_the_layout_after_a_push_an_import_an_arc
     assert archived.status_code == 302
     assert Audience.objects.for_org(organisation).get(slug="teacher-candidates").archived
     landed.append(archived["Location"])
+    # A removed stage takes its touchpoints with it; its audit entry names them.
+    stage = Stage.objects.for_org(organisation).filter(touchpoints__isnull=False).first()
+    removed = lead.post(f"/app/audiences/{stage.audience.slug}/journey/stages/{stage.pk}/delete/")
+    assert removed.status_code == 302
+    assert not Stage.objects.for_org(organisation).filter(pk=stage.pk).exists()
 
     # Also start where each action landed: the archived audience is linked from nowhere else.
     _assert_clean(_walk_everyone(START + landed))
