@@ -9,6 +9,7 @@ from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
 from audiences.models import Audience
+from tests.api.locks import sessions_waiting_on_a_lock
 from tests.factories import AudienceFactory
 
 
@@ -48,16 +49,6 @@ def test_the_same_slug_in_another_organisation_is_fine(api, foreign_audience):
     assert answer.status_code == 201
 
 
-def _waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")
 @pytest.mark.django_db(transaction=True)
 def test_two_creates_of_one_slug_at_once_answer_201_and_400_on_slug(org, key):
@@ -79,10 +70,10 @@ def test_two_creates_of_one_slug_at_once_answer_201_and_400_on_slug(org, key):
         AudienceFactory(organisation=org, slug="donors", name="Donors")
         thread.start()
         for _ in range(100):
-            if _waiting_on_a_lock():
+            if sessions_waiting_on_a_lock():
                 break
             time.sleep(0.05)
-        assert _waiting_on_a_lock() == 1
+        assert sessions_waiting_on_a_lock() == 1
     thread.join()
     (answer,) = answers
     assert [e["field"] for e in _errors(answer)] == ["slug"]

@@ -8,18 +8,8 @@ from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
 from audiences.models import Audience, Organisation
+from tests.api.locks import sessions_waiting_on_a_lock
 from tests.factories import AudienceFactory
-
-
-def _waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        # Inside a transaction the statistics views are a snapshot taken at first read.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")
@@ -45,15 +35,15 @@ def test_two_api_rank_changes_at_once_both_land_and_answer_what_is_stored(org, k
         Organisation.objects.select_for_update().filter(pk=org.pk).first()
         threads[0].start()
         for _ in range(100):
-            if _waiting_on_a_lock() == 1:
+            if sessions_waiting_on_a_lock() == 1:
                 break
             time.sleep(0.05)
         threads[1].start()
         for _ in range(100):
-            if _waiting_on_a_lock() == 2:
+            if sessions_waiting_on_a_lock() == 2:
                 break
             time.sleep(0.05)
-        assert _waiting_on_a_lock() == 2
+        assert sessions_waiting_on_a_lock() == 2
     for thread in threads:
         thread.join()
 
