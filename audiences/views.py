@@ -118,7 +118,7 @@ def audience_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "audience": audience,
         "liability": audience.liability,
         "fixes": liability_fixes(audience, access=request.access),
-        "history": selectors.audience_history(audience=audience),
+        "history": audit.audit_rows(selectors.audience_history(audience=audience)),
         "can_edit": request.access.can_edit_audience(audience),
     }
     return render(request, "audiences/audience_detail.html", context)

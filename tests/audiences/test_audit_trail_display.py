@@ -59,3 +59,23 @@ def test_the_object_type_filter_offers_readable_names(lead_client, lead, org):
     )
     html = lead_client.get("/app/audit/").content.decode()
     assert '<option value="measurementplan">Measurement plan</option>' in html
+
+
+@pytest.mark.django_db
+def test_the_audience_page_history_names_fields_in_words(lead_client, lead, org):
+    audience = AudienceFactory(organisation=org, name="Alumni", slug="alumni")
+    audit_record(
+        organisation=org,
+        action="created",
+        object_type="audience",
+        object_repr="Alumni",
+        audience=audience,
+        changes={"why_it_matters": [None, "Future donors"], "kind_label": [None, ""]},
+    )
+    audience_archive(audience=audience, actor=lead)
+    html = _changes_cells(lead_client.get("/app/audiences/alumni/").content.decode())
+    assert "Created · Audience" in html
+    assert "why it matters" in html.lower()
+    assert "why_it_matters" not in html
+    assert "kind_label" not in html
+    assert "Archived" in html
