@@ -116,3 +116,13 @@ def test_a_restored_audience_takes_results_again(api, archived):
     api.patch("/api/v1/audiences/customers/", {"archived": False}, format="json")
     answer = api.post("/api/v1/responses/", response_item(), format="json")
     assert answer.status_code == 201
+
+
+def test_the_measurement_tab_of_an_archived_audience_offers_no_write_it_would_refuse(
+    lead_client, archived
+):
+    html = lead_client.get(reverse("measurements:plan", kwargs={"slug": "customers"})).content
+    html = html.decode()
+    assert "is archived: it takes no new results or metric changes" in html
+    assert reverse("measurements:import", kwargs={"slug": "customers"}) not in html
+    assert reverse("measurements:definition_create", kwargs={"slug": "customers"}) not in html
