@@ -7,7 +7,7 @@ joined-and-left follow PRODUCT.md's instants exactly and come from one snapshot 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -86,6 +86,9 @@ def member_rollups_compute(
     if not keys:
         return []
     last = max([current_period_start(granularity, zone, now), *keys])
+    # A join or leave at midnight of `from_day` counts in the period ending then (N and E are
+    # taken over (start, end]), so a mark on a period's first day reaches the period before.
+    first = None if from_day is None else period_start(granularity, from_day - timedelta(days=1))
     present = joined_total = 0
     revenue_total = Decimal(0)
     values = []
@@ -99,7 +102,7 @@ def member_rollups_compute(
         joined_total += n
         period_revenue, revenue_events = revenue.get(start, (Decimal(0), 0))
         revenue_total += period_revenue or Decimal(0)
-        if from_day is not None and start < period_start(granularity, from_day):
+        if first is not None and start < first:
             continue
         counts = {"S": s, "R": r, "N": n, "joined_and_left": jl}
         for definition in definitions:

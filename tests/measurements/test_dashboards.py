@@ -19,7 +19,7 @@ from tests.factories import (
     StageFactory,
     TouchpointFactory,
 )
-from tests.measurements.rollup_helpers import respond
+from tests.measurements.rollup_helpers import member, respond
 
 
 def _month_days():
@@ -226,3 +226,34 @@ def test_it_switches_granularity(viewer_client, nps):
     page = _dashboard(viewer_client, granularity="week").content.decode()
     assert 'aria-current="true">Week' in page
     assert (timezone.now() - timedelta(days=0)).year > 2000
+
+
+def test_it_shows_cohort_retention_with_the_members_who_joined_and_left(
+    viewer_client, owned_audience
+):
+    latest, before, at = _month_days()
+    MetricDefinitionFactory(
+        audience=owned_audience,
+        kind=MetricKind.RETENTION,
+        slug="retention",
+        name="Family retention",
+        scale_min=None,
+        scale_max=None,
+    )
+    # PRODUCT.md's example in the latest complete month: A, B, C there from the month before,
+    # C leaves on the 10th, D joins on the 5th and stays, F joins on the 6th, leaves on the
+    # 20th → S = 3, R = 2, retention 2 / 3 = 66.7 (the old formula showed (3 − 2) / 3 = 33.3);
+    # F is shown as joined and left.
+    member(owned_audience, "a", at(before, 2))
+    member(owned_audience, "b", at(before, 3))
+    member(owned_audience, "c", at(before, 4), at(latest, 10))
+    member(owned_audience, "d", at(latest, 5))
+    member(owned_audience, "f", at(latest, 6), at(latest, 20))
+    rollup_full(organisation=owned_audience.organisation)
+
+    page = _dashboard(viewer_client).content.decode()
+
+    assert 'data-value="66.7"' in page
+    assert "3 at the start" in page
+    assert "2 of them still there at the end" in page
+    assert "1 inside the period (not in S)" in page

@@ -465,3 +465,80 @@ def test_it_recomputes_clv_when_the_margin_changes(
     with django_capture_on_commit_callbacks(execute=True):
         definition_update(definition=clv, actor_user=lead, data={"margin_percent": 25})
     assert rollup_of(clv, "month", date(2025, 3, 1)).value == pytest.approx(50.0)
+
+
+def _member_rollups(definitions) -> dict:
+    return {
+        (r.definition_id, r.granularity, r.period_start): (r.value, r.n, r.details)
+        for r in Rollup.all_orgs.filter(definition__in=definitions.values())
+    }
+
+
+def test_the_stale_path_gives_the_full_rollups_member_values(owned_audience, member_definitions):
+    # A, B, C joined in January, C leaves 10 March; a full rollup runs. Then D (joins 5 March,
+    # stays), F (joins 6 March, leaves 20 March) and G (joins exactly at 1 March 00:00) are
+    # pushed with their stale marks. G joined at February's end instant, so February's N and
+    # E count G although G's mark is on 1 March, a day of the next month.
+    # March: S = 4 (A, B, C, G), R = 3 (C left), N = 2 (D, F), E = 4 (A, B, G, D),
+    # joined-and-left 1 (F) → retention 3 / 4 = 75. February: S = 3, R = 3, N = 1 (G), E = 4.
+    for name in "ab":
+        member(owned_audience, name, utc(2025, 1, 5))
+    member(owned_audience, "c", utc(2025, 1, 6), utc(2025, 3, 10))
+    rollup_full(audience=owned_audience)
+    pushed = [
+        member(owned_audience, "d", utc(2025, 3, 5)),
+        member(owned_audience, "f", utc(2025, 3, 6), utc(2025, 3, 20)),
+        member(owned_audience, "g", utc(2025, 3, 1)),
+    ]
+    for m in pushed:  # as ingestion marks them: the local days of the join and the leave
+        for moment in filter(None, (m.joined_at, m.left_at)):
+            for definition in member_definitions.values():
+                StaleMark.all_orgs.get_or_create(
+                    organisation=owned_audience.organisation,
+                    definition=definition,
+                    day=moment.date(),
+                )
+    stale_rollups_recompute()
+    incremental = _member_rollups(member_definitions)
+    rollup_full(audience=owned_audience)
+
+    assert _member_rollups(member_definitions) == incremental
+    march = rollup_of(member_definitions["retention"], "month", date(2025, 3, 1))
+    assert march.details == {"S": 4, "R": 3, "N": 2, "E": 4, "joined_and_left": 1}
+    assert march.value == pytest.approx(75.0)
+    february = rollup_of(member_definitions["retention"], "month", date(2025, 2, 1))
+    assert february.details == {"S": 3, "R": 3, "N": 1, "E": 4, "joined_and_left": 0}
+
+
+def test_it_raises_no_clv_alert_for_a_month_without_revenue_events(
+    owned_audience, member_definitions
+):
+    # a, b, c joined 5 January; a leaves 10 February, b 10 March. Revenue: 90 on 3 March only.
+    # February: S = 3, R = 2 (churn 1/3) but no revenue event → CLV null, no alert (the old
+    # code wrote a CLV of 0.0 and alerted below the threshold of 100).
+    # March: S = 2, R = 1 → churn 0.5; ARPU 90 / (2 + 0) = 45 → CLV 45 × 1 / 0.5 = 90 < 100:
+    # one alert. From April: S = 1, nobody leaves → churn 0 → null.
+    clv = member_definitions["clv"]
+    clv.alert_threshold = 100
+    clv.save()
+    member(owned_audience, "a", utc(2025, 1, 5), utc(2025, 2, 10))
+    member(owned_audience, "b", utc(2025, 1, 5), utc(2025, 3, 10))
+    member(owned_audience, "c", utc(2025, 1, 5))
+    march_revenue = revenue(owned_audience, "b", "90.00", utc(2025, 3, 3))
+    rollup_full(audience=owned_audience)
+
+    february = rollup_of(clv, "month", date(2025, 2, 1))
+    assert february.value is None
+    assert february.details["revenue"] is None
+    assert february.details["revenue_events"] == 0
+    assert rollup_of(clv, "month", date(2025, 3, 1)).value == pytest.approx(90.0)
+    alert = Alert.all_orgs.get()
+    assert (alert.period_start, alert.value) == (date(2025, 3, 1), pytest.approx(90.0))
+
+    # The revenue event is deleted: March has no data now, and its alert is resolved.
+    march_revenue.delete()
+    rollup_full(audience=owned_audience)
+    assert rollup_of(clv, "month", date(2025, 3, 1)).value is None
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None
+    assert Alert.all_orgs.count() == 1
