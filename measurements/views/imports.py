@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from audiences.access import audience_for_edit, member_required
@@ -98,8 +99,12 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "The data changed since the preview; upload the file again.")
         return redirect("measurements:import", slug=audience.slug)
     del request.session[SESSION_KEY]
-    messages.success(
-        request,
-        f"Imported {result.created} response(s); {result.duplicates} were already stored.",
-    )
+    messages.success(request, _imported_message(created=result.created, skipped=result.duplicates))
     return redirect("measurements:plan", slug=audience.slug)
+
+
+def _imported_message(*, created: int, skipped: int) -> str:
+    imported = f"Imported {created} response{pluralize(created)}"
+    if not skipped:
+        return f"{imported}."
+    return f"{imported}; {skipped} {pluralize(skipped, 'was,were')} already stored."

@@ -29,6 +29,19 @@ def test_it_previews_then_imports_a_valid_file(owner_client, owned_audience):
     assert done.status_code == 302
     assert sorted(Response.all_orgs.values_list("external_id", "score")) == [("a", 9), ("b", 3)]
     assert Response.all_orgs.get(external_id="a").comment == "Lovely"
+    assert "Imported 2 responses." in owner_client.get(done["Location"]).content.decode()
+
+
+def test_it_says_one_response_and_how_many_were_already_stored(owner_client, owned_audience):
+    MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    first = upload(owner_client, "parents", HEADER + "a,nps,9,2025-03-01T09:30:00Z,,,\n")
+    owner_client.post("/app/audiences/parents/import/confirm/", {"token": first.context["token"]})
+    text = HEADER + "a,nps,9,2025-03-01T09:30:00Z,,,\nb,nps,7,2025-03-02T09:30:00Z,,,\n"
+    again = upload(owner_client, "parents", text)
+    done = owner_client.post(
+        "/app/audiences/parents/import/confirm/", {"token": again.context["token"]}, follow=True
+    )
+    assert "Imported 1 response; 1 was already stored." in done.content.decode()
 
 
 def test_it_shows_the_same_errors_as_the_api_per_row_and_offers_no_import(
