@@ -2,7 +2,7 @@
 
 No ORM here: the selectors in `measurements.rollups` count in SQL and hand the counts to these
 functions, so every number on a dashboard can be worked out by hand from its inputs. Every
-function returns a `MetricResult`; a value of None means "no data" (never 0).
+metric function returns a `MetricResult`; a value of None means "no data" (never 0).
 """
 
 from __future__ import annotations
