@@ -196,7 +196,7 @@ def test_a_lead_assigns_an_owner_from_the_organisations_people(lead_client, unow
     entry = AuditEntry.objects.for_org(org).get(action="updated")
     assert entry.changes == {"owner": [None, "Hana HR"]}
     detail = text(lead_client.get(reverse("audiences:detail", args=["teachers"])))
-    assert "Hana HR" in detail and "updated audience (owner)" in detail
+    assert "Hana HR" in detail and "Updated · Audience (owner)" in detail
 
 
 def test_archive_keeps_the_audience_and_restore_brings_it_back(lead_client, unowned_audience):
