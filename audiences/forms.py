@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from audiences.models import Audience, Organisation, Person
 from audiences.selectors import member_users
-from audiences.services import RESERVED_SLUGS
+from audiences.services import RESERVED_SLUGS, slug_taken_message
 from axreg.forms import BrowserModelForm
 
 
@@ -64,11 +64,14 @@ class AudienceForm(BrowserModelForm):
             elif slug in RESERVED_SLUGS:
                 self.add_error("slug", f"'{slug}' is reserved for a page; choose another slug.")
             elif Audience.objects.for_org(self.organisation).filter(slug=slug).exists():
-                self.add_error(
-                    "slug" if cleaned.get("slug") else "name",
-                    f"The slug '{slug}' is already used by another audience in this "
-                    "organisation; choose another.",
-                )
+                if cleaned.get("slug"):
+                    self.add_error("slug", slug_taken_message(slug))
+                else:  # the user typed no slug: speak of the name they typed
+                    self.add_error(
+                        "name",
+                        f"Another audience already has the address '{slug}' made from this "
+                        "name: choose another name, or give this one a different slug.",
+                    )
             else:
                 cleaned["slug"] = slug
                 self.instance.slug = slug

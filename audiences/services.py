@@ -173,7 +173,7 @@ def person_update(
 # --- audiences -----------------------------------------------------------------------------
 
 
-def _slug_taken_message(slug: str) -> str:
+def slug_taken_message(slug: str) -> str:
     return (
         f"The slug '{slug}' is already used by another audience in this organisation; "
         "choose another."
@@ -195,7 +195,7 @@ def _audience_validate(audience: Audience) -> None:
     if audience.slug in RESERVED_SLUGS:
         errors.setdefault("slug", []).append(f"'{audience.slug}' is reserved; choose another slug.")
     elif taken.exclude(pk=audience.pk).exists():
-        errors.setdefault("slug", []).append(_slug_taken_message(audience.slug))
+        errors.setdefault("slug", []).append(slug_taken_message(audience.slug))
     if errors:
         raise ValidationError(errors)
     audience.validate_constraints()
@@ -212,7 +212,7 @@ def _audience_save(audience: Audience) -> None:
     except IntegrityError:
         taken = Audience.objects.for_org(audience.organisation_id).filter(slug=audience.slug)
         if taken.exclude(pk=audience.pk).exists():
-            raise ValidationError({"slug": _slug_taken_message(audience.slug)}) from None
+            raise ValidationError({"slug": slug_taken_message(audience.slug)}) from None
         raise
 
 

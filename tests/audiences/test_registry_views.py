@@ -152,7 +152,7 @@ def test_create_says_when_the_name_gives_a_taken_slug(lead_client, unowned_audie
     response = lead_client.post(
         reverse("audiences:create"), {"name": "Teachers", "kind": "employee", "stage": "current"}
     )
-    assert "'teachers' is already used" in field_error(response, "name")
+    assert "already has the address 'teachers' made from this name" in field_error(response, "name")
 
 
 def test_a_slug_may_repeat_in_another_organisation(lead_client, org, foreign_audience):
