@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from audiences.models import Audience, Organisation
 from audiences.selectors import ranked_first
-from measurements import metrics, privacy
+from measurements import intervals, metrics, privacy
 from measurements.models import (
     SCORED_KINDS,
     Alert,
@@ -145,6 +145,8 @@ class Card:
     target: float | None
     series: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    previous_n: int = 0
+    previous_details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def change(self) -> float | None:
@@ -166,9 +168,38 @@ class Card:
     def indicative(self) -> bool:
         return self.value is not None and metrics.is_indicative(self.n)
 
+    def _scale(self) -> tuple[float, float] | None:
+        d = self.definition
+        return scale_of(kind=d.kind, scale_min=d.scale_min, scale_max=d.scale_max)
+
     @property
-    def margin_of_error(self) -> float | None:
-        return self.details.get("margin_of_error") if self.definition.kind == "nps" else None
+    def interval(self) -> intervals.Interval | None:
+        """95% interval of the value, from the stored details (None when it has none)."""
+        return intervals.interval_of(
+            kind=self.definition.kind,
+            value=self.value,
+            n=self.n,
+            details=self.details,
+            scale=self._scale(),
+        )
+
+    @property
+    def agree_interval(self) -> intervals.Interval | None:
+        """CES only: the Wilson interval of the agree share (its mean has none yet)."""
+        if self.definition.kind != MetricKind.CES or self.value is None:
+            return None
+        return intervals.ces_agree_interval(self.n, self.details)
+
+    @property
+    def change_verdict(self) -> str | None:
+        """ "significant" / "within noise" for the change from the previous period."""
+        if self.change is None:
+            return None
+        return intervals.change_verdict(
+            kind=self.definition.kind,
+            before=(self.previous, self.previous_n, self.previous_details),
+            after=(self.value, self.n, self.details),
+        )
 
 
 def _series_window(granularity: str, end: date, count: int) -> list[date]:
@@ -225,6 +256,8 @@ def dashboard_cards(
                 n=row.n if row else 0,
                 details=row.details if row else {},
                 previous=before.value if before else None,
+                previous_n=before.n if before else 0,
+                previous_details=before.details if before else {},
                 target=definition.target,
                 series=[
                     {

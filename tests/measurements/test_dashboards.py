@@ -44,8 +44,9 @@ def _dashboard(client, slug="parents", **query):
 def test_it_shows_the_latest_complete_month_with_change_target_and_margin(viewer_client, nps):
     latest, before, at = _month_days()
     # Month before: 10, 10, 0 → (2 − 1) / 3 = 33.3. Latest month: 10, 8, 3, 2 → (1 − 2) / 4
-    # = −25; change −58.3; target 20 not met. MoE: p = .25, d = .5, v = .75 − .0625 = .6875,
-    # 1.96 × √(.6875 / 4) × 100 = 81.3.
+    # = −25; change −58.3; target 20 not met. Adjusted Wald: n′ = 7, p′ = 1.75 / 7 = .25,
+    # d′ = 2.75 / 7 = .392857, est −.142857, v = (.642857 − .020408) / 7 = .088921,
+    # 1.96 × √v = .584466 → −72.7 … 44.2.
     for score in (10, 10, 0):
         respond(nps, score, at(before, 10))
     for score in (10, 8, 3, 2):
@@ -57,7 +58,8 @@ def test_it_shows_the_latest_complete_month_with_change_target_and_margin(viewer
     assert 'data-value="-25.0"' in page
     assert "−58.3" in page or "-58.3" in page
     assert "not met" in page
-    assert "± 81.3 (95%)" in page
+    assert "-72.7 – 44.2" in page
+    assert "Margin of error" not in page
     assert "Indicative only (n &lt; 30)" in page
     assert 'id="dashboard-charts"' in page
     assert 'class="trend-chart"' in page
