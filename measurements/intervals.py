@@ -229,3 +229,22 @@ def change_verdict(
         return mean_change((n1, v1, d1.get("sd")), (n2, v2, d2.get("sd")))
     s1, s2 = _share_counts(kind, n1, d1), _share_counts(kind, n2, d2)
     return proportion_change(s1, s2) if s1 and s2 else None
+
+
+def with_intervals(
+    values: list[dict[str, Any]], scales: Mapping[str, tuple[float, float] | None]
+) -> list[dict[str, Any]]:
+    """The metrics API's values, each with `interval`: [low, high] or None (read time).
+
+    `scales` maps a metric slug to its definition's scale (for clamping a CES mean).
+    """
+    for value in values:
+        found = interval_of(
+            kind=value["kind"],
+            value=value["value"],
+            n=value["n"],
+            details=value["details"],
+            scale=scales.get(value["metric"]),
+        )
+        value["interval"] = list(found) if found else None
+    return values

@@ -16,7 +16,9 @@ from rest_framework.views import APIView
 from audiences.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
 from audiences.models import Audience
 from measurements.api.schema import READ_ERRORS
+from measurements.intervals import with_intervals
 from measurements.models import Granularity, MetricDefinition, MetricKind
+from measurements.scales import scale_of
 from measurements.selectors import audience_metric_series
 
 
@@ -35,6 +37,17 @@ class MetricValueSerializer(serializers.Serializer):
     n = serializers.IntegerField(
         help_text="Responses; resolved cases (TTR); members at the start, S (retention, "
         "churn, CLV)."
+    )
+    interval = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="95% interval [low, high] on the value's scale, clamped to it; null when "
+        "the value is null or has none. NPS: adjusted Wald (centred on the adjusted "
+        "estimate, so at small n it need not contain the raw NPS). CSAT, retention, churn: "
+        "Wilson score interval of the share. CES mean: t interval, null until rollups "
+        "store the standard deviation. TTR, CLV: always null.",
     )
     details = serializers.DictField(
         help_text="NPS: promoters, passives, detractors, margin_of_error. CSAT: mean. "
@@ -90,7 +103,14 @@ class AudienceMetricsView(OrgScopedMixin, APIView):
             slug, queryset=Audience.objects.select_related("organisation")
         )
         params = self._params(request, audience)
-        return Response({"results": audience_metric_series(audience=audience, **params)})
+        scales = {
+            d.slug: scale_of(kind=d.kind, scale_min=d.scale_min, scale_max=d.scale_max)
+            for d in MetricDefinition.objects.for_org(audience.organisation_id).filter(
+                audience=audience
+            )
+        }
+        values = audience_metric_series(audience=audience, **params)
+        return Response({"results": with_intervals(values, scales)})
 
     def _params(self, request: Request, audience: Audience) -> dict[str, Any]:
         granularity = request.query_params.get("granularity", Granularity.MONTH)
