@@ -318,9 +318,9 @@ def _write_revenue(batch: Batch, items: list[dict[str, Any]], result: IngestResu
                 batch.now,
             )
         )
-        batch.mark(
-            batch.lookups.by_kind.get((audience.pk, MetricKind.CLV), []), item["occurred_at"]
-        )
+        # Every member kind, not only CLV: their periods run from the first join, leave or
+        # revenue event (`member_rollups_compute`), so revenue can start a retention series.
+        batch.mark(_member_definitions(batch.lookups, audience.pk), item["occurred_at"])
     _insert_new(RevenueEvent, REVENUE_COLUMNS, rows, result)
 
 
@@ -359,13 +359,36 @@ def _take_turns(batch: Batch, kind: str) -> None:
         )
 
 
-def _ttr_definitions(lk: Lookups, audience_id: int, touchpoint_id: int | None) -> list:
+def _ttr_definitions(
+    by_audience: dict[int, list[MetricDefinition]], audience_id: int, touchpoint_id: int | None
+) -> list:
     # A TTR definition tied to a touchpoint counts only the cases at that touchpoint.
     return [
         d
-        for d in lk.by_kind.get((audience_id, MetricKind.TTR), [])
+        for d in by_audience.get(audience_id, [])
         if d.touchpoint_id is None or d.touchpoint_id == touchpoint_id
     ]
+
+
+def _ttr_by_audience(
+    batch: Batch, existing_rows: Iterable[SupportCase]
+) -> dict[int, list[MetricDefinition]]:
+    """The active TTR definitions of the batch's audiences and of the audiences its stored
+    cases are in now: a case re-sent with another audience leaves the old one's TTR, whose
+    days must go stale too (the lookups hold only the audiences the batch names)."""
+    by_audience = {
+        audience_id: definitions
+        for (audience_id, kind), definitions in batch.lookups.by_kind.items()
+        if kind == MetricKind.TTR
+    }
+    named = {a.pk for a in batch.lookups.audiences.values()}
+    others = {c.audience_id for c in existing_rows} - named
+    if others:
+        for d in MetricDefinition.objects.for_org(batch.organisation).filter(
+            audience_id__in=others, kind=MetricKind.TTR, active=True
+        ):
+            by_audience.setdefault(d.audience_id, []).append(d)
+    return by_audience
 
 
 CASE_FIELDS = ["audience_id", "opened_at", "resolved_at", "touchpoint_id", "channel"]
@@ -385,12 +408,17 @@ CASE_UPSERT = "ON CONFLICT (organisation_id, external_id) DO UPDATE SET " + _upd
 def _write_cases(batch: Batch, items: list[dict[str, Any]], result: IngestResult) -> None:
     _take_turns(batch, CASES)
     ids = {i["external_id"] for i in items}
-    existing_rows = SupportCase.objects.for_org(batch.organisation).filter(external_id__in=ids)
+    existing_rows = list(
+        SupportCase.objects.for_org(batch.organisation).filter(external_id__in=ids)
+    )
     existing = {c.external_id: tuple(getattr(c, f) for f in CASE_FIELDS) for c in existing_rows}
-    lk = batch.lookups
+    ttr = _ttr_by_audience(batch, existing_rows)
     for c in existing_rows:
-        # An update can move a case out of days it used to count in: those go stale too.
-        batch.mark(_ttr_definitions(lk, c.audience_id, c.touchpoint_id), c.opened_at, c.resolved_at)
+        # An update can move a case out of the days, touchpoint or audience it used to count
+        # in: the old ones go stale too.
+        batch.mark(
+            _ttr_definitions(ttr, c.audience_id, c.touchpoint_id), c.opened_at, c.resolved_at
+        )
     changed = _upsert_counts(
         [
             (
@@ -413,7 +441,7 @@ def _write_cases(batch: Batch, items: list[dict[str, Any]], result: IngestResult
     for external_id, values in changed.items():
         rows.append((org_id, external_id, *values, *provenance, batch.now, batch.now))
         audience_id, opened, resolved, touchpoint_id, _channel = values
-        batch.mark(_ttr_definitions(lk, audience_id, touchpoint_id), opened, resolved)
+        batch.mark(_ttr_definitions(ttr, audience_id, touchpoint_id), opened, resolved)
     insert_rows(SupportCase, CASE_COLUMNS, rows, CASE_UPSERT)
 
 

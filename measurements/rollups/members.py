@@ -64,6 +64,15 @@ def _member_series(definition: MetricDefinition, granularity: str, zone: ZoneInf
     return joins, leaves, joined_and_left, revenue
 
 
+def member_first_start(granularity: str, from_day: date | None) -> date | None:
+    """The first period a recompute from `from_day` covers (None: every period).
+
+    A join or leave at midnight of `from_day` counts in the period ending then (N and E are
+    taken over (start, end]), so a mark on a period's first day reaches the period before.
+    """
+    return None if from_day is None else period_start(granularity, from_day - timedelta(days=1))
+
+
 def member_rollups_compute(
     definitions: list[MetricDefinition],
     *,
@@ -86,9 +95,7 @@ def member_rollups_compute(
     if not keys:
         return []
     last = max([current_period_start(granularity, zone, now), *keys])
-    # A join or leave at midnight of `from_day` counts in the period ending then (N and E are
-    # taken over (start, end]), so a mark on a period's first day reaches the period before.
-    first = None if from_day is None else period_start(granularity, from_day - timedelta(days=1))
+    first = member_first_start(granularity, from_day)
     present = joined_total = 0
     revenue_total = Decimal(0)
     values = []

@@ -39,19 +39,26 @@ from measurements.rollups.common import (
 )
 from measurements.rollups.full import scored_full_compute_postgres
 from measurements.rollups.histograms import histograms_rebuild
-from measurements.rollups.members import member_rollups_compute
+from measurements.rollups.members import member_first_start, member_rollups_compute
 from measurements.rollups.scores import scored_rollups_compute
-from measurements.rollups.ttr import ttr_rollups_compute
-from measurements.rollups.writing import RollupValue, rollups_write
+from measurements.rollups.ttr import ttr_first_start, ttr_rollups_compute
+from measurements.rollups.writing import (
+    RollupScope,
+    RollupValue,
+    rollups_delete_missing,
+    rollups_write,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def _time_based_values(
     definitions: list[MetricDefinition], *, now: datetime, from_days: dict[int, date | None]
-) -> list[RollupValue]:
-    """TTR and member-kind values of the definitions, from each one's `from_days` entry."""
+) -> tuple[list[RollupValue], list[RollupScope]]:
+    """TTR and member-kind values of the definitions, from each one's `from_days` entry, and
+    the periods they cover (a stored row there that is not recomputed has lost its data)."""
     values: list[RollupValue] = []
+    scopes: list[RollupScope] = []
     member_groups: dict[tuple[int, date | None], list[MetricDefinition]] = defaultdict(list)
     for definition in definitions:
         if definition.kind in MEMBER_KINDS:
@@ -59,13 +66,17 @@ def _time_based_values(
     for definition in definitions:
         zone = zone_of(definition.organisation)
         if definition.kind == MetricKind.TTR:
+            from_day = from_days.get(definition.pk)
             for granularity in GRANULARITIES:
                 values += ttr_rollups_compute(
-                    definition,
-                    granularity=granularity,
-                    zone=zone,
-                    now=now,
-                    from_day=from_days.get(definition.pk),
+                    definition, granularity=granularity, zone=zone, now=now, from_day=from_day
+                )
+                scopes.append(
+                    RollupScope(
+                        definition.pk,
+                        granularity,
+                        from_start=ttr_first_start(granularity, from_day),
+                    )
                 )
     for (_, from_day), group in member_groups.items():
         zone = zone_of(group[0].organisation)
@@ -73,7 +84,9 @@ def _time_based_values(
             values += member_rollups_compute(
                 group, granularity=granularity, zone=zone, now=now, from_day=from_day
             )
-    return values
+            first = member_first_start(granularity, from_day)
+            scopes += [RollupScope(d.pk, granularity, from_start=first) for d in group]
+    return values, scopes
 
 
 def scored_full_compute(scored: list[MetricDefinition]) -> list[RollupValue]:
@@ -109,23 +122,32 @@ def definitions_recompute(
     values: list[RollupValue] = []
     if days is None:
         values += scored_full_compute(scored)
-        values += _time_based_values(others, now=now, from_days={})
+        time_values, _ = _time_based_values(others, now=now, from_days={})
+        values += time_values
+        # Every period of these definitions was recomputed: a row no value came for is gone.
+        rollups_delete_missing(values, [RollupScope(d.pk) for d in definitions])
         # A full recompute rewrites mostly unchanged values: send only those that changed.
         return rollups_write(values, now=now, skip_unchanged=True)
-    else:
-        scored_days = {d.pk: days[d.pk] for d in scored if days.get(d.pk)}
-        histograms_rebuild(definition_days=scored_days)
-        for granularity in GRANULARITIES:
-            starts = {
-                pk: {period_start(granularity, day) for day in day_set}
-                for pk, day_set in scored_days.items()
-            }
-            values += scored_rollups_compute(scored, granularity=granularity, period_starts=starts)
-        values += _time_based_values(
-            [d for d in others if days.get(d.pk)],
-            now=now,
-            from_days={pk: min(day_set) for pk, day_set in days.items() if day_set},
-        )
+    scopes: list[RollupScope] = []
+    scored_days = {d.pk: days[d.pk] for d in scored if days.get(d.pk)}
+    histograms_rebuild(definition_days=scored_days)
+    for granularity in GRANULARITIES:
+        starts = {
+            pk: {period_start(granularity, day) for day in day_set}
+            for pk, day_set in scored_days.items()
+        }
+        values += scored_rollups_compute(scored, granularity=granularity, period_starts=starts)
+        scopes += [
+            RollupScope(pk, granularity, starts=frozenset(period_set))
+            for pk, period_set in starts.items()
+        ]
+    time_values, time_scopes = _time_based_values(
+        [d for d in others if days.get(d.pk)],
+        now=now,
+        from_days={pk: min(day_set) for pk, day_set in days.items() if day_set},
+    )
+    values += time_values
+    rollups_delete_missing(values, scopes + time_scopes)
     return rollups_write(values, now=now)
 
 
@@ -198,6 +220,8 @@ def time_based_refresh(
             from_days[definition.pk] = previous_start(
                 Granularity.QUARTER, current_period_start(Granularity.QUARTER, zone, now)
             )
-        written = rollups_write(_time_based_values(chosen, now=now, from_days=from_days), now=now)
+        values, scopes = _time_based_values(chosen, now=now, from_days=from_days)
+        rollups_delete_missing(values, scopes)
+        written = rollups_write(values, now=now)
     alerts_email_pending(organisation_id=organisation.pk if organisation else None)
     return written

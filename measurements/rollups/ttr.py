@@ -64,6 +64,11 @@ def _ttr_resolved_stats(cases, granularity: str, zone: ZoneInfo) -> dict[date, t
     return stats
 
 
+def ttr_first_start(granularity: str, from_day: date | None) -> date | None:
+    """The first period a recompute from `from_day` covers (None: every period)."""
+    return None if from_day is None else period_start(granularity, from_day)
+
+
 def ttr_rollups_compute(
     definition: MetricDefinition,
     *,
@@ -88,6 +93,7 @@ def ttr_rollups_compute(
     if not opened:
         return []
     stats = _ttr_resolved_stats(cases, granularity, zone)
+    first = ttr_first_start(granularity, from_day)
     last = max([current_period_start(granularity, zone, now), *opened, *stats])
     opened_total = resolved_total = 0
     values = []
@@ -95,7 +101,7 @@ def ttr_rollups_compute(
         opened_total += opened.get(start, 0)
         n, median, mean, p90 = stats.get(start, (0, None, None, None))
         resolved_total += n
-        if from_day is not None and start < period_start(granularity, from_day):
+        if first is not None and start < first:
             continue
         result = metrics.ttr_from_stats(
             resolved=n, median=median, mean=mean, p90=p90, open_count=opened_total - resolved_total

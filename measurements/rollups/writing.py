@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from measurements import metrics
@@ -25,6 +26,58 @@ class RollupValue:
     granularity: str
     period_start: date
     result: metrics.MetricResult
+
+
+@dataclass(frozen=True)
+class RollupScope:
+    """The periods one recompute of a definition covered (issue 11).
+
+    A stored row inside the scope that the recompute did not produce has lost its last data
+    (a member's join corrected to a later month, a case moved to another touchpoint): it is
+    deleted, as a rebuild from nothing would not have it. `granularity` None: every
+    granularity; `from_start`: periods starting on or after it; `starts`: only those periods.
+    """
+
+    definition_id: int
+    granularity: str | None = None
+    from_start: date | None = None
+    starts: frozenset[date] | None = None
+
+    def as_q(self) -> Q:
+        q = Q(definition_id=self.definition_id)
+        if self.granularity is not None:
+            q &= Q(granularity=self.granularity)
+        if self.from_start is not None:
+            q &= Q(period_start__gte=self.from_start)
+        if self.starts is not None:
+            q &= Q(period_start__in=sorted(self.starts))
+        return q
+
+
+def rollups_delete_missing(values: list[RollupValue], scopes: list[RollupScope]) -> int:
+    """Delete the stored rows inside `scopes` that `values` does not hold; returns how many.
+
+    Call in the transaction holding the definitions' locks, with the values just computed.
+    """
+    if not scopes:
+        return 0
+    scope_q = Q()
+    for scope in scopes:
+        scope_q |= scope.as_q()
+    kept = {(v.definition.pk, v.granularity, v.period_start) for v in values}
+    # All organisations: the rows of the definitions just recomputed (a batch spans them).
+    stored = Rollup.all_orgs.filter(scope_q).order_by()
+    gone = [
+        pk
+        for pk, definition_id, granularity, start in stored.values_list(
+            "pk", "definition_id", "granularity", "period_start"
+        )
+        if (definition_id, granularity, start) not in kept
+    ]
+    for first in range(0, len(gone), 1000):
+        doomed = Rollup.all_orgs.filter(pk__in=gone[first : first + 1000])
+        doomed._raw_delete(doomed.db)  # Nothing refers to a rollup: no cascade to collect.
+    return len(gone)
 
 
 def _json_safe(details: dict) -> dict:
