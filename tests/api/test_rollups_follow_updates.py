@@ -4,9 +4,11 @@ takes away loses its row, and a case moved to another audience leaves the old on
 Every test pushes through the real API, runs the stale recompute the worker would run, and
 compares with a full rollup and with a rebuild into empty rollup tables."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 
 from measurements.models import Rollup
 from measurements.rollups import rollup_full, stale_rollups_recompute
@@ -91,11 +93,11 @@ def test_a_join_corrected_from_august_to_november_leaves_no_august_row(api, org,
     assert_incremental_equals_full_and_rebuild(org)
 
 
-def test_a_full_rollup_deletes_rows_left_by_data_that_moved(api, org, retention):
+def test_rollup_full_command_deletes_rows_left_by_data_that_moved(api, org, retention):
     push(api, "members", *three_members("2025-08-10T09:00:00Z"))
     # The correction arrives while the marks wait (a broker down): only the full run sees it.
     api.post("/api/v1/members/", three_members("2025-11-10T09:00:00Z"), format="json")
-    rollup_full(organisation=org)
+    call_command("rollup", "--full", stdout=io.StringIO())
     assert first_periods(retention) == FIRST_AFTER_NOVEMBER_JOIN
     assert_incremental_equals_full_and_rebuild(org)
 
