@@ -112,3 +112,21 @@ def test_retention_shows_the_wilson_interval_of_r_over_s(viewer_client, owned_au
     card = _card(_dashboard(viewer_client), "retention")
 
     assert "20.8 – 93.9" in card
+
+
+def test_ces_shows_the_agree_share_interval_but_no_mean_interval_without_an_sd(
+    viewer_client, owned_audience
+):
+    latest, _ = _months()
+    ces = MetricDefinitionFactory(
+        audience=owned_audience, kind=MetricKind.CES, slug="ces", scale_min=1, scale_max=7
+    )
+    # One 6 on 1–7: agreeing (5–7), 1 of 1 → Wilson 20.7 … 100. The mean's t interval needs
+    # n ≥ 2 and a standard deviation, which rollups do not store.
+    respond(ces, 6, _at(latest, 3))
+    rollup_full(organisation=owned_audience.organisation)
+
+    card = _card(_dashboard(viewer_client), "ces")
+
+    assert "100.0% (95% interval 20.7 – 100.0)" in card
+    assert "<dt>95% interval</dt>" not in card
