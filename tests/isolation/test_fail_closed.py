@@ -345,6 +345,16 @@ ALL_ORGS = [
         "Rollup.all_orgs.filter(definition_id__in=ids)",
         "the stored rollups of a batch's definitions (SQLite; PostgreSQL reads them in SQL)",
     ),
+    (
+        "measurements/rollups/writing.py",
+        "stored = Rollup.all_orgs.filter(scope_q).order_by()",
+        "the stored rows of the definitions just recomputed, of any organisation in the batch",
+    ),
+    (
+        "measurements/rollups/writing.py",
+        "Rollup.all_orgs.filter(pk__in=gone[first : first + 1000]).delete()",
+        "deletes those of them that the recompute no longer produced",
+    ),
 ]
 
 APP_DIRS = ("audiences", "journeys", "measurements", "axreg")
