@@ -12,11 +12,21 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from audiences.audit import audit_record, model_changes, snapshot
-from audiences.models import TOP_TEN, ApiKey, Audience, Membership, Organisation, Person, Role
+from audiences.models import (
+    TOP_TEN,
+    ApiKey,
+    Audience,
+    AuditEntry,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
+from axreg.api.authentication import api_key_generate, api_key_hash
 
 AUDIENCE_FIELDS = (
     "name",
@@ -460,3 +470,113 @@ def audience_rank_move(
     return audience_ranking_set(
         organisation=organisation, ordered_slugs=order, actor=actor, actor_key=actor_key
     )
+
+
+# --- the audit trail: every write service records who changed what, in its transaction ---
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The audited fields' values, to compare before and after a write with `model_changes`."""
+    return {name: getattr(obj, name) for name in fields}
+
+
+def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(
+    *,
+    organisation: Organisation,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_repr: str | None = None,
+    audience: Audience | None = None,
+    actor_user: AbstractBaseUser | None = None,
+    actor_key: ApiKey | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit entry. Pass either `obj` or `object_type`/`object_repr` (bulk writes)."""
+    if actor_user is not None and not getattr(actor_user, "is_authenticated", False):
+        actor_user = None
+    if actor_user is not None and actor_user.pk is None:
+        actor_user = None
+    return AuditEntry.objects.create(
+        organisation=organisation,
+        audience=audience if audience is not None else (obj if isinstance(obj, Audience) else None),
+        actor_user=actor_user,
+        actor_key=actor_key,
+        action=action,
+        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+    )
+
+
+# --- API keys: the raw key is returned once, only its hash is kept ---
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    api_key: ApiKey
+    raw_key: str  # shown to the person once; never stored
+
+
+@transaction.atomic
+def api_key_create(
+    *, organisation: Organisation, name: str, created_by: AbstractBaseUser | None = None
+) -> NewApiKey:
+    raw_key, prefix = api_key_generate()
+    api_key = ApiKey(
+        organisation=organisation,
+        name=name.strip() or "API key",
+        prefix=prefix,
+        hashed_key=api_key_hash(raw_key),
+        created_by=created_by,
+    )
+    api_key.full_clean()
+    api_key.save()
+    audit_record(
+        organisation=organisation,
+        action="created",
+        obj=api_key,
+        actor_user=created_by,
+        changes={"name": api_key.name, "prefix": prefix},
+    )
+    return NewApiKey(api_key=api_key, raw_key=raw_key)
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor: AbstractBaseUser | None = None) -> ApiKey:
+    """Revoke at once: the next request with the key answers 401 (the check reads the row)."""
+    updated = (
+        ApiKey.objects.for_org(api_key.organisation_id)
+        .filter(pk=api_key.pk, revoked_at=None)
+        .update(revoked_at=timezone.now())
+    )
+    api_key.refresh_from_db()
+    if updated:
+        audit_record(
+            organisation=api_key.organisation,
+            action="revoked",
+            obj=api_key,
+            actor_user=actor,
+            changes={"revoked_at": str(api_key.revoked_at)},
+        )
+    return api_key

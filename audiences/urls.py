@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audiences import key_views, views
+from audiences import views
 
 app_name = "audiences"
 urlpatterns = [
@@ -19,7 +19,7 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("switch/", views.switch_organisation, name="switch_organisation"),
     path("audit/", views.audit_list, name="audit"),
-    # --- API keys (audiences/key_views.py) ---
-    path("api-keys/", key_views.api_keys, name="api_keys"),
-    path("api-keys/<int:pk>/revoke/", key_views.api_key_revoke_view, name="api_key_revoke"),
+    # --- API keys ---
+    path("api-keys/", views.api_keys, name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
 ]

@@ -7,15 +7,17 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from audiences import audit, selectors, services
+from audiences import selectors, services
 from audiences.access import (
     SESSION_KEY,
     Access,
@@ -26,7 +28,8 @@ from audiences.access import (
 )
 from audiences.filters import AudienceFilter
 from audiences.forms import AudienceForm, PersonForm
-from audiences.models import Audience, Membership, Person, Role
+from audiences.models import ApiKey, Audience, Membership, Person, Role
+from axreg.forms import BrowserForm
 from measurements.liability import audiences_with_liability_flags, liability_of
 from measurements.selectors import organisation_overview
 
@@ -118,7 +121,7 @@ def audience_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "audience": audience,
         "liability": audience.liability,
         "fixes": liability_fixes(audience, access=request.access),
-        "history": audit.audit_rows(selectors.audience_history(audience=audience)),
+        "history": selectors.audit_rows(selectors.audience_history(audience=audience)),
         "can_edit": request.access.can_edit_audience(audience),
     }
     return render(request, "audiences/audience_detail.html", context)
@@ -293,14 +296,67 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     """The organisation's audit trail for leads: who changed what and when, filterable."""
     organisation = request.access.organisation
     chosen = {name: request.GET.get(name, "") for name in ("object_type", "actor")}
-    entries = audit.audit_entries(organisation=organisation, **chosen)
-    page = Paginator(entries, audit.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = selectors.audit_entries(organisation=organisation, **chosen)
+    page = Paginator(entries, selectors.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({name: value for name, value in chosen.items() if value})
     context = {
         "page": page,
-        "rows": audit.audit_rows(page.object_list),
+        "rows": selectors.audit_rows(page.object_list),
         "chosen": chosen,
         "query": query,
-        **audit.audit_filter_choices(organisation=organisation),
+        **selectors.audit_filter_choices(organisation=organisation),
     }
     return render(request, "audiences/audit_list.html", context)
+
+
+# --- API keys, the leads' page: list, create (the key is shown once), revoke.
+#
+# Creating a key is POST → redirect → GET, so reloading the page never creates a second key.
+# The raw key waits in the session for exactly one display: the GET that follows takes it out.
+
+
+class ApiKeyForm(BrowserForm):
+    name = forms.CharField(
+        max_length=100, help_text="Say what uses it, e.g. “Survey tool” or “Helpdesk”."
+    )
+
+
+NEW_KEY_SESSION = "new_api_key"
+
+
+@never_cache  # the page that shows a raw key must not be kept by the browser or a proxy
+@lead_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    organisation = request.access.organisation
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.api_key_create(
+            organisation=organisation, name=form.cleaned_data["name"], created_by=request.user
+        )
+        request.session[NEW_KEY_SESSION] = {
+            "organisation": organisation.pk,
+            "name": created.api_key.name,
+            "raw_key": created.raw_key,
+        }
+        return redirect("audiences:api_keys")
+    new_key = request.session.pop(NEW_KEY_SESSION, None)
+    if new_key and new_key["organisation"] != organisation.pk:
+        new_key = None  # the lead switched organisation in between: never show it elsewhere
+    keys = ApiKey.objects.for_org(organisation).select_related("created_by")
+    return render(
+        request, "audiences/apikey_list.html", {"keys": keys, "form": form, "new_key": new_key}
+    )
+
+
+@lead_required
+@require_http_methods(["GET", "POST"])
+def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (a revoked key cannot come back); the POST of that page revokes."""
+    api_key = org_object_or_404(request, ApiKey, pk=pk)
+    if request.method == "GET":
+        if api_key.revoked_at is not None:
+            return redirect("audiences:api_keys")
+        return render(request, "audiences/apikey_revoke.html", {"key": api_key})
+    services.api_key_revoke(api_key=api_key, actor=request.user)
+    messages.success(request, f"Revoked “{api_key.name}”: it stops working at once.")
+    return redirect("audiences:api_keys")

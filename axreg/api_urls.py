@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from measurements.api.errors import api_not_found
+from axreg.api.errors import api_not_found
 
 urlpatterns = [
     path("", include("audiences.api.urls")),

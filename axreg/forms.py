@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 # HTML's date and time inputs hold only these (the "valid date/time string" of the HTML
 # standard); any other value, such as the locale's 02/09/2024, is sanitised to "" by the
@@ -41,3 +43,19 @@ class BrowserForm(BrowserFormMixin, forms.Form):
 
 class BrowserModelForm(BrowserFormMixin, forms.ModelForm):
     pass
+
+
+def save_through_service(form: forms.BaseForm, write: Callable[[dict[str, Any]], Any]) -> Any:
+    """Validate `form`, then call the write service with its cleaned data.
+
+    The service's ValidationError goes back onto the form, field by field (errors for fields
+    the form lacks become form-wide errors). Returns the service's result, or None on error.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return None

@@ -8,7 +8,7 @@ at the layer that raised it:
 - `server_error` (settings' `handler500` in axreg/urls.py): raised in a middleware, e.g. the
   session lookup behind `request.user`, which no outer middleware can catch.
 
-The API's exception handler (measurements.api.errors) answers the same JSON for DRF views.
+The API's exception handler (axreg.api.errors) answers the same JSON for DRF views.
 The connection itself needs no care: `conn_health_checks` drops a dead one at the next
 request, so the app recovers once the database is back, without a restart.
 """

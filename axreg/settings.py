@@ -220,7 +220,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first so that an unauthenticated request gets 401 + WWW-Authenticate.
-        "audiences.api_auth.ApiKeyAuthentication",
+        "axreg.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_THROTTLE_RATE", "600/minute")},
     # One error shape: 400 {"errors": [{"index"?, "field", "message"}]}, JSON 413 for big bodies.
-    "EXCEPTION_HANDLER": "measurements.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "axreg.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AX Registry API",
@@ -246,8 +246,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "measurements.api.schema.strict_components",  # bodies refuse unknown fields
-        "measurements.api.schema.server_responses",  # 414 from gunicorn's request-line limit
+        "axreg.api.schema.strict_components",  # bodies refuse unknown fields
+        "axreg.api.schema.server_responses",  # 414 from gunicorn's request-line limit
     ],
     # Swagger UI from the sidecar package (no CDN), served by the CSP-friendly split view.
     "SWAGGER_UI_DIST": "SIDECAR",

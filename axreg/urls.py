@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audiences.forms import EmailAuthenticationForm
-from measurements.api.errors import api_not_found
+from axreg.api.errors import api_not_found
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -39,8 +39,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from audiences.keys import api_key_create  # noqa: E402
 from audiences.models import Audience, Organisation  # noqa: E402
+from audiences.services import api_key_create  # noqa: E402
 from measurements.models import MetricDefinition, Response, StaleMark  # noqa: E402
 
 ORG_SLUG = "bench-ingest"

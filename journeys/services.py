@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from audiences.audit import audit_record, model_changes, snapshot
 from audiences.models import ApiKey, Audience
+from audiences.services import audit_record, model_changes, snapshot
 from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
 
 STAGE_FIELDS = ("name", "phase", "description")

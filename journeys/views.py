@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
 from audiences.models import Audience
+from axreg.forms import save_through_service
 from journeys import selectors, services
 from journeys.forms import (
     PersonaForm,
@@ -19,7 +20,6 @@ from journeys.forms import (
     quotes_from_formset,
 )
 from journeys.models import Persona, Phase, Stage, Touchpoint
-from measurements.forms import save_through_service
 
 # POSTed direction -> offset in the ordered list (left/up is earlier).
 DIRECTIONS = {"left": -1, "up": -1, "right": 1, "down": 1}

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from audiences.audit import audit_record
 from audiences.models import Audience, Organisation
+from audiences.services import audit_record
 from journeys.models import Touchpoint
 from measurements.models import (
     MEMBER_KINDS,

@@ -6,7 +6,6 @@ views call the services and put their errors back on these forms, field by field
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -105,19 +104,3 @@ class DefinitionForm(BrowserModelForm):
             for field, messages in exc.message_dict.items():
                 if field not in self.errors:
                     self.add_error(field if field in self.fields else None, messages)
-
-
-def save_through_service(form: forms.BaseForm, write: Callable[[dict[str, Any]], Any]) -> Any:
-    """Validate `form`, then call the write service with its cleaned data.
-
-    The service's ValidationError goes back onto the form, field by field (errors for fields
-    the form lacks become form-wide errors). Returns the service's result, or None on error.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return write(form.cleaned_data)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-        return None

@@ -17,9 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audiences.audit import audit_record, model_changes, snapshot
 from audiences.models import ApiKey, Audience
-from audiences.services import audience_check_open
+from audiences.services import audience_check_open, audit_record, model_changes, snapshot
 from measurements.formulas import kind_label
 from measurements.models import (
     MeasurementPlan,

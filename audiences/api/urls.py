@@ -1,5 +1,5 @@
-from audiences.api.base import SlashOptionalRouter
 from audiences.api.views import AudienceViewSet
+from axreg.api.base import SlashOptionalRouter
 
 router = SlashOptionalRouter()
 router.register("audiences", AudienceViewSet, basename="api-audience")

@@ -16,11 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audiences import services
-from audiences.api.base import OrgScopedMixin
 from audiences.api.serializers import AudienceSerializer
 from audiences.filters import AudienceFilter
 from audiences.models import Audience
-from measurements.api.schema import READ_ERRORS, WRITE_ERRORS, response_component
+from axreg.api.base import OrgScopedMixin
+from axreg.api.schema import READ_ERRORS, WRITE_ERRORS, response_component
 
 LEAD_ONLY = ("rank", "owner", "archived")
 

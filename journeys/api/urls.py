@@ -1,4 +1,4 @@
-from audiences.api.base import SlashOptionalRouter
+from axreg.api.base import SlashOptionalRouter
 from journeys.api.views import TouchpointViewSet
 
 router = SlashOptionalRouter()

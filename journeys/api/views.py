@@ -11,11 +11,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audiences.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.schema import READ_ERRORS
 from journeys.api.serializers import TouchpointSerializer
 from journeys.models import Touchpoint
 from journeys.selectors import touchpoint_list
-from measurements.api.schema import READ_ERRORS
 
 
 class TouchpointViewSet(OrgScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from audiences.api.base import SLUG_REGEX
+from axreg.api.base import SLUG_REGEX
 from measurements.api.metrics_views import AudienceMetricsView
 
 urlpatterns = [

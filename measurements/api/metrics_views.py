@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audiences.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
 from audiences.models import Audience
-from measurements.api.schema import READ_ERRORS
+from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.schema import READ_ERRORS
 from measurements.intervals import with_intervals
 from measurements.models import Granularity, MetricDefinition, MetricKind
 from measurements.scales import scale_of

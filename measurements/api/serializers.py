@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from audiences.api.serializers import FiniteFloatField, StrictSerializer
+from axreg.api.serializers import FiniteFloatField, StrictSerializer
 from journeys.models import Channel, Touchpoint
 from measurements.ingest.fields import AMOUNT_LIMIT, AMOUNT_PATTERN, ID_PATTERN, TIME_PATTERN
 from measurements.models import MetricDefinition, MetricKind

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from audiences.api.base import PATH_SEGMENT, SlashOptionalRouter
+from axreg.api.base import PATH_SEGMENT, SlashOptionalRouter
 from measurements.api import views
 
 # Every path answers with and without its trailing slash (see SlashOptionalRouter).

@@ -13,16 +13,16 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audiences.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
 from audiences.models import Audience
-from measurements import ingest, privacy, services
-from measurements.api.schema import (
+from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.schema import (
     READ_ERRORS,
     WRITE_ERRORS,
     WriteResult,
     bulk_body,
     response_component,
 )
+from measurements import ingest, privacy, services
 from measurements.api.serializers import (
     CaseItemSerializer,
     MemberItemSerializer,

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audiences.audit import audit_record
 from audiences.models import ApiKey, Audience, Organisation
+from audiences.services import audit_record
 from measurements.ingest.fields import CASES, MEMBERS, RESPONSES, REVENUE, ItemError
 from measurements.ingest.validate import validate_items
 from measurements.ingest.write import WRITERS, Batch, IngestResult, stale_marks_write

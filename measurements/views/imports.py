@@ -12,7 +12,8 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from audiences.access import audience_for_edit, member_required
-from measurements.csv_import import (
+from measurements.ingest import RESPONSES, IngestForbidden, IngestRejected, ingest
+from measurements.ingest.csv_file import (
     COLUMNS,
     MAX_BYTES,
     CsvImportError,
@@ -21,7 +22,6 @@ from measurements.csv_import import (
     template_csv,
     touchpoint_slugs,
 )
-from measurements.ingest import RESPONSES, IngestForbidden, IngestRejected, ingest
 
 # The checked rows wait in the session between preview and confirm, so the confirmation
 # stores exactly what was previewed (and the file is not uploaded twice).

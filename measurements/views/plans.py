@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
 from audiences.models import Audience
+from axreg.forms import save_through_service
 from measurements import services
-from measurements.forms import DefinitionForm, PlanForm, save_through_service
+from measurements.forms import DefinitionForm, PlanForm
 from measurements.formulas import definition_label, formula_text
 from measurements.liability import liabilities_for
 from measurements.models import MeasurementPlan, MetricDefinition

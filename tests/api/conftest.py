@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from tests.factories import MetricDefinitionFactory, TouchpointFactory
 
 

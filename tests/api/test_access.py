@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils.crypto import get_random_string
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_revoke
+from audiences.services import api_key_revoke
 from measurements.models import Response
 from tests.api.conftest import response_item
 from tests.factories import AudienceFactory, MetricDefinitionFactory

@@ -2,8 +2,8 @@
 
 from django.core.management import call_command
 
-from audiences.api_auth import api_key_hash
 from audiences.models import ApiKey
+from axreg.api.authentication import api_key_hash
 from tests.factories import OrganisationFactory
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
 from audiences.models import AuditEntry
+from audiences.services import api_key_create
 from measurements.models import AudienceMember, MetricKind, SupportCase
 from tests.factories import MetricDefinitionFactory
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from audiences.api.base import OrgScopedMixin
-from audiences.api.serializers import StrictSerializer
+from axreg.api.base import OrgScopedMixin
+from axreg.api.serializers import StrictSerializer
 from measurements.api.views import IngestViewSet
 from tests.factories import PersonFactory
 

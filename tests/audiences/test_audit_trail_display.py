@@ -4,8 +4,7 @@ import datetime
 
 import pytest
 
-from audiences.audit import audit_record
-from audiences.services import audience_archive
+from audiences.services import audience_archive, audit_record
 from measurements.services import plan_save
 from tests.factories import AudienceFactory
 

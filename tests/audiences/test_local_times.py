@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from audiences.keys import api_key_create
 from audiences.models import ApiKey
+from audiences.services import api_key_create
 from tests.factories import MetricDefinitionFactory
 
 

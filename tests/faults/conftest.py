@@ -232,7 +232,7 @@ def start_worker(
 
 
 def api_client_for(organisation) -> APIClient:
-    from audiences.keys import api_key_create
+    from audiences.services import api_key_create
 
     key = api_key_create(organisation=organisation, name="fault test")
     client = APIClient()

@@ -11,7 +11,7 @@ MESSAGE = {"detail": "The database is unavailable; retry shortly."}
 
 def test_it_answers_the_api_503_with_a_message_when_the_database_is_down(db):
     with mock.patch(
-        "audiences.api_auth.ApiKeyAuthentication.authenticate",
+        "axreg.api.authentication.ApiKeyAuthentication.authenticate",
         side_effect=OperationalError("connection refused"),
     ):
         answer = APIClient().get("/api/v1/audiences/", HTTP_AUTHORIZATION="Bearer axr_x_y")

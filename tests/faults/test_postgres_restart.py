@@ -22,7 +22,7 @@ KINDS = ("api-get", "api-push", "html", "healthz")
 SETUP = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from audiences.models import Audience, Membership, Organisation, Role
 from django.contrib.auth import get_user_model
 from measurements.models import MetricDefinition

@@ -26,7 +26,7 @@ DATABASE = "axreg_limits"
 LIMIT = 20
 PASSWORD = "the-right-password-1"
 SETUP = f"""
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from audiences.models import Membership, Organisation, Role
 from django.contrib.auth import get_user_model
 org = Organisation.objects.create(slug="limits", name="Limits")

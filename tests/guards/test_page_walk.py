@@ -27,8 +27,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
 from audiences.models import Audience, Organisation
+from audiences.services import api_key_create
 from journeys.models import Stage
 from measurements.models import Alert, MetricDefinition
 from measurements.periods import latest_complete_start

@@ -8,13 +8,13 @@ from django import forms
 from django.apps import apps
 
 import audiences.forms
-import audiences.key_views
+import audiences.views
 import journeys.forms
 import measurements.forms
 from tests.factories import PASSWORD
 
 DEVELOPER_WORDS = re.compile(r"\b(brief|username|model_name|pk)\b", re.I)
-FORM_MODULES = (audiences.forms, audiences.key_views, journeys.forms, measurements.forms)
+FORM_MODULES = (audiences.forms, audiences.views, journeys.forms, measurements.forms)
 
 
 def _form_classes():

@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from audiences import services as registry
 from audiences.access import SESSION_KEY
-from audiences.keys import NewApiKey, api_key_create
 from audiences.models import Audience, Membership, Organisation, Person, Role
+from audiences.services import NewApiKey, api_key_create
 from journeys import services as journeys
 from journeys.models import Persona, Stage, Touchpoint
 from measurements import services as measurements

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
 from audiences.models import AuditEntry, Role
+from audiences.services import api_key_create
 from measurements.models import AudienceMember, Response, RevenueEvent, SupportCase
 from tests.factories import MembershipFactory, MetricDefinitionFactory, StageFactory
 from tests.isolation.conftest import login_in
@@ -228,10 +228,9 @@ def test_it_filters_the_trail_by_object_type_and_actor_and_pages_it(org, lead, o
 # audited, so a new one fails this test until someone says. Derived data (rollups,
 # histograms, stale marks, alerts) is recomputable and not audited.
 BULK_WRITES = {
-    "audiences/services.py": "rank clears/writes and archive: one 'ranked'/'archived' entry",
-    "audiences/keys.py": "revoke: one 'revoked' entry",
+    "audiences/services.py": "rank clears/writes, archive and key revoke: one entry each",
     "audiences/models.py": "OrgQuerySet's guard passes its callers' writes on, writes none itself",
-    "audiences/api_auth.py": "last_used_at bookkeeping, not a change anyone made",
+    "axreg/api/authentication.py": "last_used_at bookkeeping, not a change anyone made",
     "audiences/demo.py": "demo seed clears ranks before writing the demo's own",
     "measurements/demo_results.py": "one 'seeded' entry for the demo batch",
     "measurements/ingest/": "one 'ingested' entry per batch (test above)",

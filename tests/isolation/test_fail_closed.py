@@ -286,7 +286,7 @@ def test_it_names_the_model_and_both_ways_out_in_the_error(two_orgs):
 # each also carries a comment in the code (on its line or just above its statement).
 ALL_ORGS = [
     (
-        "audiences/api_auth.py",
+        "axreg/api/authentication.py",
         'api_key = ApiKey.all_orgs.select_related("organisation").filter(prefix=parts[1]).first()',
         "an API key is found by its prefix before anyone knows its organisation",
     ),

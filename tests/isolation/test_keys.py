@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from tests.isolation.conftest import login_in
 
 URL = "/api/v1/audiences/"

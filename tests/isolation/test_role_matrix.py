@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
 from audiences.models import Role
+from audiences.services import api_key_create
 from journeys.models import Persona
 from measurements.models import MeasurementPlan
 from tests.factories import (

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from measurements.api.errors import api_not_found
+from axreg.api.errors import api_not_found
 from tests.isolation.conftest import SECRET, login_in, org_snapshot
 
 # Never walked, each for a reason:

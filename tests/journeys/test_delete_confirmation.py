@@ -8,8 +8,8 @@ import re
 
 from django.urls import reverse
 
-from audiences.keys import api_key_create
 from audiences.models import ApiKey
+from audiences.services import api_key_create
 from journeys.models import Stage, Touchpoint
 from tests.factories import MetricDefinitionFactory, StageFactory, TouchpointFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from measurements.models import MetricKind
 from tests.factories import MetricDefinitionFactory
 

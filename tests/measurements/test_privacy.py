@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from measurements.models import MetricKind
 from measurements.periods import latest_complete_start
 from measurements.rollups import rollup_full

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from audiences.keys import api_key_create
+from audiences.services import api_key_create
 from axreg.celery import app as celery_app
 from measurements.models import MetricKind, Rollup
 from tests.factories import AudienceFactory, MetricDefinitionFactory, OrganisationFactory

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audiences.keys import api_key_create
 from audiences.models import Organisation
+from audiences.services import api_key_create
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.utils.mediatypes import _MediaType
 
-from measurements.api.errors import BODY, PayloadTooLarge
+from axreg.api.errors import BODY, PayloadTooLarge
 
 UTF_8 = {"utf-8", "utf8"}
 IDENTITY = {"", "identity"}

@@ -16,7 +16,7 @@ import math
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from audiences.api_auth import ApiKeyPrincipal
+from axreg.api.authentication import ApiKeyPrincipal
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.routers import SimpleRouter
 
-from audiences.api_auth import ApiKeyPrincipal
 from audiences.models import ApiKey, Audience, Organisation, Role
-from measurements.api.parsers import BulkJSONParser
-from measurements.api.throttles import ApiKeyRateThrottle
+from axreg.api.authentication import ApiKeyPrincipal
+from axreg.api.parsers import BulkJSONParser
+from axreg.api.throttles import ApiKeyRateThrottle
 
 # What a slug may look like in a path or a query: anything else (a NUL byte, junk) is a JSON
 # 404 before it reaches the database. Paths match any segment so that the API, not Django's
@@ -126,7 +126,7 @@ class OrgScopedMixin:
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     """Documents the Bearer key in the OpenAPI schema (loaded with the views)."""
 
-    target_class = "audiences.api_auth.ApiKeyAuthentication"
+    target_class = "axreg.api.authentication.ApiKeyAuthentication"
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -1,0 +1,39 @@
+"""The serializer base every API body uses: unknown and server-set fields are refused by name."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rest_framework import serializers
+
+# Names a client might try to set that only the server sets: refused by name, not dropped.
+SERVER_FIELDS = {"organisation", "organisation_id", "id", "pk", "created_at", "updated_at"}
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses unknown fields and server-set fields by name instead of silently dropping them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            extra = [name for name in data if name not in self.fields]
+            if extra:
+                raise serializers.ValidationError(
+                    {
+                        name: "This field is set by the server; remove it."
+                        if name in SERVER_FIELDS
+                        else "Unknown field; remove it."
+                        for name in extra
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class FiniteFloatField(serializers.FloatField):
+    """A float that refuses NaN and ±Infinity (DRF's lets NaN through min/max validators)."""
+
+    def to_internal_value(self, data: Any) -> float:
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            raise serializers.ValidationError("Enter a finite number.")
+        return value
