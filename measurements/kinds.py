@@ -1,0 +1,152 @@
+"""Every rule that depends only on a metric's kind, in one table.
+
+Validation, ingestion, the rollup engine, alerts, dashboards and the formula text all read
+`KINDS`; none of them spells a kind's rule again. Adding a kind is one entry here plus its
+metric function in `measurements.metrics` (and its branch in the rollup for its data source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from audiences.models import AudienceKind
+from measurements.models import MetricKind
+
+# NPS (PRODUCT.md): promoters score 9–10, detractors 0–6, passives 7–8, on 0–10 only.
+NPS_PROMOTER_MIN = 9
+NPS_DETRACTOR_MAX = 6
+
+
+class Source(StrEnum):
+    """Which raw data a kind is computed from; the rollup engine dispatches on it."""
+
+    SCORES = "scores"  # survey responses, through the daily score histograms
+    CASES = "cases"  # support cases, opened → resolved
+    MEMBERS = "members"  # member joins/leaves (and, for CLV, revenue events)
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: MetricKind
+    label: str  # what the kind is called when the audience has no special name for it
+    source: Source
+    higher_is_better: bool
+    # (low, high) a value can take; None where it has no bound (hours, money).
+    value_range: tuple[float | None, float | None]
+    unit: str = ""  # "%", "h" or "" (CLV's unit is the definition's currency)
+    default_scale: tuple[int, int] | None = None  # scored kinds only
+    fixed_scale: bool = False  # the scale cannot be changed (NPS is 0–10 by definition)
+    # What an audience of a given kind calls this metric: an employee's NPS is an eNPS.
+    audience_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Touchpoint narrows the data: scores by the response's touchpoint, cases by the case's.
+    by_touchpoint: bool = True
+    uses_revenue: bool = False  # revenue events feed it as well as members
+
+    @property
+    def scored(self) -> bool:
+        return self.source == Source.SCORES
+
+    def label_for(self, audience_kind: str | None) -> str:
+        if audience_kind is not None and audience_kind in self.audience_labels:
+            return self.audience_labels[audience_kind]
+        return self.label
+
+    def worse_than(self, value: float, threshold: float) -> bool:
+        """Whether `value` is on the wrong side of `threshold` (an alert's test)."""
+        return value < threshold if self.higher_is_better else value > threshold
+
+    def meets(self, value: float, target: float) -> bool:
+        """Whether `value` reaches `target` (a card's "on target")."""
+        return value >= target if self.higher_is_better else value <= target
+
+
+def _labels(**by_audience_kind: str) -> Mapping[str, str]:
+    return MappingProxyType({AudienceKind(k): v for k, v in by_audience_kind.items()})
+
+
+KINDS: Mapping[str, Kind] = MappingProxyType(
+    {
+        MetricKind.NPS: Kind(
+            kind=MetricKind.NPS,
+            label="NPS",
+            source=Source.SCORES,
+            higher_is_better=True,
+            value_range=(-100, 100),
+            default_scale=(0, 10),
+            fixed_scale=True,
+            audience_labels=_labels(employee="eNPS", candidate="Candidate NPS"),
+        ),
+        MetricKind.CSAT: Kind(
+            kind=MetricKind.CSAT,
+            label="CSAT",
+            source=Source.SCORES,
+            higher_is_better=True,
+            value_range=(0, 100),
+            unit="%",
+            default_scale=(1, 5),
+        ),
+        MetricKind.CES: Kind(
+            kind=MetricKind.CES,
+            label="CES",
+            source=Source.SCORES,
+            higher_is_better=True,
+            value_range=(None, None),  # the mean lies within the definition's own scale
+            default_scale=(1, 7),
+        ),
+        MetricKind.TTR: Kind(
+            kind=MetricKind.TTR,
+            label="Time to resolution",
+            source=Source.CASES,
+            higher_is_better=False,
+            value_range=(0, None),
+            unit="h",
+        ),
+        MetricKind.RETENTION: Kind(
+            kind=MetricKind.RETENTION,
+            label="Retention",
+            source=Source.MEMBERS,
+            higher_is_better=True,
+            value_range=(0, 100),
+            unit="%",
+            audience_labels=_labels(employee="Employee retention", donor="Donor retention"),
+            by_touchpoint=False,
+        ),
+        MetricKind.CHURN: Kind(
+            kind=MetricKind.CHURN,
+            label="Churn",
+            source=Source.MEMBERS,
+            higher_is_better=False,
+            value_range=(0, 100),
+            unit="%",
+            audience_labels=_labels(employee="Employee turnover", donor="Donor churn"),
+            by_touchpoint=False,
+        ),
+        MetricKind.CLV: Kind(
+            kind=MetricKind.CLV,
+            label="CLV",
+            source=Source.MEMBERS,
+            higher_is_better=True,
+            value_range=(None, None),
+            audience_labels=_labels(donor="Donor lifetime value"),
+            by_touchpoint=False,
+            uses_revenue=True,
+        ),
+    }
+)
+
+
+def kind_of(kind: str) -> Kind:
+    return KINDS[MetricKind(kind)]
+
+
+def kinds_from(source: Source) -> tuple[str, ...]:
+    """The kinds fed by one data source, in the table's order (for `kind__in=` filters)."""
+    return tuple(k for k, spec in KINDS.items() if spec.source == source)
+
+
+SCORED_KINDS = kinds_from(Source.SCORES)
+CASE_KINDS = kinds_from(Source.CASES)
+MEMBER_KINDS = kinds_from(Source.MEMBERS)
