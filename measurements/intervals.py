@@ -19,10 +19,11 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from measurements.kinds import KINDS
 from measurements.models import MetricKind
 
 Z_95 = 1.96
-NPS_RANGE = (-100.0, 100.0)
+NPS_RANGE = tuple(float(bound) for bound in KINDS[MetricKind.NPS].value_range)
 SHARE_RANGE = (0.0, 100.0)
 SIGNIFICANT = "significant"
 WITHIN_NOISE = "within noise"
@@ -200,7 +201,9 @@ def interval_of(
         counts = _nps_counts(details)
         return nps_interval(*counts) if counts else None
     if kind == MetricKind.CES:
-        return mean_interval(n, value, details.get("sd"), scale or (1, 7))
+        return mean_interval(
+            n, value, details.get("sd"), scale or KINDS[MetricKind.CES].default_scale
+        )
     counts = _share_counts(kind, n, details)
     return wilson_interval(*counts) if counts else None
 

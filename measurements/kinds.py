@@ -3,6 +3,7 @@
 Validation, ingestion, the rollup engine, alerts, dashboards and the formula text all read
 `KINDS`; none of them spells a kind's rule again. Adding a kind is one entry here plus its
 metric function in `measurements.metrics` (and its branch in the rollup for its data source).
+The table's order is the order kinds are shown in (a headline metric is the first by it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from measurements.models import MetricKind
 # NPS (PRODUCT.md): promoters score 9–10, detractors 0–6, passives 7–8, on 0–10 only.
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
+
+# How the member kinds' S and R are counted (PRODUCT.md's instants), said in their formulas.
+_MEMBERS = (
+    "S = members present at the period's start, R = those of them still present at its "
+    "end; newcomers who join and leave inside the period are shown as joined-and-left"
+)
 
 
 class Source(StrEnum):
@@ -44,6 +51,10 @@ class Kind:
     # Touchpoint narrows the data: scores by the response's touchpoint, cases by the case's.
     by_touchpoint: bool = True
     uses_revenue: bool = False  # revenue events feed it as well as members
+    # The formula in words (PRODUCT.md), a `str.format` template that
+    # `measurements.formulas.formula_text` fills: {label} always; on scored kinds {lo}, {hi},
+    # {scale} ("lo–hi") and {top_box}; on kinds that use revenue {margin} ("80%").
+    formula: str = ""
 
     @property
     def scored(self) -> bool:
@@ -78,6 +89,10 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             default_scale=(0, 10),
             fixed_scale=True,
             audience_labels=_labels(employee="eNPS", candidate="Candidate NPS"),
+            formula=(
+                f"{{label}} = % scoring {NPS_PROMOTER_MIN}–{{hi}} minus % scoring "
+                f"{{lo}}–{NPS_DETRACTOR_MAX} on {{scale}}"
+            ),
         ),
         MetricKind.CSAT: Kind(
             kind=MetricKind.CSAT,
@@ -87,6 +102,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             value_range=(0, 100),
             unit="%",
             default_scale=(1, 5),
+            formula="{label} = % scoring {top_box} on {scale}",
         ),
         MetricKind.CES: Kind(
             kind=MetricKind.CES,
@@ -95,6 +111,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             higher_is_better=True,
             value_range=(None, None),  # the mean lies within the definition's own scale
             default_scale=(1, 7),
+            formula="{label} = mean score on {scale} (agree: {top_box})",
         ),
         MetricKind.TTR: Kind(
             kind=MetricKind.TTR,
@@ -103,6 +120,9 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             higher_is_better=False,
             value_range=(0, None),
             unit="h",
+            formula=(
+                "{label} = median hours from opened to resolved, over cases resolved in the period"
+            ),
         ),
         MetricKind.RETENTION: Kind(
             kind=MetricKind.RETENTION,
@@ -113,6 +133,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             unit="%",
             audience_labels=_labels(employee="Employee retention", donor="Donor retention"),
             by_touchpoint=False,
+            formula=f"{{label}} = (R ÷ S) × 100, from 0 to 100, where {_MEMBERS}; none when S = 0",
         ),
         MetricKind.CHURN: Kind(
             kind=MetricKind.CHURN,
@@ -123,6 +144,10 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             unit="%",
             audience_labels=_labels(employee="Employee turnover", donor="Donor churn"),
             by_touchpoint=False,
+            formula=(
+                "{label} = ((S − R) ÷ S) × 100 = 100 − retention, the share of the starting "
+                f"members lost, where {_MEMBERS}; none when S = 0"
+            ),
         ),
         MetricKind.CLV: Kind(
             kind=MetricKind.CLV,
@@ -133,6 +158,12 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             audience_labels=_labels(donor="Donor lifetime value"),
             by_touchpoint=False,
             uses_revenue=True,
+            formula=(
+                "{label} = ARPU × margin ({margin}) ÷ churn, "
+                "where ARPU = revenue in the period ÷ (S + N), N = members who joined during it, "
+                "and churn = (S − R) ÷ S is the share of the starting members lost over the "
+                "period; none when churn is 0, when S = 0 or when the period has no revenue events"
+            ),
         ),
     }
 )

@@ -13,13 +13,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from measurements.kinds import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
 from measurements.models import MetricKind
 from measurements.scales import top_box
 
 # Under this many responses (or cases, or members at the start) a value is indicative only.
 INDICATIVE_BELOW = 30
-PROMOTER_MIN = 9
-DETRACTOR_MAX = 6
+# The NPS cut-offs live in measurements.kinds; these names stay until rollups/full.py reads them
+# from there.
+PROMOTER_MIN = NPS_PROMOTER_MIN
+DETRACTOR_MAX = NPS_DETRACTOR_MAX
 Z_95 = 1.96
 
 
@@ -67,9 +70,9 @@ def nps_from_counts(promoters: int, passives: int, detractors: int) -> MetricRes
 
 def nps_from_histogram(hist: Mapping[int, int]) -> MetricResult:
     """NPS from a {score: count} histogram of 0–10 scores."""
-    promoters = sum(c for s, c in hist.items() if s >= PROMOTER_MIN)
-    detractors = sum(c for s, c in hist.items() if s <= DETRACTOR_MAX)
-    passives = sum(c for s, c in hist.items() if DETRACTOR_MAX < s < PROMOTER_MIN)
+    promoters = sum(c for s, c in hist.items() if s >= NPS_PROMOTER_MIN)
+    detractors = sum(c for s, c in hist.items() if s <= NPS_DETRACTOR_MAX)
+    passives = sum(c for s, c in hist.items() if NPS_DETRACTOR_MAX < s < NPS_PROMOTER_MIN)
     return nps_from_counts(promoters, passives, detractors)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from measurements.models import DEFAULT_SCALES, MetricKind
+from measurements.kinds import kind_of
+from measurements.models import MetricKind
 
 
 def default_scale(kind: str) -> tuple[int, int] | None:
-    return DEFAULT_SCALES.get(MetricKind(kind))
+    return kind_of(kind).default_scale
 
 
 def scale_of(*, kind: str, scale_min: int | None, scale_max: int | None) -> tuple[int, int] | None:
@@ -14,7 +15,7 @@ def scale_of(*, kind: str, scale_min: int | None, scale_max: int | None) -> tupl
     default = default_scale(kind)
     if default is None:
         return None
-    if kind == MetricKind.NPS:
+    if kind_of(kind).fixed_scale:
         return default  # NPS is defined on 0–10 only
     lo = default[0] if scale_min is None else scale_min
     hi = default[1] if scale_max is None else scale_max
