@@ -21,14 +21,8 @@ from django.utils import timezone
 from audiences.models import Audience, Organisation
 from audiences.selectors import ranked_first
 from measurements import intervals, metrics, privacy
-from measurements.models import (
-    SCORED_KINDS,
-    Alert,
-    MetricDefinition,
-    MetricKind,
-    Response,
-    Rollup,
-)
+from measurements.kinds import KINDS, SCORED_KINDS, kind_of
+from measurements.models import Alert, MetricDefinition, MetricKind, Response, Rollup
 from measurements.periods import (
     latest_complete_start,
     next_start,
@@ -39,9 +33,6 @@ from measurements.periods import (
 from measurements.scales import scale_of
 
 MAX_FILLED_PERIODS = 2000
-# The small-group rule lives in measurements.privacy; these names stay for existing callers.
-PRIVATE_KINDS = privacy.PRIVATE_KINDS
-min_group_size = privacy.min_group_size
 
 
 def zone_of(organisation: Organisation) -> ZoneInfo:
@@ -156,13 +147,13 @@ class Card:
 
     @property
     def higher_is_better(self) -> bool:
-        return self.definition.kind not in (MetricKind.TTR, MetricKind.CHURN)
+        return kind_of(self.definition.kind).higher_is_better
 
     @property
     def target_met(self) -> bool | None:
         if self.value is None or self.target is None:
             return None
-        return self.value >= self.target if self.higher_is_better else self.value <= self.target
+        return kind_of(self.definition.kind).meets(self.value, self.target)
 
     @property
     def indicative(self) -> bool:
@@ -430,7 +421,8 @@ def organisation_overview(*, organisation: Organisation, now: datetime | None = 
     return rows
 
 
-KIND_ORDER = [k.value for k in MetricKind]
+# Headline order: the kinds table's (NPS, CSAT, CES, TTR, retention, churn, CLV).
+KIND_ORDER = [str(kind) for kind in KINDS]
 
 
 def headline_definitions(
@@ -505,9 +497,7 @@ def _health_cell(definition: MetricDefinition | None, rollup: Rollup | None) -> 
     value = rollup.value if rollup else None
     status = "none"
     if value is not None and definition.target is not None:
-        lower_better = definition.kind in (MetricKind.TTR, MetricKind.CHURN)
-        met = value <= definition.target if lower_better else value >= definition.target
-        status = "ok" if met else "bad"
+        status = "ok" if kind_of(definition.kind).meets(value, definition.target) else "bad"
     return {
         "measured": True,
         "definition": definition,
