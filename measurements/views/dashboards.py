@@ -1,7 +1,8 @@
 """Dashboards: an audience's numbers, the organisation overview, the health grid, EX + CX.
 
-Views read rolled-up values through `measurements.selectors`; their query count does not grow
-with the number of responses or audiences shown.
+Views read rolled-up values through `measurements.selectors` (one audience's page through
+`measurements.dashboard_selectors`); their query count does not grow with the number of
+responses or audiences shown.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.shortcuts import render
 from audiences.access import member_required, org_object_or_404
 from audiences.models import Audience
 from audiences.selectors import ranked_first
-from measurements import selectors
+from measurements import dashboard_selectors, selectors
 from measurements.formulas import definition_label
 from measurements.models import Granularity, MetricDefinition
 from measurements.periods import next_start
@@ -36,7 +37,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def _chart_data(cards: list[selectors.Card]) -> list[dict[str, Any]]:
+def _chart_data(cards: list[dashboard_selectors.Card]) -> list[dict[str, Any]]:
     return [
         {
             "id": card.definition.pk,
@@ -55,7 +56,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         request, Audience.objects.select_related("owner", "organisation"), slug=slug
     )
     granularity = _granularity(request)
-    cards = selectors.dashboard_cards(audience=audience, granularity=granularity)
+    cards = dashboard_selectors.dashboard_cards(audience=audience, granularity=granularity)
     start = cards[0].period_start if cards else None
     breakdowns, comments = _breakdowns_and_comments(cards, start, granularity)
     context = {
@@ -74,21 +75,21 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             for card in cards
         ],
         "chart_data": _chart_data(cards),
-        "impact": selectors.impact_table(audience=audience, granularity=granularity),
+        "impact": dashboard_selectors.impact_table(audience=audience, granularity=granularity),
     }
     return render(request, "measurements/dashboard.html", context)
 
 
-def _breakdowns_and_comments(cards: list[selectors.Card], start: Any, granularity: str):
+def _breakdowns_and_comments(cards: list[dashboard_selectors.Card], start: Any, granularity: str):
     if start is None:
         return {}, {}
     definitions = [card.definition for card in cards]
     end = next_start(granularity, start)
     return (
-        selectors.dashboard_breakdowns(
+        dashboard_selectors.dashboard_breakdowns(
             definitions=definitions, start=start, granularity=granularity
         ),
-        selectors.latest_comments(definitions=definitions, start=start, end=end),
+        dashboard_selectors.latest_comments(definitions=definitions, start=start, end=end),
     )
 
 
