@@ -1,7 +1,8 @@
 """Browser forms for measurement plans and metric definitions.
 
 The rules live in `measurements.services` (`definition_validate`), which the API uses too; the
-views call the services and put their errors back on these forms, field by field.
+views call the services and put their errors back on these forms, field by field
+(`axreg.forms.save_through_service`), so a save runs the rules once, in the service.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.core.exceptions import ValidationError
 from audiences.models import Audience
 from axreg.forms import BrowserModelForm
 from journeys.models import Touchpoint
+from measurements import services
 from measurements.models import MeasurementPlan, Method, MetricDefinition
-from measurements.services import definition_validate
 
 
 class PlanForm(BrowserModelForm):
@@ -95,11 +96,13 @@ class DefinitionForm(BrowserModelForm):
             self.instance.audience = audience
 
     def _post_clean(self) -> None:
-        # Run the product's rules here too, so that every problem shows at once, next to its
-        # field, even when another field already failed its own check.
         super()._post_clean()
+        if not self._errors:
+            return  # the save goes on to the service, which runs the rules and reports them
+        # A field already failed its own check, so the service will not run: run the product's
+        # rules here instead (they write nothing), so that every problem shows at once.
         try:
-            definition_validate(self.instance)
+            services.definition_validate(self.instance)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 if field not in self.errors:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audience_check_open, audit_record, model_changes, snapshot
-from measurements.formulas import kind_label
+from measurements.kinds import KINDS, Kind, Source
 from measurements.models import (
     MeasurementPlan,
     MetricDefinition,
@@ -27,7 +27,6 @@ from measurements.models import (
     Response,
     SupportCase,
 )
-from measurements.scales import default_scale, scale_of
 from measurements.tasks import enqueue_definition_rollup
 
 PLAN_FIELDS = ("process", "methods", "cadence", "data_sources", "run_by", "last_reviewed_on")
@@ -47,9 +46,6 @@ DEFINITION_FIELDS = (
     "min_group_size",
     "active",
 )
-
-# A chosen scale stays small enough to be a rating scale a person answers.
-SCALE_LIMITS = (0, 100)
 
 
 # --- measurement plans ---------------------------------------------------------------------
@@ -102,6 +98,21 @@ def _method_order(method: str) -> int:
 
 # --- metric definitions --------------------------------------------------------------------
 
+# A chosen scale stays small enough to be a rating scale a person answers. (Not a rule of one
+# kind but of every kind whose scale may change; it belongs beside KINDS in kinds.py.)
+SCALE_LIMITS = (0, 100)
+
+# Where the targets and thresholds accepted so far differ from KINDS' value ranges: retention
+# and churn took any finite number, CLV any number from 0. Issue #10 changes no behaviour, so
+# these stay until kinds.py carries a range for targets (or the numbers issue aligns them).
+_TARGET_RANGES: dict[str, tuple[float | None, float | None]] = {
+    MetricKind.RETENTION: (None, None),
+    MetricKind.CHURN: (None, None),
+    MetricKind.CLV: (0, None),
+}
+
+Problems = list[tuple[str, str]]  # (field, message), in the order they are reported
+
 
 def _finite(value: Any) -> float | None:
     if value is None:
@@ -113,18 +124,14 @@ def _finite(value: Any) -> float | None:
     return number
 
 
-def _value_range(kind: str, scale: tuple[int, int] | None) -> tuple[float | None, float | None]:
-    """The range a metric's value can take, for checking targets and thresholds."""
-    if kind == MetricKind.NPS:
-        return -100.0, 100.0
-    if kind == MetricKind.CSAT:
-        return 0.0, 100.0
-    if kind == MetricKind.CES:
-        return float(scale[0]), float(scale[1])
-    if kind in (MetricKind.TTR, MetricKind.CLV):
-        return 0.0, None
-    # Retention can fall below 0 and churn rise above 100 (PRODUCT.md): any finite number.
-    return None, None
+def _target_range(spec: Kind, scale: tuple[int, int] | None) -> tuple[float | None, float | None]:
+    """The range a target or alert threshold can take."""
+    if spec.kind in _TARGET_RANGES:
+        return _TARGET_RANGES[spec.kind]
+    lo, hi = spec.value_range
+    if spec.default_scale is not None and lo is None and hi is None and scale is not None:
+        return scale  # a mean (CES) lies within the definition's own scale
+    return lo, hi
 
 
 def _range_words(lo: float | None, hi: float | None) -> str:
@@ -138,144 +145,180 @@ def _range_words(lo: float | None, hi: float | None) -> str:
     return f"at most {fmt(hi)}"
 
 
-def _has_results(definition: MetricDefinition) -> bool:
+def _has_results(definition: MetricDefinition, spec: Kind) -> bool:
     if definition.pk is None:
         return False
     org_id = definition.organisation_id
     if Response.objects.for_org(org_id).filter(definition=definition).exists():
         return True
-    return definition.kind == MetricKind.TTR and (
+    return spec.source == Source.CASES and (
         SupportCase.objects.for_org(org_id).filter(audience_id=definition.audience_id).exists()
     )
+
+
+def _names_fill(definition: MetricDefinition, label: str) -> None:
+    definition.name = (definition.name or "").strip() or label
+    definition.slug = (definition.slug or "").strip() or definition.kind
+
+
+def _slug_rule(definition: MetricDefinition) -> Problems:
+    clash = (
+        MetricDefinition.objects.for_org(definition.audience.organisation_id)
+        .filter(audience=definition.audience, slug=definition.slug)
+        .exclude(pk=definition.pk)
+    )
+    if not clash.exists():
+        return []
+    slug = definition.slug
+    return [
+        (
+            "slug",
+            f"This audience already has a metric with the slug “{slug}”; choose another slug "
+            f"(e.g. “{slug}-2” or one naming the touchpoint).",
+        )
+    ]
+
+
+def _scale_rule(
+    definition: MetricDefinition, spec: Kind, label: str
+) -> tuple[tuple[int, int] | None, Problems]:
+    """The definition's scale (filled in from the kind's default), or None when it has none or
+    it is invalid, and the problems found."""
+    default = spec.default_scale
+    if default is None:
+        if definition.scale_min is None and definition.scale_max is None:
+            return None, []
+        field = "scale_min" if definition.scale_min is not None else "scale_max"
+        return None, [(field, f"{label} has no scale; leave the scale empty.")]
+    problems: Problems = []
+    if spec.fixed_scale:
+        words = f"{spec.label} is always on {default[0]}–{default[1]}; the scale cannot change."
+        for field, fixed in (("scale_min", default[0]), ("scale_max", default[1])):
+            if getattr(definition, field) not in (None, fixed):
+                problems.append((field, words))
+        definition.scale_min, definition.scale_max = default
+        return default, problems
+    lo = default[0] if definition.scale_min is None else definition.scale_min
+    hi = default[1] if definition.scale_max is None else definition.scale_max
+    low, high = SCALE_LIMITS
+    for field, value in (("scale_min", lo), ("scale_max", hi)):
+        if not low <= value <= high:
+            problems.append((field, f"Choose a whole number between {low} and {high}."))
+    if not problems and lo >= hi:
+        problems.append(
+            ("scale_max", "The top of the scale must be above its bottom (at least 2 points).")
+        )
+    if problems:
+        return None, problems
+    definition.scale_min, definition.scale_max = lo, hi
+    return (lo, hi), []
+
+
+def _touchpoint_rule(definition: MetricDefinition) -> Problems:
+    if definition.touchpoint_id is None:
+        return []
+    if definition.touchpoint.audience_id == definition.audience.pk:
+        return []
+    return [("touchpoint", "Choose a touchpoint on this audience's journey.")]
+
+
+def _bounds_rule(
+    definition: MetricDefinition, spec: Kind, label: str, scale: tuple[int, int] | None
+) -> Problems:
+    """Target and alert threshold: finite, and within what the metric's value can be."""
+    problems: Problems = []
+    for field in ("target", "alert_threshold"):
+        number = _finite(getattr(definition, field))
+        if number is None:
+            continue
+        if not math.isfinite(number):
+            problems.append((field, "Enter a finite number."))
+            continue
+        setattr(definition, field, number)
+        if spec.default_scale is not None and scale is None:
+            continue  # the scale is invalid (reported on its field): no range to check against
+        lo, hi = _target_range(spec, scale)
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            problems.append(
+                (field, f"{label} values are {_range_words(lo, hi)}; {number:g} is out of range.")
+            )
+    return problems
+
+
+def _margin_rule(definition: MetricDefinition, spec: Kind) -> Problems:
+    raw = definition.margin_percent
+    try:
+        margin = Decimal(str(raw if raw is not None else 100))
+    except InvalidOperation:
+        margin = Decimal("NaN")
+    if not margin.is_finite() or not Decimal(0) <= margin <= Decimal(100):
+        return [("margin_percent", "Enter a gross margin between 0 and 100 (%).")]
+    if not spec.uses_revenue and margin != Decimal(100):
+        return [("margin_percent", "Gross margin applies to CLV only; leave it at 100.")]
+    definition.margin_percent = margin
+    return []
+
+
+def _group_size_rule(definition: MetricDefinition) -> Problems:
+    if definition.min_group_size is not None and definition.min_group_size < 1:
+        return [("min_group_size", "Enter at least 1, or leave it empty for the default.")]
+    return []
+
+
+def _stored_results_rule(definition: MetricDefinition, spec: Kind) -> Problems:
+    """Changes that would misread results already stored: kind and scale are then fixed."""
+    if definition.pk is None or not _has_results(definition, spec):
+        return []
+    stored = (
+        MetricDefinition.objects.for_org(definition.organisation_id)
+        .filter(pk=definition.pk)
+        .values("kind", "scale_min", "scale_max")[0]
+    )
+    if stored["kind"] != definition.kind:
+        return [
+            (
+                "kind",
+                "Results are stored for this metric; its kind cannot change. "
+                "Deactivate it and add a new definition instead.",
+            )
+        ]
+    if (stored["scale_min"], stored["scale_max"]) != (definition.scale_min, definition.scale_max):
+        return [
+            (
+                "scale_max",
+                "Results are stored on the current scale; it cannot change. "
+                "Deactivate this metric and add a new definition instead.",
+            )
+        ]
+    return []
 
 
 def definition_validate(definition: MetricDefinition) -> None:
     """Check a metric definition against the product's rules and fill in its defaults.
 
     Fills: slug (the kind), name (the kind's label for this audience), the scale (the kind's
-    default; NPS always 0–10). Raises ValidationError keyed by field, with every problem found.
+    default; a fixed scale such as NPS's 0–10 always). Raises ValidationError keyed by field,
+    with every problem found. The kind's rules come from `measurements.kinds.KINDS`.
     """
-    errors: dict[str, list[str]] = {}
-
-    def err(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    kind = definition.kind
-    if kind not in MetricKind.values:
-        err("kind", f"Choose one of: {', '.join(MetricKind.values)}.")
-        raise ValidationError(errors)
-    audience = definition.audience
-    label = kind_label(kind=kind, audience_kind=audience.kind)
-
-    definition.name = (definition.name or "").strip() or label
-    definition.slug = (definition.slug or "").strip() or kind
-    clash = (
-        MetricDefinition.objects.for_org(audience.organisation_id)
-        .filter(audience=audience, slug=definition.slug)
-        .exclude(pk=definition.pk)
-    )
-    if clash.exists():
-        err(
-            "slug",
-            f"This audience already has a metric with the slug “{definition.slug}”; "
-            "choose another slug (e.g. "
-            f"“{definition.slug}-2” or one naming the touchpoint).",
-        )
-
-    # --- scale ---
-    scale = None
-    default = default_scale(kind)
-    if default is None:
-        if definition.scale_min is not None or definition.scale_max is not None:
-            field = "scale_min" if definition.scale_min is not None else "scale_max"
-            err(field, f"{label} has no scale; leave the scale empty.")
-    elif kind == MetricKind.NPS:
-        if definition.scale_min not in (None, 0):
-            err("scale_min", "NPS is always on 0–10; the scale cannot change.")
-        if definition.scale_max not in (None, 10):
-            err("scale_max", "NPS is always on 0–10; the scale cannot change.")
-        scale = default
-    else:
-        lo, hi = scale_of(kind=kind, scale_min=definition.scale_min, scale_max=definition.scale_max)
-        ok = True
-        for field, value in (("scale_min", lo), ("scale_max", hi)):
-            if not SCALE_LIMITS[0] <= value <= SCALE_LIMITS[1]:
-                err(
-                    field, f"Choose a whole number between {SCALE_LIMITS[0]} and {SCALE_LIMITS[1]}."
-                )
-                ok = False
-        if ok and lo >= hi:
-            err("scale_max", "The top of the scale must be above its bottom (at least 2 points).")
-            ok = False
-        if ok:
-            scale = (lo, hi)
-    if scale is not None:
-        definition.scale_min, definition.scale_max = scale
-    elif default is not None:
-        scale = None  # invalid scale: range checks below that need it are skipped
-
-    # --- touchpoint ---
-    if definition.touchpoint_id is not None and definition.touchpoint.audience_id != audience.pk:
-        err("touchpoint", "Choose a touchpoint on this audience's journey.")
-
-    # --- target and alert threshold ---
-    for field in ("target", "alert_threshold"):
-        raw = getattr(definition, field)
-        number = _finite(raw)
-        if number is None:
-            continue
-        if not math.isfinite(number):
-            err(field, "Enter a finite number.")
-            continue
-        setattr(definition, field, number)
-        if default is not None and scale is None:
-            continue
-        lo, hi = _value_range(kind, scale)
-        if (lo is not None and number < lo) or (hi is not None and number > hi):
-            err(field, f"{label} values are {_range_words(lo, hi)}; {number:g} is out of range.")
-
-    # --- margin ---
-    try:
-        margin = Decimal(
-            str(definition.margin_percent if definition.margin_percent is not None else 100)
-        )
-    except InvalidOperation:
-        margin = Decimal("NaN")
-    if not margin.is_finite() or not Decimal(0) <= margin <= Decimal(100):
-        err("margin_percent", "Enter a gross margin between 0 and 100 (%).")
-    elif kind != MetricKind.CLV and margin != Decimal(100):
-        err("margin_percent", "Gross margin applies to CLV only; leave it at 100.")
-    else:
-        definition.margin_percent = margin
-
-    # --- group size ---
-    if definition.min_group_size is not None and definition.min_group_size < 1:
-        err("min_group_size", "Enter at least 1, or leave it empty for the default.")
-
-    # --- changes that would misread results already stored ---
-    if definition.pk is not None and _has_results(definition):
-        stored = (
-            MetricDefinition.objects.for_org(definition.organisation_id)
-            .filter(pk=definition.pk)
-            .values("kind", "scale_min", "scale_max")[0]
-        )
-        if stored["kind"] != kind:
-            err(
-                "kind",
-                "Results are stored for this metric; its kind cannot change. "
-                "Deactivate it and add a new definition instead.",
-            )
-        elif (stored["scale_min"], stored["scale_max"]) != (
-            definition.scale_min,
-            definition.scale_max,
-        ):
-            err(
-                "scale_max",
-                "Results are stored on the current scale; it cannot change. "
-                "Deactivate this metric and add a new definition instead.",
-            )
-
-    if errors:
+    spec = KINDS.get(definition.kind) if isinstance(definition.kind, str) else None
+    if spec is None:
+        raise ValidationError({"kind": [f"Choose one of: {', '.join(KINDS)}."]})
+    label = spec.label_for(definition.audience.kind)
+    _names_fill(definition, label)
+    scale, scale_problems = _scale_rule(definition, spec, label)
+    problems = [
+        *_slug_rule(definition),
+        *scale_problems,
+        *_touchpoint_rule(definition),
+        *_bounds_rule(definition, spec, label, scale),
+        *_margin_rule(definition, spec),
+        *_group_size_rule(definition),
+        *_stored_results_rule(definition, spec),
+    ]
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
         raise ValidationError(errors)
 
 
