@@ -1,7 +1,7 @@
 """Mixed-traffic load benchmark: the whole stack for a few minutes, then the promise checked.
 
     .venv/bin/python bench/load.py [--duration 120] [--bulk-clients 2] [--single-clients 2]
-        [--browsers 4] [--db postgres://postgres@127.0.0.1:5432/axreg_load]
+        [--browsers 4] [--upsert-clients 2] [--db postgres://postgres@127.0.0.1:5432/axreg_load]
         [--broker redis://127.0.0.1:6379/13]
 
 Recreates the database named in --db, migrates, seeds the demo (`seed_demo`) and creates an
@@ -20,6 +20,10 @@ means 1 s bulk, 0.1 s single, 1 s browser), starting at random over the first 3 
   (responded in the last 30 days); one in ten re-sends an earlier batch of any client
   (possibly still in flight) and one in ten mixes earlier items with new ones, shuffled;
 - single API clients POST one response at a time, one in ten a re-send;
+- upsert API clients (--upsert-clients) write support cases and members and then change
+  them as integrators do: a case opened, later resolved, re-sent with another audience or
+  touchpoint, re-opened, or re-sent unchanged; a member joined, the join date corrected by
+  months, left, rejoined; each client owns its ids, so it knows what each answer must count;
 - browsers sign in at /login/ as the demo lead (session + CSRF) and GET the overview, an
   audience dashboard, the health grid and the registry list.
 A request that fails (non-2xx, or no answer) is counted as an error and, for the API, sent again
@@ -27,8 +31,10 @@ A request that fails (non-2xx, or no answer) is counted as an error and, for the
 
 Then: waits until the worker has consumed every stale mark, and checks (a) every external id
 sent is stored exactly once and the API's created + duplicates add up to what was sent, and
-(b) the rollups equal a full recompute (`manage.py rollup --full`), row by row. Exits 1 on any
-error, lost or doubled row, rollup mismatch, or a drain that did not finish.
+(b) every upsert answer counted what its client expected (created / updated / duplicate), and
+(c) the rollups equal a full recompute (`manage.py rollup --full`), row by row — including the
+periods the updates and moves took data away from. Exits 1 on any error, lost or doubled row,
+miscounted upsert, rollup mismatch, or a drain that did not finish.
 """
 
 from __future__ import annotations
@@ -307,6 +313,121 @@ def single_client(
     return recorder
 
 
+class Upserts:
+    """What the upsert clients sent and whether the API counted it as they expected."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items = Counter()  # "cases created" etc.: what the answers counted
+        self.expected = Counter()  # the same, as the client expected it
+        self.miscounted: list[str] = []
+
+    def record(self, kind: str, expected: str, answer: dict) -> None:
+        with self.lock:
+            for name in ("created", "updated", "duplicates"):
+                self.items[f"{kind} {name}"] += answer[name]
+            self.expected[f"{kind} {expected}"] += 1
+            if answer[expected] != 1:
+                self.miscounted.append(f"{kind}: expected {expected}, answer {answer}")
+
+
+def _when(days_ago: float) -> str:
+    # No jitter of its own: callers draw days_ago, so a case's resolution follows its opening.
+    return (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="seconds")
+
+
+def upsert_client(
+    base: str,
+    key: str,
+    targets: dict[str, list[tuple[str, list[str]]]],
+    upserts: Upserts,
+    deadline: float,
+    seed: int,
+    run: str,
+) -> Recorder:
+    """Cases and members, created and then changed; one item per request so that each answer
+    says what happened to that item. `targets` holds (audience, touchpoints) per kind."""
+    rng, recorder = random.Random(seed), Recorder()
+    time.sleep(rng.uniform(0, RAMP_UP))
+    session = _api_session(key)
+    cases: dict[str, dict] = {}
+    members: dict[tuple[str, str], dict] = {}
+    counter = 0
+
+    def push(kind: str, item: dict, expected: str) -> bool:
+        endpoint = f"POST /api/v1/{kind}/ (upsert: {expected})"
+        for attempt in range(API_ATTEMPTS):
+            answer = recorder.request(
+                session, endpoint, "POST", f"{base}/api/v1/{kind}/", data=orjson.dumps(item)
+            )
+            if answer is not None and answer.status_code == 201:
+                # A retry of an attempt that was stored after all counts as a duplicate.
+                upserts.record(kind, expected if attempt == 0 else "duplicates", answer.json())
+                return True
+            if answer is not None and answer.status_code == 400:
+                return False
+            time.sleep(1 + attempt)
+        return False
+
+    while time.monotonic() < deadline:
+        roll = rng.random()
+        if targets["cases"] and (roll < 0.5 or not targets["members"]):
+            if cases and rng.random() < 0.6:
+                case = dict(rng.choice(list(cases.values())))
+                change = rng.choice(["resolve", "move", "touchpoint", "reopen", "same"])
+                if change == "resolve":
+                    case["resolved_at"] = _when(rng.uniform(0, 2))
+                elif change == "move":
+                    case["audience"], touchpoints = rng.choice(targets["cases"])
+                    case["touchpoint"] = rng.choice(touchpoints) if touchpoints else None
+                elif change == "touchpoint":
+                    touchpoints = dict(targets["cases"])[case["audience"]]
+                    case["touchpoint"] = rng.choice([None, *touchpoints])
+                elif change == "reopen":
+                    case["resolved_at"] = None
+                expected = "duplicates" if case == cases[case["external_id"]] else "updated"
+            else:
+                counter += 1
+                audience, touchpoints = rng.choice(targets["cases"])
+                opened = rng.uniform(3, 120)
+                case = {
+                    "external_id": f"load-{run}-case-{seed}-{counter}",
+                    "audience": audience,
+                    "opened_at": _when(opened),
+                    "resolved_at": _when(opened - rng.uniform(0.1, 3)),
+                    "touchpoint": rng.choice([None, *touchpoints]),
+                }
+                expected = "created"
+            if push("cases", case, expected):
+                cases[case["external_id"]] = case
+        elif targets["members"]:
+            if members and rng.random() < 0.6:
+                member = dict(rng.choice(list(members.values())))
+                change = rng.choice(["correct", "leave", "rejoin", "same"])
+                if change == "correct":  # the join date was wrong by months
+                    member["joined_at"] = _when(rng.uniform(5, 400))
+                elif change == "leave":
+                    member["left_at"] = _when(rng.uniform(0, 4))
+                elif change == "rejoin":
+                    member["left_at"] = None
+                key_ = (member["audience"], member["member"])
+                expected = "duplicates" if member == members[key_] else "updated"
+            else:
+                counter += 1
+                audience, _ = rng.choice(targets["members"])
+                member = {
+                    "audience": audience,
+                    "member": f"load-{run}-m-{seed}-{counter}",
+                    "joined_at": _when(rng.uniform(5, 400)),
+                    "left_at": None,
+                }
+                expected = "created"
+            if push("members", member, expected):
+                members[(member["audience"], member["member"])] = member
+        _think(rng, 0.2, deadline)
+    return recorder
+
+
 def _sign_in(recorder: Recorder, session: requests.Session, base: str) -> bool:
     recorder.request(session, "GET /login/", "GET", f"{base}/login/")
     token = session.cookies.get("csrftoken")
@@ -478,7 +599,7 @@ def _rollup_differences(
 # --- main -----------------------------------------------------------------------------------
 
 
-def _setup(args: argparse.Namespace, env: dict[str, str]) -> tuple[str, int, list, list[str]]:
+def _setup(args: argparse.Namespace, env: dict[str, str]) -> tuple[str, int, list, list[str], dict]:
     recreate_database(args.db)
     _manage(env, "migrate", "--no-input")
     started = time.perf_counter()
@@ -507,7 +628,19 @@ def _setup(args: argparse.Namespace, env: dict[str, str]) -> tuple[str, int, lis
             [org_id],
         )
         audiences = [row[0] for row in cursor.fetchall()]
-    return key, org_id, definitions, audiences
+        upsert_targets: dict[str, list[tuple[str, list[str]]]] = {}
+        for kind, kinds in (("cases", ("ttr",)), ("members", ("retention", "churn", "clv"))):
+            cursor.execute(
+                "SELECT a.slug, array_remove(array_agg(DISTINCT t.slug), NULL)"
+                " FROM audiences_audience a"
+                " JOIN measurements_metricdefinition d ON d.audience_id = a.id"
+                " LEFT JOIN journeys_touchpoint t ON t.audience_id = a.id"
+                " WHERE a.organisation_id = %s AND NOT a.archived AND d.active AND d.kind = ANY(%s)"
+                " GROUP BY a.slug ORDER BY a.slug",
+                [org_id, list(kinds)],
+            )
+            upsert_targets[kind] = [(slug, list(tps)) for slug, tps in cursor.fetchall()]
+    return key, org_id, definitions, audiences, upsert_targets
 
 
 def main() -> int:
@@ -517,6 +650,7 @@ def main() -> int:
     parser.add_argument("--bulk-clients", type=int, default=2)
     parser.add_argument("--single-clients", type=int, default=2)
     parser.add_argument("--browsers", type=int, default=4)
+    parser.add_argument("--upsert-clients", type=int, default=2)
     parser.add_argument("--drain-timeout", type=float, default=300)
     parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/axreg_load")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/13")
@@ -533,9 +667,9 @@ def main() -> int:
     }
     broker = redis.Redis.from_url(args.broker)
     broker.flushdb()
-    key, org_id, definitions, audiences = _setup(args, env)
+    key, org_id, definitions, audiences, upsert_targets = _setup(args, env)
     run = uuid.uuid4().hex[:8]
-    items, ledger = Items(definitions, run), Ledger()
+    items, ledger, upserts = Items(definitions, run), Ledger(), Upserts()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     stack = Stack(env)
@@ -563,7 +697,7 @@ def main() -> int:
             raise SystemExit(f"gunicorn does not answer /healthz; see {LOGS}/gunicorn.log")
 
         warm_up(base, key, audiences)
-        users = args.bulk_clients + args.single_clients + args.browsers
+        users = args.bulk_clients + args.single_clients + args.upsert_clients + args.browsers
         print(
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before;"
             f" gunicorn 4 sync workers, Celery worker (concurrency 2) and beat on {args.broker}"
@@ -577,7 +711,12 @@ def main() -> int:
 
         print(
             f"mixed: {args.duration:.0f} s, {args.bulk_clients} bulk API clients,"
-            f" {args.single_clients} single API clients, {args.browsers} browsers (lead)"
+            f" {args.single_clients} single API clients, {args.upsert_clients} upsert API clients"
+            f" (cases and members), {args.browsers} browsers (lead)"
+        )
+        print(
+            "upsert targets: "
+            + "; ".join(f"{k}: {', '.join(a for a, _ in v)}" for k, v in upsert_targets.items())
         )
         deadline = time.monotonic() + args.duration
         targets = [
@@ -587,6 +726,13 @@ def main() -> int:
         targets += [
             (single_client, (base, key, items, ledger, deadline, args.seed * 2000 + i))
             for i in range(args.single_clients)
+        ]
+        targets += [
+            (
+                upsert_client,
+                (base, key, upsert_targets, upserts, deadline, args.seed * 4000 + i, run),
+            )
+            for i in range(args.upsert_clients)
         ]
         targets += [
             (browser, (base, audiences, deadline, args.seed * 3000 + i))
@@ -649,6 +795,15 @@ def main() -> int:
         if ids:
             print(f"  {name}: {', '.join(ids[:20])}{' …' if len(ids) > 20 else ''}")
 
+    upserts_add_up = not upserts.miscounted and upserts.items == upserts.expected
+    print(
+        "upserts: "
+        + ", ".join(f"{name} {n}" for name, n in sorted(upserts.expected.items()))
+        + (" — every answer counted as expected" if upserts_add_up else " — MISCOUNTED")
+    )
+    for note in upserts.miscounted[:10]:
+        print(f"  {note}")
+
     differences, per_metric, day_shortfall = _rollup_differences(before, after)
     print(
         f"stale marks drained: {'yes' if drained else 'NO'} ({drain_s:.1f} s after the load);"
@@ -670,6 +825,7 @@ def main() -> int:
         or differences
         or not drained
         or not counts_add_up
+        or not upserts_add_up
         or ledger.resend_created
     )
     print(
