@@ -56,16 +56,9 @@ class MetricKind(models.TextChoices):
     CLV = "clv", "Customer lifetime value"
 
 
-# (min, max) a kind's scores must fall in by default; None for kinds fed by other data.
-DEFAULT_SCALES: dict[str, tuple[int, int] | None] = {
-    MetricKind.NPS: (0, 10),
-    MetricKind.CSAT: (1, 5),
-    MetricKind.CES: (1, 7),
-    MetricKind.TTR: None,
-    MetricKind.RETENTION: None,
-    MetricKind.CHURN: None,
-    MetricKind.CLV: None,
-}
+# moved to measurements.kinds; kept until measurements/liability.py,
+# measurements/rollups/recompute.py and measurements/demo_results.py switch (models must not
+# import kinds: kinds imports models).
 SCORED_KINDS = {MetricKind.NPS, MetricKind.CSAT, MetricKind.CES}
 MEMBER_KINDS = {MetricKind.RETENTION, MetricKind.CHURN, MetricKind.CLV}
 
