@@ -17,6 +17,7 @@ from audiences.access import member_required, org_object_or_404
 from audiences.models import Audience
 from audiences.selectors import ranked_first
 from measurements import dashboard_selectors, selectors
+from measurements.charts import chart_data, compare_chart
 from measurements.formulas import definition_label
 from measurements.models import Granularity, MetricDefinition
 from measurements.periods import next_start
@@ -35,19 +36,6 @@ def csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def _chart_data(cards: list[dashboard_selectors.Card]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": card.definition.pk,
-            "label": card.definition.name,
-            "target": card.target,
-            "periods": [p["period"] for p in card.series],
-            "values": [p["value"] for p in card.series],
-        }
-        for card in cards
-    ]
 
 
 @member_required
@@ -74,7 +62,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for card in cards
         ],
-        "chart_data": _chart_data(cards),
+        "chart_data": chart_data(cards=cards, granularity=granularity),
         "impact": dashboard_selectors.impact_table(audience=audience, granularity=granularity),
     }
     return render(request, "measurements/dashboard.html", context)
@@ -123,13 +111,17 @@ def compare(request: HttpRequest) -> HttpResponse:
         result = selectors.compare_series(
             first=chosen[0], second=chosen[1], granularity=granularity
         )
-        result["labels"] = [f"{d.audience.name} · {d.name}" for d in chosen]
     context = {
         "options": options,
         "chosen": chosen,
         "granularity": granularity,
         "granularities": Granularity.choices,
         "result": result,
+        "compare_chart": compare_chart(
+            result=result, first=chosen[0], second=chosen[1], granularity=granularity
+        )
+        if result
+        else None,
     }
     return render(request, "measurements/dashboard_compare.html", context)
 

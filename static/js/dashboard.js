@@ -1,42 +1,225 @@
-/* Dashboard charts (Chart.js, vendored). Data arrives through json_script; no inline script. */
+/* Audience dashboard trend charts (Chart.js, vendored). Data arrives through json_script
+   (measurements/charts.py makes every label and unit); no inline script, for the CSP.
+
+   Per chart: the values as a line; their 95% interval as a shaded band (a lone interval, with
+   no neighbour to join, as a whisker); points whose n is below 30 hollow (indicative only), with
+   a legend entry that says so; the target as a dashed line across the whole plot, labelled with
+   its unit. The x axis is offset by half a period so a lone point at either end is not cut. */
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
+
+  var BRAND = "#2b59c3";
+  var BAND = "rgba(43, 89, 195, 0.16)";
+  var WHISKER = "rgba(43, 89, 195, 0.55)";
+  var TARGET = "#1f7a4d";
 
   function readJson(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  function present(value) { return value !== null && value !== undefined; }
+
+  function withUnit(value, unit) {
+    var text = value.toFixed(1);
+    return unit ? text + " " + unit : text;
+  }
+
+  function hasInterval(point) { return point && present(point.low) && present(point.high); }
+
+  // Drawn by hand: Chart.js's fill needs two neighbouring points, a target line needs two
+  // periods, and both must also show for a series of one period.
+  function extras(series) {
+    return {
+      id: "axExtras",
+      beforeDatasetsDraw: function (chart) {
+        var meta = chart.getDatasetMeta(0);
+        var y = chart.scales.y;
+        var ctx = chart.ctx;
+        ctx.save();
+        ctx.strokeStyle = WHISKER;
+        ctx.lineWidth = 2;
+        series.points.forEach(function (point, i) {
+          var isolated = !hasInterval(series.points[i - 1]) && !hasInterval(series.points[i + 1]);
+          if (!hasInterval(point) || !isolated || !meta.data[i]) { return; }
+          var x = meta.data[i].x;
+          var top = y.getPixelForValue(point.high);
+          var bottom = y.getPixelForValue(point.low);
+          ctx.beginPath();
+          ctx.moveTo(x, top); ctx.lineTo(x, bottom);
+          ctx.moveTo(x - 5, top); ctx.lineTo(x + 5, top);
+          ctx.moveTo(x - 5, bottom); ctx.lineTo(x + 5, bottom);
+          ctx.stroke();
+        });
+        ctx.restore();
+      },
+      afterDatasetsDraw: function (chart) {
+        if (!present(series.target)) { return; }
+        var area = chart.chartArea;
+        var yPixel = chart.scales.y.getPixelForValue(series.target);
+        var ctx = chart.ctx;
+        ctx.save();
+        ctx.strokeStyle = TARGET;
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([6, 4]);
+        ctx.beginPath();
+        ctx.moveTo(area.left, yPixel);
+        ctx.lineTo(area.right, yPixel);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.font = "600 11px system-ui, sans-serif";
+        ctx.textAlign = "right";
+        ctx.textBaseline = yPixel - area.top > 16 ? "bottom" : "top";
+        var textY = ctx.textBaseline === "bottom" ? yPixel - 3 : yPixel + 3;
+        var width = ctx.measureText(series.target_label).width;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+        ctx.fillRect(area.right - width - 6, ctx.textBaseline === "bottom" ? textY - 13 : textY - 1, width + 6, 14);
+        ctx.fillStyle = TARGET;
+        ctx.fillText(series.target_label, area.right - 3, textY);
+        ctx.restore();
+      },
+    };
+  }
+
   function trendChart(canvas, series) {
-    var datasets = [{
-      label: series.label,
-      data: series.values,
-      borderColor: "#2b59c3",
-      backgroundColor: "#2b59c3",
-      spanGaps: false,
-      tension: 0.2,
-    }];
-    if (series.target !== null && series.target !== undefined) {
-      datasets.push({
-        label: "Target",
-        data: series.periods.map(function () { return series.target; }),
-        borderColor: "#1f7a4d",
-        borderDash: [6, 4],
+    var points = series.points;
+    var unit = series.unit;
+    var anyIndicative = points.some(function (p) { return p.indicative; });
+    var filled = function (ctx) {
+      var point = points[ctx.dataIndex];
+      return point && point.indicative ? "#fff" : BRAND;
+    };
+    var datasets = [
+      {
+        label: series.label,
+        data: points.map(function (p) { return p.value; }),
+        borderColor: BRAND,
+        backgroundColor: BRAND,
+        pointBackgroundColor: filled,
+        pointBorderColor: BRAND,
+        pointBorderWidth: 2,
+        pointRadius: 4,
+        pointHoverRadius: 6,
+        pointStyle: "circle",
+        spanGaps: false,
+        tension: 0.2,
+        clip: false,
+        order: 0,
+        segment: {
+          // A line into or out of an indicative point is dashed, like the point is hollow.
+          borderDash: function (ctx) {
+            var a = points[ctx.p0DataIndex], b = points[ctx.p1DataIndex];
+            return (a && a.indicative) || (b && b.indicative) ? [4, 3] : undefined;
+          },
+        },
+      },
+      {
+        label: "95% interval, low",
+        data: points.map(function (p) { return p.low; }),
+        borderWidth: 0,
         pointRadius: 0,
+        pointHitRadius: 0,
         fill: false,
+        tension: 0.2,
+        order: 2,
+        axLegend: false,
+      },
+      {
+        label: "95% interval",
+        data: points.map(function (p) { return p.high; }),
+        borderWidth: 0,
+        backgroundColor: BAND,
+        pointStyle: "rect",
+        pointRadius: 0,
+        pointHitRadius: 0,
+        fill: "-1",
+        tension: 0.2,
+        order: 2,
+        axLegend: points.some(hasInterval),
+      },
+      {
+        label: "Hollow: n < 30, indicative only",
+        data: points.map(function () { return null; }),
+        borderColor: BRAND,
+        backgroundColor: "#fff",
+        pointStyle: "circle",
+        borderWidth: 2,
+        axLegend: anyIndicative,
+      },
+    ];
+    if (present(series.target)) {
+      datasets.push({
+        label: series.target_label,
+        // Plotted (invisibly) so the y axis always takes the target in; the plugin draws it.
+        data: points.map(function () { return series.target; }),
+        borderColor: TARGET,
+        backgroundColor: TARGET,
+        borderDash: [6, 4],
+        borderWidth: 1.5,
+        pointStyle: "line",
+        pointRadius: 0,
+        pointHitRadius: 0,
+        showLine: false,
       });
     }
-    return new Chart(canvas, {
+    var chart = new Chart(canvas, {
       type: "line",
-      data: { labels: series.periods, datasets: datasets },
+      data: { labels: series.labels, datasets: datasets },
+      plugins: [extras(series)],
       options: {
         animation: false,
         maintainAspectRatio: false,
-        plugins: { legend: { display: datasets.length > 1, labels: { boxWidth: 12 } } },
-        scales: { x: { ticks: { maxTicksLimit: 6 } } },
+        layout: { padding: { top: 6, right: 6 } },
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          legend: {
+            position: "bottom",
+            labels: {
+              usePointStyle: true,
+              boxWidth: 8,
+              boxHeight: 8,
+              font: { size: 11 },
+              filter: function (item, data) { return data.datasets[item.datasetIndex].axLegend !== false; },
+            },
+            onClick: function () {},  // the legend explains; hiding the band or target helps no one
+          },
+          tooltip: {
+            filter: function (item) { return item.datasetIndex === 0 && present(item.raw); },
+            callbacks: {
+              title: function (items) { return items.length ? points[items[0].dataIndex].label : ""; },
+              label: function (item) { return series.label + ": " + withUnit(item.raw, unit); },
+              afterLabel: function (item) {
+                var point = points[item.dataIndex];
+                var lines = ["n = " + point.n + (point.indicative ? " (indicative only: n < 30)" : "")];
+                if (hasInterval(point)) {
+                  lines.push("95% interval " + point.low.toFixed(1) + " – " + withUnit(point.high, unit));
+                }
+                return lines;
+              },
+            },
+          },
+        },
+        scales: {
+          x: {
+            offset: true,
+            ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 },
+            grid: { display: false },
+          },
+          y: {
+            grace: "5%",
+            ticks: {
+              maxTicksLimit: 6,
+              callback: function (value) {
+                var text = Chart.Ticks.formatters.numeric.apply(this, arguments);
+                return unit ? text + " " + unit : text;
+              },
+            },
+          },
+        },
       },
     });
+    return chart;
   }
 
   var charts = readJson("dashboard-charts") || [];
@@ -47,25 +230,4 @@
       canvas.dataset.rendered = "true";
     }
   });
-
-  var compare = readJson("compare-data");
-  var compareCanvas = document.getElementById("compare-chart");
-  if (compare && compareCanvas) {
-    new Chart(compareCanvas, {
-      type: "line",
-      data: {
-        labels: compare.axis,
-        datasets: [
-          { label: compare.labels[0], data: compare.first, borderColor: "#2b59c3", yAxisID: "y" },
-          { label: compare.labels[1], data: compare.second, borderColor: "#b42318", yAxisID: "y2" },
-        ],
-      },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        scales: { y: { position: "left" }, y2: { position: "right", grid: { drawOnChartArea: false } } },
-      },
-    });
-    compareCanvas.dataset.rendered = "true";
-  }
 })();

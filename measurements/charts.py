@@ -1,0 +1,161 @@
+"""What the dashboard charts draw: period labels, values with their n, 95% band and unit.
+
+Pure functions from the selectors' cards (and the compare series) to JSON-able dicts that the
+templates hand to the browser through `json_script`; static/js/dashboard.js and compare.js only
+draw them. Text a reader sees (period labels, "Target 80 %") is made here, where it is tested,
+so the browser does no date or unit formatting of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from measurements import intervals, metrics
+from measurements.kinds import kind_of
+from measurements.models import Granularity, MetricDefinition
+from measurements.scales import scale_of
+
+if TYPE_CHECKING:  # only read here, by attribute, so a move of the selector leaves this alone
+    from measurements.dashboard_selectors import Card
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period_label(start: date, granularity: str) -> str:
+    """How a period reads on a chart axis: "1 Dec", "w/c 1 Dec 2025", "Dec 2025", "Q4 2025".
+
+    Written out rather than `strftime` so the labels do not follow the server's locale.
+    """
+    month = MONTHS[start.month - 1]
+    if granularity == Granularity.DAY:
+        return f"{start.day} {month}"
+    if granularity == Granularity.WEEK:
+        return f"w/c {start.day} {month} {start.year}"  # ISO weeks: the Monday they begin on
+    if granularity == Granularity.MONTH:
+        return f"{month} {start.year}"
+    if granularity == Granularity.QUARTER:
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    raise ValueError(f"Unknown granularity {granularity!r}")
+
+
+def unit_of(definition: MetricDefinition) -> str:
+    """The unit a value of the definition is in: "%", "h", a currency for CLV, or ""."""
+    unit = kind_of(definition.kind).unit
+    # CLV's unit is the definition's currency (a field not every schema version has yet).
+    return unit or (getattr(definition, "currency", "") or "")
+
+
+def with_unit(value: float, unit: str) -> str:
+    """ "40", "80 %", "24 h", "37.5 h": a whole number without ".0", a unit after a space."""
+    number = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return f"{number} {unit}" if unit else number
+
+
+def chart_data(*, cards: list[Card], granularity: str) -> list[dict[str, Any]]:
+    """One trend chart per card: its periods oldest first, each with label, value, n, 95%
+    interval (low/high, None when the kind or the stored counts give none) and whether the
+    value is only indicative (n < 30)."""
+    return [_card_chart(card, granularity) for card in cards]
+
+
+def _card_chart(card: Card, granularity: str) -> dict[str, Any]:
+    definition = card.definition
+    unit = unit_of(definition)
+    points = [_point(card, point, granularity) for point in card.series]
+    return {
+        "id": definition.pk,
+        "label": definition.name,
+        "unit": unit,
+        "target": card.target,
+        "target_label": None if card.target is None else f"Target {with_unit(card.target, unit)}",
+        "labels": [p["label"] for p in points],
+        "points": points,
+    }
+
+
+def _point(card: Card, point: Mapping[str, Any], granularity: str) -> dict[str, Any]:
+    start = date.fromisoformat(str(point["period"]))
+    value, n = point["value"], point["n"] or 0
+    definition = card.definition
+    interval = intervals.interval_of(
+        kind=definition.kind,
+        value=value,
+        n=n,
+        details=_details_of(card, point, start),
+        scale=scale_of(
+            kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
+        ),
+    )
+    return {
+        "period": start.isoformat(),
+        "label": period_label(start, granularity),
+        "value": value,
+        "n": n,
+        "low": interval[0] if interval else None,
+        "high": interval[1] if interval else None,
+        "indicative": value is not None and metrics.is_indicative(n),
+    }
+
+
+def _details_of(card: Card, point: Mapping[str, Any], start: date) -> Mapping[str, Any]:
+    """The stored counts behind a point's value, which its interval is computed from.
+
+    A series point carries them when the selector puts them there; until it does, the card's
+    own period and the one before still have theirs (the card holds both for its change).
+    """
+    if isinstance(point.get("details"), Mapping):
+        return point["details"]
+    if start == card.period_start:
+        return card.details
+    if len(card.series) > 1 and str(point["period"]) == str(card.series[-2]["period"]):
+        return card.previous_details
+    return {}
+
+
+def compare_chart(
+    *,
+    result: Mapping[str, Any],
+    first: MetricDefinition,
+    second: MetricDefinition,
+    granularity: str,
+) -> dict[str, Any]:
+    """The EX + CX chart: both series on one labelled time axis, each on its own y axis whose
+    title names the metric and its unit ("Staff · eNPS (NPS points)", "… (%)")."""
+    axis = [date.fromisoformat(str(s)) for s in result["axis"]]
+    return {
+        "labels": [period_label(start, granularity) for start in axis],
+        "x_title": dict(Granularity.choices)[granularity],
+        "series": [
+            _compare_series(definition, values)
+            for definition, values in ((first, result["first"]), (second, result["second"]))
+        ],
+    }
+
+
+def _compare_series(definition: MetricDefinition, values: list[float | None]) -> dict[str, Any]:
+    unit = unit_of(definition)
+    label = f"{definition.audience.name} · {definition.name}"
+    return {
+        "label": label,
+        "unit": unit,
+        "axis_title": f"{label} ({unit or _unitless(definition)})",
+        "values": values,
+    }
+
+
+def _unitless(definition: MetricDefinition) -> str:
+    """What a number without a unit is counted in, for an axis title."""
+    kind = kind_of(definition.kind)
+    if kind.uses_revenue:
+        return "currency not set"
+    if kind.default_scale and not kind.fixed_scale:
+        lo, hi = (
+            scale_of(
+                kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
+            )
+            or kind.default_scale
+        )
+        return f"mean on {lo}–{hi}"
+    return f"{kind.label} points"
