@@ -1,12 +1,15 @@
 """API shapes for metric definitions and the pushed results.
 
 The result item serializers render GET lists and document the POST items in the OpenAPI
-schema; POST bodies themselves are validated by the lean checks in `measurements.ingest`
-(same fields, same rules), because a DRF serializer per item is ~10x too slow for bulk.
+schema; POST bodies themselves are validated by the lean checks in `measurements.ingest`,
+because a DRF serializer per item is ~10x too slow for bulk. The item serializers are built
+from the ingest's field table (`measurements.ingest.fields.SPECS`), so both hold the same
+fields, limits, patterns and help texts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -15,15 +18,22 @@ from rest_framework import serializers
 
 from axreg.api.serializers import FiniteFloatField, StrictSerializer
 from journeys.models import Channel, Touchpoint
-from measurements.ingest.fields import AMOUNT_LIMIT, AMOUNT_PATTERN, ID_PATTERN, TIME_PATTERN
+from measurements.ingest.fields import (
+    AMOUNT_LIMIT,
+    AMOUNT_PATTERN,
+    CASES,
+    CURRENCY_PATTERN,
+    ID_PATTERN,
+    MEMBERS,
+    RESPONSES,
+    REVENUE,
+    SLUG_MAX_LENGTH,
+    SPECS,
+    TIME_PATTERN,
+    FieldSpec,
+)
 from measurements.models import MetricDefinition, MetricKind
 from measurements.services import SCALE_LIMITS
-
-SLUG_HELP = "Slug of the audience's object; slugs are scoped to your organisation."
-TIME_HELP = (
-    "RFC 3339 date-time with seconds and an offset (e.g. 2025-03-01T09:30:00+01:00 or "
-    "2025-03-01T08:30:00Z); from 1900 to not over a day ahead."
-)
 
 
 class MetricDefinitionSerializer(StrictSerializer):
@@ -110,78 +120,54 @@ class TimeField(serializers.DateTimeField):
     """Documented as the RFC 3339 shape the ingest checks take (TIME_PATTERN)."""
 
 
-def _slug(source: str, *, optional: bool = False) -> serializers.SlugField:
-    return serializers.SlugField(
-        source=source,
-        max_length=80,
-        help_text=SLUG_HELP,
-        **({"required": False, "allow_null": True} if optional else {}),
-    )
+def _optional(spec: FieldSpec) -> dict[str, Any]:
+    return {} if spec.required else {"required": False, "allow_null": spec.nullable}
 
 
-def _time(*, optional: bool = False) -> serializers.DateTimeField:
-    return TimeField(
-        help_text=TIME_HELP, **({"required": False, "allow_null": True} if optional else {})
-    )
+def _source(spec: FieldSpec) -> dict[str, Any]:
+    return {} if spec.source is None else {"source": spec.source}
 
 
-def _id(help_text: str, *, required: bool = True) -> serializers.CharField:
-    """An id: at least one non-blank character (the schema's pattern is the check's)."""
-    return serializers.CharField(
-        max_length=200,
-        min_length=1,
+# One DRF field per check of `measurements.ingest.fields`, with the limits and patterns the
+# check applies, so the schema documents what the ingest accepts.
+_FIELDS: dict[str, Callable[[FieldSpec], serializers.Field]] = {
+    "id": lambda spec: serializers.CharField(
+        max_length=spec.max_length,
+        min_length=1,  # an id holds something visible: the pattern is the check's
         validators=[RegexValidator(ID_PATTERN)],
-        help_text=help_text,
-        **({} if required else {"required": False, "allow_null": True}),
-    )
+        help_text=spec.help,
+        **_optional(spec),
+    ),
+    "slug": lambda spec: serializers.SlugField(
+        max_length=SLUG_MAX_LENGTH, help_text=spec.help, **_source(spec), **_optional(spec)
+    ),
+    "time": lambda spec: TimeField(help_text=spec.help, **_optional(spec)),
+    "score": lambda spec: serializers.IntegerField(help_text=spec.help, **_optional(spec)),
+    "str": lambda spec: serializers.CharField(
+        max_length=spec.max_length, help_text=spec.help, **_optional(spec)
+    ),
+    "amount": lambda spec: AmountField(help_text=spec.help, **_optional(spec)),
+    "currency": lambda spec: serializers.RegexField(
+        CURRENCY_PATTERN, help_text=spec.help, **_optional(spec)
+    ),
+    # The check takes "" as "no channel", so the field allows a blank too.
+    "channel": lambda spec: serializers.ChoiceField(
+        choices=Channel.choices, allow_blank=True, help_text=spec.help, **_optional(spec)
+    ),
+}
 
 
-def _external_id(*, required: bool = False) -> serializers.CharField:
-    return _id(
-        "Your id for the item: a repeat is a duplicate (cases: an update). Not empty or "
-        "blank: leave it out when the item has no id.",
-        required=required,
-    )
+def item_serializer(kind: str, name: str) -> type[serializers.Serializer]:
+    """The serializer of one kind of pushed item, made from its field table (SPECS[kind]).
+
+    It renders GET lists and documents POST items in the schema; adding a field to SPECS adds
+    it to both.
+    """
+    fields = {spec.name: _FIELDS[spec.check](spec) for spec in SPECS[kind]}
+    return type(name, (serializers.Serializer,), {"__module__": __name__, **fields})
 
 
-MEMBER_HELP = "Your id for the member (e.g. a customer number); not empty or blank."
-
-
-class ResponseItemSerializer(serializers.Serializer):
-    external_id = _external_id()
-    audience = _slug("audience.slug")
-    metric = _slug("definition.slug")
-    score = serializers.IntegerField(help_text="Integer on the metric's scale (NPS 0–10).")
-    responded_at = _time()
-    touchpoint = _slug("touchpoint.slug", optional=True)
-    respondent = serializers.CharField(
-        max_length=200, required=False, allow_null=True, help_text="Pseudonymous id."
-    )
-    comment = serializers.CharField(max_length=10_000, required=False, allow_null=True)
-
-
-class CaseItemSerializer(serializers.Serializer):
-    external_id = _external_id(required=True)
-    audience = _slug("audience.slug")
-    opened_at = _time()
-    resolved_at = _time(optional=True)
-    touchpoint = _slug("touchpoint.slug", optional=True)
-    channel = serializers.ChoiceField(
-        choices=Channel.choices, required=False, allow_null=True, allow_blank=True
-    )
-
-
-class RevenueEventItemSerializer(serializers.Serializer):
-    external_id = _external_id()
-    audience = _slug("audience.slug")
-    member = _id(MEMBER_HELP)
-    amount = AmountField()
-    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217, e.g. EUR.")
-    occurred_at = _time()
-
-
-class MemberItemSerializer(serializers.Serializer):
-    audience = _slug("audience.slug")
-    member = _id(MEMBER_HELP)
-    joined_at = _time()
-    left_at = _time(optional=True)
+ResponseItemSerializer = item_serializer(RESPONSES, "ResponseItemSerializer")
+CaseItemSerializer = item_serializer(CASES, "CaseItemSerializer")
+RevenueEventItemSerializer = item_serializer(REVENUE, "RevenueEventItemSerializer")
+MemberItemSerializer = item_serializer(MEMBERS, "MemberItemSerializer")

@@ -1,7 +1,9 @@
 """Per-field checks for pushed items: no queries, one message per bad field.
 
-Each kind's fields are declared once in SPECS. The API and the CSV import both run these
-checks, so a field is refused with the same words in both.
+Each kind's fields are declared once in SPECS: name, check, whether required, limits, help
+text and (for GET lists) the model attribute it reads. The API and the CSV import both run
+these checks, so a field is refused with the same words in both; the API's item serializers
+(`measurements.api.serializers`) are built from SPECS, so the schema documents the same fields.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ KINDS = (RESPONSES, CASES, REVENUE, MEMBERS)
 
 # Matched with fullmatch: "$" would also accept a trailing newline ("EUR\n").
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_MAX_LENGTH = 80
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
+CURRENCY_PATTERN = rf"^{CURRENCY_RE.pattern}$"  # the schema's; fullmatch of CURRENCY_RE agrees
 # An id must hold something visible: "" or "  " stored as an id would make every later item
 # with the same blank a duplicate (or overwrite one case). The schema says the same pattern.
 ID_PATTERN = r"\S"
@@ -53,6 +57,19 @@ TEXT_LIMIT = 10_000  # comments
 
 _REQUIRED = object()
 
+SLUG_HELP = "Slug of the audience's object; slugs are scoped to your organisation."
+TIME_HELP = (
+    "RFC 3339 date-time with seconds and an offset (e.g. 2025-03-01T09:30:00+01:00 or "
+    "2025-03-01T08:30:00Z); from 1900 to not over a day ahead."
+)
+EXTERNAL_ID_HELP = (
+    "Your id for the item: a repeat is a duplicate (cases: an update). Not empty or "
+    "blank: leave it out when the item has no id."
+)
+MEMBER_HELP = "Your id for the member (e.g. a customer number); not empty or blank."
+# Help texts every field of a check shares unless its spec says otherwise.
+CHECK_HELP = {"slug": SLUG_HELP, "time": TIME_HELP}
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -61,38 +78,44 @@ class FieldSpec:
     required: bool = True
     nullable: bool = False
     max_length: int = 200
+    help_text: str | None = None  # None: the check's (CHECK_HELP), if it has one
+    source: str | None = None  # the model attribute a GET list renders; None: `name`
+
+    @property
+    def help(self) -> str | None:
+        return self.help_text if self.help_text is not None else CHECK_HELP.get(self.check)
 
 
 SPECS: dict[str, tuple[FieldSpec, ...]] = {
     RESPONSES: (
-        FieldSpec("external_id", "id", required=False, nullable=True),
-        FieldSpec("audience", "slug"),
-        FieldSpec("metric", "slug"),
-        FieldSpec("score", "score"),
+        FieldSpec("external_id", "id", required=False, nullable=True, help_text=EXTERNAL_ID_HELP),
+        FieldSpec("audience", "slug", source="audience.slug"),
+        FieldSpec("metric", "slug", source="definition.slug"),
+        FieldSpec("score", "score", help_text="Integer on the metric's scale (NPS 0–10)."),
         FieldSpec("responded_at", "time"),
-        FieldSpec("touchpoint", "slug", required=False, nullable=True),
-        FieldSpec("respondent", "str", required=False, nullable=True),
+        FieldSpec("touchpoint", "slug", required=False, nullable=True, source="touchpoint.slug"),
+        FieldSpec("respondent", "str", required=False, nullable=True, help_text="Pseudonymous id."),
         FieldSpec("comment", "str", required=False, nullable=True, max_length=TEXT_LIMIT),
     ),
     CASES: (
-        FieldSpec("external_id", "id"),
-        FieldSpec("audience", "slug"),
+        FieldSpec("external_id", "id", help_text=EXTERNAL_ID_HELP),
+        FieldSpec("audience", "slug", source="audience.slug"),
         FieldSpec("opened_at", "time"),
         FieldSpec("resolved_at", "time", required=False, nullable=True),
-        FieldSpec("touchpoint", "slug", required=False, nullable=True),
+        FieldSpec("touchpoint", "slug", required=False, nullable=True, source="touchpoint.slug"),
         FieldSpec("channel", "channel", required=False, nullable=True),
     ),
     REVENUE: (
-        FieldSpec("external_id", "id", required=False, nullable=True),
-        FieldSpec("audience", "slug"),
-        FieldSpec("member", "id"),
+        FieldSpec("external_id", "id", required=False, nullable=True, help_text=EXTERNAL_ID_HELP),
+        FieldSpec("audience", "slug", source="audience.slug"),
+        FieldSpec("member", "id", help_text=MEMBER_HELP),
         FieldSpec("amount", "amount"),
-        FieldSpec("currency", "currency"),
+        FieldSpec("currency", "currency", help_text="ISO 4217, e.g. EUR."),
         FieldSpec("occurred_at", "time"),
     ),
     MEMBERS: (
-        FieldSpec("audience", "slug"),
-        FieldSpec("member", "id"),
+        FieldSpec("audience", "slug", source="audience.slug"),
+        FieldSpec("member", "id", help_text=MEMBER_HELP),
         FieldSpec("joined_at", "time"),
         FieldSpec("left_at", "time", required=False, nullable=True),
     ),
@@ -166,7 +189,7 @@ def _check_id(value: Any, spec: FieldSpec) -> str:
 def _check_slug(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("Must be a slug (a string).")
-    if not SLUG_RE.fullmatch(value) or len(value) > 80:
+    if not SLUG_RE.fullmatch(value) or len(value) > SLUG_MAX_LENGTH:
         raise _Invalid("Must be a slug: letters, digits, hyphens and underscores.")
     return value
 
