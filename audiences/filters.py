@@ -1,14 +1,17 @@
-"""One FilterSet for audiences, shared by the registry page and the API (`?kind=…&q=…`)."""
+"""One FilterSet for audiences, shared by the registry page and the API (`?kind=…&q=…`).
+
+The `liability` filter reads journeys and measurements, so `measurements.filters` adds it to
+this set for both interfaces.
+"""
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from audiences.models import Audience, AudienceKind, LifecycleStage, Organisation, Person
 from audiences.selectors import ranked_first
-from measurements.liability import audiences_with_liability_flags
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 ARCHIVED_CHOICES = (("include", "Show archived too"), ("only", "Only archived"))
@@ -46,34 +49,16 @@ class AudienceFilter(django_filters.FilterSet):
     ranked = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_ranked", label="In the top ten", empty_label="Either"
     )
-    liability = django_filters.ChoiceFilter(
-        choices=YES_NO,
-        method="filter_liability",
-        label="Operational liability",
-        empty_label="Either",
-    )
     archived = django_filters.ChoiceFilter(
         choices=ARCHIVED_CHOICES, method="filter_archived", label="Archived", empty_label="Hide"
     )
 
     class Meta:
         model = Audience
-        fields = ["q", "kind", "stage", "owner", "ranked", "liability", "archived"]
+        fields = ["q", "kind", "stage", "owner", "ranked", "archived"]
 
     def filter_ranked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rank__isnull=value != "yes")
-
-    def filter_liability(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if "plan_recorded" not in queryset.query.annotations:
-            queryset = audiences_with_liability_flags(queryset)
-        failing = (
-            Q(owner__isnull=True)
-            | Q(plan_recorded=False)
-            | Q(journey_mapped=False)
-            | Q(metric_defined=False)
-            | Q(data_flowing=False)
-        )
-        return queryset.filter(failing) if value == "yes" else queryset.exclude(failing)
 
     def filter_archived(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(archived=True) if value == "only" else queryset

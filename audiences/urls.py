@@ -2,15 +2,14 @@ from django.urls import path
 
 from audiences import views
 
+# The homes (`home`), the list (`list`) and an audience's page (`detail`) show liability, so
+# their views are in measurements; axreg/urls.py adds their routes to this namespace.
 app_name = "audiences"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("audiences/", views.audience_list, name="list"),
     path("audiences/new/", views.audience_create, name="create"),
     path("audiences/top-ten/", views.ranking, name="ranking"),
     path("audiences/top-ten/save/", views.rank, name="rank"),
     path("audiences/top-ten/move/", views.rank_move, name="rank_move"),
-    path("audiences/<slug:slug>/", views.audience_detail, name="detail"),
     path("audiences/<slug:slug>/edit/", views.audience_edit, name="edit"),
     path("audiences/<slug:slug>/archive/", views.audience_archive, name="archive"),
     path("audiences/<slug:slug>/restore/", views.audience_restore, name="restore"),

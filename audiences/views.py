@@ -1,4 +1,8 @@
-"""Registry pages: validate, call one service or selector, render."""
+"""Registry pages: validate, call one service or selector, render.
+
+The homes, the list and an audience's page show liability and alerts, which read journeys and
+measurements: they are in `measurements/views/registry.py`, under the same `audiences:` names.
+"""
 
 from __future__ import annotations
 
@@ -20,18 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audiences import selectors, services
 from audiences.access import (
     SESSION_KEY,
-    Access,
     audience_for_edit,
     lead_required,
     member_required,
     org_object_or_404,
 )
-from audiences.filters import AudienceFilter
 from audiences.forms import AudienceForm, PersonForm
-from audiences.models import ApiKey, Audience, Membership, Person, Role
+from audiences.models import ApiKey, Audience, Membership, Person
 from axreg.forms import BrowserForm
-from measurements.liability import audiences_with_liability_flags, liability_of
-from measurements.selectors import organisation_overview
 
 RANK_MOVE_LABELS = [
     ("up", "Move up"),
@@ -50,81 +50,6 @@ def _saved(form: Any, write: Callable[[], Any]) -> Any | None:
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
-
-
-# The page that fills each liability gap, and what its link says.
-FIX_PAGES = {
-    "owner_named": ("audiences:edit", "Name an owner"),
-    "plan_recorded": ("measurements:plan_edit", "Record the measurement plan"),
-    "journey_mapped": ("journeys:map", "Map the journey"),
-    "metric_defined": ("measurements:definition_create", "Define a metric"),
-    "data_flowing": ("measurements:import", "Import results (CSV)"),
-}
-
-
-def liability_fixes(audience: Audience, *, access: Access) -> list[dict[str, str]]:
-    """Each failing check of `audience.liability` with a link to fix it, where `access` may.
-
-    Only a lead names owners, so an owner gets no link for "No owner".
-    """
-    fixes = []
-    for key, label, todo in audience.liability.failures:
-        url_name, action = FIX_PAGES[key]
-        allowed = access.is_lead if key == "owner_named" else access.can_edit_audience(audience)
-        fixes.append(
-            {
-                "key": key,
-                "label": label,
-                "todo": todo,
-                "action": action,
-                "url": reverse(url_name, args=[audience.slug]) if allowed else "",
-            }
-        )
-    return fixes
-
-
-@member_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own home: the lead's checklist, an owner's gaps and alerts, a viewer's top
-    ten with their health."""
-    access = request.access
-    organisation = access.organisation
-    if access.is_lead:
-        progress = selectors.registry_progress(organisation=organisation)
-        return render(request, "audiences/home.html", {"progress": progress})
-    if access.role == Role.OWNER:
-        mine = selectors.owner_home(organisation=organisation, user=request.user)
-        for audience in mine.audiences:
-            audience.fixes = liability_fixes(audience, access=access)
-        return render(request, "audiences/home_owner.html", {"mine": mine})
-    rows = organisation_overview(organisation=organisation)
-    return render(request, "audiences/home_viewer.html", {"rows": rows})
-
-
-@member_required
-def audience_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.audience_list(organisation=request.access.organisation)
-    filterset = AudienceFilter(request.GET, queryset=queryset, request=request)
-    audiences = list(filterset.qs)
-    for audience in audiences:
-        audience.liability = liability_of(audience)
-    context = {"filter": filterset, "audiences": audiences}
-    return render(request, "audiences/audience_list.html", context)
-
-
-@member_required
-def audience_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    queryset = audiences_with_liability_flags(Audience.objects.select_related("owner"))
-    audience = org_object_or_404(request, queryset, slug=slug)
-    audience.liability = liability_of(audience)
-    context = {
-        "audience": audience,
-        "liability": audience.liability,
-        "fixes": liability_fixes(audience, access=request.access),
-        "history": selectors.audit_rows(selectors.audience_history(audience=audience)),
-        "can_edit": request.access.can_edit_audience(audience),
-    }
-    return render(request, "audiences/audience_detail.html", context)
 
 
 @lead_required
@@ -187,7 +112,7 @@ def audience_restore(request: HttpRequest, slug: str) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     organisation = request.access.organisation
     context = {
-        "ranked": selectors.top_ten(organisation=organisation),
+        "ranked": list(selectors.ranked_audiences(organisation=organisation)),
         "unranked": selectors.unranked_audiences(organisation=organisation),
         "can_rank": request.access.is_lead,
         "moves": RANK_MOVE_LABELS,
@@ -201,7 +126,8 @@ def _ranking_answer(request: HttpRequest, write: Callable[[], list[Audience]]) -
     try:
         order = [a.slug for a in write()]
     except ValidationError as exc:
-        current = [a.slug for a in selectors.top_ten(organisation=request.access.organisation)]
+        ranked = selectors.ranked_audiences(organisation=request.access.organisation)
+        current = [a.slug for a in ranked]
         if wants_json:
             return JsonResponse({"error": exc.messages[0], "order": current}, status=400)
         messages.error(request, exc.messages[0])

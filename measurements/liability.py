@@ -120,7 +120,11 @@ def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Aud
 def audiences_by_liability(
     queryset: QuerySet[Audience], *, liable: bool = True
 ) -> QuerySet[Audience]:
-    """Only the audiences that are (or, with liable=False, are not) a liability, annotated."""
+    """Only the audiences that are (or, with liable=False, are not) a liability, annotated.
+
+    The one SQL form of the rule: the registry filter (`measurements.filters`) calls it. A
+    queryset already annotated (the registry list's) keeps its flags.
+    """
     failing = (
         Q(owner__isnull=True)
         | Q(plan_recorded=False)
@@ -128,7 +132,11 @@ def audiences_by_liability(
         | Q(metric_defined=False)
         | Q(data_flowing=False)
     )
-    annotated = audiences_with_liability_flags(queryset)
+    annotated = (
+        queryset
+        if "plan_recorded" in queryset.query.annotations
+        else audiences_with_liability_flags(queryset)
+    )
     return annotated.filter(failing) if liable else annotated.exclude(failing)
 
 

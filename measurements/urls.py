@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measurements.views import dashboards, imports, plans
+from measurements.views import dashboards, imports, plans, registry
 
 app_name = "measurements"
 urlpatterns = [
@@ -37,4 +37,13 @@ urlpatterns = [
     path("overview.csv", dashboards.export_csv, name="overview_csv"),
     path("health/", dashboards.health, name="health"),
     path("compare/", dashboards.compare, name="compare"),
+]
+
+# The registry pages that show liability and alerts read all three apps, so their views live
+# here; axreg/urls.py serves these routes under the `audiences:` names they have always had,
+# after the routes of `audiences.urls` (whose `audiences/new/` must win over a slug).
+registry_urlpatterns = [
+    path("", registry.home, name="home"),
+    path("audiences/", registry.audience_list, name="list"),
+    path("audiences/<slug:slug>/", registry.audience_detail, name="detail"),
 ]

@@ -159,7 +159,7 @@ def test_another_organisations_data_never_counts(org, other_org):
     assert _failing(theirs) == set()
 
 
-def test_the_registry_filter_splits_liabilities_from_measured(org):
+def test_audiences_by_liability_splits_liabilities_from_measured(org):
     measured = _measured(org)
     unowned = _measured(org, owner_named=True)
     no_plan = _measured(org, plan_recorded=True)

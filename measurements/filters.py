@@ -1,0 +1,36 @@
+"""The audience filters with `?liability=yes|no`, for the registry page and the API.
+
+Liability reads all three apps, so its filter is added here to `audiences.filters.AudienceFilter`
+(and to the API's variant of it); the rule itself is `liability.audiences_by_liability`.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from audiences.filters import YES_NO, AudienceFilter
+from measurements.liability import audiences_by_liability
+
+# The audience filters' fields with `liability` in its place, before `archived`.
+REGISTRY_FIELDS = ["q", "kind", "stage", "owner", "ranked", "liability", "archived"]
+
+
+def _by_liability(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    return audiences_by_liability(queryset, liable=value == "yes")
+
+
+def liability_filter() -> django_filters.ChoiceFilter:
+    """The `liability` filter: the audiences that are (`yes`) or are not (`no`) a liability."""
+    return django_filters.ChoiceFilter(
+        choices=YES_NO, method=_by_liability, label="Operational liability", empty_label="Either"
+    )
+
+
+class RegistryFilter(AudienceFilter):
+    """The registry list's filters: the audience filters and operational liability."""
+
+    liability = liability_filter()
+
+    class Meta(AudienceFilter.Meta):
+        fields = REGISTRY_FIELDS
