@@ -16,6 +16,7 @@ from audiences.models import Audience
 from axreg.forms import BrowserModelForm
 from journeys.models import Touchpoint
 from measurements import services
+from measurements.kinds import KINDS
 from measurements.models import MeasurementPlan, Method, MetricDefinition
 
 
@@ -48,6 +49,29 @@ class PlanForm(BrowserModelForm):
         }
 
 
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def scale_help() -> str:
+    """Each kind's scale in words, from KINDS: "CSAT: default 1–5; …; NPS is always 0–10; …"."""
+    changeable, fixed, none = [], [], []
+    for spec in KINDS.values():
+        if spec.default_scale is None:
+            # "time to resolution", but "CLV" keeps its capitals.
+            none.append(spec.label if spec.label.isupper() else spec.label.lower())
+            continue
+        lo, hi = spec.default_scale
+        if spec.fixed_scale:
+            fixed.append(f"{spec.label} is always {lo}–{hi}")
+        else:
+            changeable.append(f"{spec.label}: default {lo}–{hi}")
+    parts = [*changeable, *fixed]
+    if none:
+        parts.append(f"{_words(none)} {'has' if len(none) == 1 else 'have'} no scale")
+    return "; ".join(parts) + "."
+
+
 class DefinitionForm(BrowserModelForm):
     class Meta:
         model = MetricDefinition
@@ -73,8 +97,7 @@ class DefinitionForm(BrowserModelForm):
         help_texts = {
             "slug": "Unique within this audience; API clients send it. Empty: the kind "
             "(so the usual NPS is “nps”).",
-            "scale_min": "CSAT: default 1–5; CES: default 1–7; NPS is always 0–10; time to "
-            "resolution, retention, churn and CLV have no scale.",
+            "scale_min": scale_help(),
             "target": "The value you aim for (NPS −100…100, CSAT 0–100 %, CES on its scale, "
             "time to resolution in hours, retention and churn in %, CLV in money).",
             "alert_threshold": "An alert is raised when a period's value crosses it.",
