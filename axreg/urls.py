@@ -9,14 +9,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from audiences import urls as audience_urls
 from audiences.forms import EmailAuthenticationForm
 from axreg.api.errors import api_not_found
+from journeys import urls as journey_urls
 from measurements import urls as measurement_urls
 
-# One `audiences:` namespace over two apps: the registry pages that show liability and alerts
-# read journeys and measurements, so their views are in measurements (audiences imports
-# neither), while templates keep naming them `audiences:home`, `audiences:list`…
+# One namespace over two apps: the pages that show measurements (liability, alerts, the
+# metrics at a touchpoint) have their views in measurements, since audiences and journeys do
+# not import it, while templates keep naming them `audiences:home`, `journeys:map`…
 registry_urls = (
     audience_urls.urlpatterns + measurement_urls.registry_urlpatterns,
     audience_urls.app_name,
+)
+journey_map_urls = (
+    journey_urls.urlpatterns + measurement_urls.journey_urlpatterns,
+    journey_urls.app_name,
 )
 
 
@@ -46,7 +51,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("app/", include(registry_urls)),
-    path("app/", include("journeys.urls")),
+    path("app/", include(journey_map_urls)),
     path("app/", include("measurements.urls")),
     # The audiences endpoint first: its list filter reads liability, so measurements routes it.
     path("api/v1/", include("measurements.api.audience_urls")),

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet
 
 from audiences.models import Audience, Organisation
 from journeys.models import Persona, Stage, Touchpoint
-from measurements.models import MetricDefinition
 
 
-def journey_stages(*, audience: Audience) -> QuerySet[Stage]:
-    """The audience's stages in order, each with its touchpoints (in order), their owners and
-    the metric definitions measured at each touchpoint."""
-    definitions = (
-        MetricDefinition.objects.for_org(audience.organisation_id)
-        .filter(audience=audience)
-        .order_by("-active", "name")
-    )
+def journey_stages(
+    *, audience: Audience, touchpoint_prefetches: Iterable[Prefetch | str] = ()
+) -> QuerySet[Stage]:
+    """The audience's stages in order, each with its touchpoints (in order) and their owners.
+
+    `touchpoint_prefetches` adds what another app relates to each touchpoint (the journey map
+    in measurements adds the metric definitions measured there).
+    """
     touchpoints = (
         Touchpoint.objects.for_org(audience.organisation_id)
         .filter(audience=audience)
         .select_related("owner")
-        .prefetch_related(Prefetch("metric_definitions", queryset=definitions))
+        .prefetch_related(*touchpoint_prefetches)
         .order_by("position", "id")
     )
     return (

@@ -7,7 +7,6 @@ are serialised and positions stay a gap-free 0..n-1 sequence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -142,37 +141,6 @@ def stage_update(
             changes=changes,
         )
     return stage
-
-
-@dataclass(frozen=True)
-class DeleteImpact:
-    """What removing a stage or touchpoint takes with it, for the confirmation page."""
-
-    touchpoints: list[str]
-    measured_by: list[str]  # metric definitions that stay, without their touchpoint
-
-
-def stage_delete_impact(*, stage: Stage) -> DeleteImpact:
-    return _impact(Touchpoint.objects.for_org(stage.organisation_id).filter(stage=stage))
-
-
-def touchpoint_delete_impact(*, touchpoint: Touchpoint) -> DeleteImpact:
-    return _impact(Touchpoint.objects.for_org(touchpoint.organisation_id).filter(pk=touchpoint.pk))
-
-
-def _impact(touchpoints: Any) -> DeleteImpact:
-    from measurements.models import MetricDefinition
-
-    rows = list(touchpoints.order_by("position", "pk"))
-    definitions = (
-        MetricDefinition.objects.for_org(rows[0].organisation_id)
-        .filter(touchpoint__in=rows)
-        .order_by("name")
-        .values_list("name", flat=True)
-        if rows
-        else []
-    )
-    return DeleteImpact(touchpoints=[t.name for t in rows], measured_by=list(definitions))
 
 
 @transaction.atomic

@@ -2,16 +2,17 @@ from django.urls import path
 
 from journeys import views
 
+# The map (`map`) and the delete confirmations (`stage_delete`, `touchpoint_delete`) show the
+# metrics measured at each touchpoint, so their views are in measurements; axreg/urls.py adds
+# their routes to this namespace.
 app_name = "journeys"
 
 _journey = "audiences/<slug:slug>/journey/"
 _personas = "audiences/<slug:slug>/personas/"
 
 urlpatterns = [
-    path(_journey, views.journey_map, name="map"),
     path(_journey + "stages/new/", views.stage_form, name="stage_create"),
     path(_journey + "stages/<int:stage_id>/edit/", views.stage_form, name="stage_edit"),
-    path(_journey + "stages/<int:stage_id>/delete/", views.stage_delete, name="stage_delete"),
     path(_journey + "stages/<int:stage_id>/move/", views.stage_move, name="stage_move"),
     path(
         _journey + "stages/<int:stage_id>/touchpoints/new/",
@@ -22,11 +23,6 @@ urlpatterns = [
         _journey + "touchpoints/<int:touchpoint_id>/edit/",
         views.touchpoint_form,
         name="touchpoint_edit",
-    ),
-    path(
-        _journey + "touchpoints/<int:touchpoint_id>/delete/",
-        views.touchpoint_delete,
-        name="touchpoint_delete",
     ),
     path(
         _journey + "touchpoints/<int:touchpoint_id>/move/",

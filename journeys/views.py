@@ -1,4 +1,8 @@
-"""Journey map and personas tabs of an audience: read for members, edit for its editors."""
+"""Journey map and personas tabs of an audience: read for members, edit for its editors.
+
+The map itself and the delete confirmations show the metrics measured at each touchpoint, so
+those views are in `measurements/views/journeys.py`, under the same `journeys:` names.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
 from audiences.models import Audience
@@ -19,43 +23,33 @@ from journeys.forms import (
     TouchpointForm,
     quotes_from_formset,
 )
-from journeys.models import Persona, Phase, Stage, Touchpoint
+from journeys.models import Persona, Stage, Touchpoint
 
 # POSTed direction -> offset in the ordered list (left/up is earlier).
 DIRECTIONS = {"left": -1, "up": -1, "right": 1, "down": 1}
 
 
-def _audience(request: HttpRequest, slug: str) -> Audience:
+def audience_or_404(request: HttpRequest, slug: str) -> Audience:
+    """The member's audience by slug, with its owner; any other answers 404."""
     return org_object_or_404(request, Audience.objects.select_related("owner"), slug=slug)
 
 
-def _child(request: HttpRequest, model: type[Model], audience: Audience, pk: int) -> Model:
+def child_or_404(request: HttpRequest, model: type[Model], audience: Audience, pk: int) -> Model:
     """An object of this audience by id: another audience's or organisation's answers 404."""
     obj = org_object_or_404(request, model, pk=pk, audience=audience)
     obj.audience = audience
     return obj
 
 
-def _journey(audience: Audience) -> HttpResponse:
+def to_journey(audience: Audience) -> HttpResponse:
+    """Back to the audience's journey map, where every journey edit returns."""
     return redirect("journeys:map", slug=audience.slug)
-
-
-@member_required
-def journey_map(request: HttpRequest, slug: str) -> HttpResponse:
-    audience = _audience(request, slug)
-    context = {
-        "audience": audience,
-        "stages": selectors.journey_stages(audience=audience),
-        "phases": Phase.choices,
-        "can_edit": request.access.can_edit_audience(audience),
-    }
-    return render(request, "journeys/journey_map.html", context)
 
 
 @member_required
 def stage_form(request: HttpRequest, slug: str, stage_id: int | None = None) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    stage = _child(request, Stage, audience, stage_id) if stage_id else None
+    stage = child_or_404(request, Stage, audience, stage_id) if stage_id else None
     form = StageForm(request.POST or None, instance=stage)
     if request.method == "POST" and save_through_service(
         form,
@@ -66,39 +60,20 @@ def stage_form(request: HttpRequest, slug: str, stage_id: int | None = None) -> 
         ),
     ):
         messages.success(request, "Stage saved.")
-        return _journey(audience)
+        return to_journey(audience)
     context = {"audience": audience, "form": form, "stage": stage}
     return render(request, "journeys/stage_form.html", context)
-
-
-@member_required
-@require_http_methods(["GET", "POST"])
-def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    """GET asks (naming the touchpoints that go too); the POST of that page removes."""
-    audience = audience_for_edit(request, slug)
-    stage = _child(request, Stage, audience, stage_id)
-    if request.method == "GET":
-        context = {
-            "audience": audience,
-            "what": "stage",
-            "obj": stage,
-            "impact": services.stage_delete_impact(stage=stage),
-        }
-        return render(request, "journeys/confirm_delete.html", context)
-    services.stage_delete(stage=stage, actor_user=request.user)
-    messages.success(request, f"Stage “{stage.name}” removed.")
-    return _journey(audience)
 
 
 @member_required
 @require_POST
 def stage_move(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    stage = _child(request, Stage, audience, stage_id)
+    stage = child_or_404(request, Stage, audience, stage_id)
     offset = DIRECTIONS.get(request.POST.get("direction", ""), 0)
     if offset and not services.stage_move(stage=stage, actor_user=request.user, offset=offset):
         messages.warning(request, f"“{stage.name}” is already at that end of the journey.")
-    return _journey(audience)
+    return to_journey(audience)
 
 
 @member_required
@@ -106,8 +81,10 @@ def touchpoint_form(
     request: HttpRequest, slug: str, stage_id: int | None = None, touchpoint_id: int | None = None
 ) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    touchpoint = _child(request, Touchpoint, audience, touchpoint_id) if touchpoint_id else None
-    stage = touchpoint.stage if touchpoint else _child(request, Stage, audience, stage_id)
+    touchpoint = (
+        child_or_404(request, Touchpoint, audience, touchpoint_id) if touchpoint_id else None
+    )
+    stage = touchpoint.stage if touchpoint else child_or_404(request, Stage, audience, stage_id)
     form = TouchpointForm(
         request.POST or None, instance=touchpoint, audience=audience, initial={"stage": stage}
     )
@@ -120,46 +97,28 @@ def touchpoint_form(
         ),
     ):
         messages.success(request, "Touchpoint saved.")
-        return _journey(audience)
+        return to_journey(audience)
     context = {"audience": audience, "form": form, "touchpoint": touchpoint, "stage": stage}
     return render(request, "journeys/touchpoint_form.html", context)
-
-
-@member_required
-@require_http_methods(["GET", "POST"])
-def touchpoint_delete(request: HttpRequest, slug: str, touchpoint_id: int) -> HttpResponse:
-    audience = audience_for_edit(request, slug)
-    touchpoint = _child(request, Touchpoint, audience, touchpoint_id)
-    if request.method == "GET":
-        context = {
-            "audience": audience,
-            "what": "touchpoint",
-            "obj": touchpoint,
-            "impact": services.touchpoint_delete_impact(touchpoint=touchpoint),
-        }
-        return render(request, "journeys/confirm_delete.html", context)
-    services.touchpoint_delete(touchpoint=touchpoint, actor_user=request.user)
-    messages.success(request, f"Touchpoint “{touchpoint.name}” removed.")
-    return _journey(audience)
 
 
 @member_required
 @require_POST
 def touchpoint_move(request: HttpRequest, slug: str, touchpoint_id: int) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    touchpoint = _child(request, Touchpoint, audience, touchpoint_id)
+    touchpoint = child_or_404(request, Touchpoint, audience, touchpoint_id)
     offset = DIRECTIONS.get(request.POST.get("direction", ""), 0)
     moved = offset and services.touchpoint_move(
         touchpoint=touchpoint, actor_user=request.user, offset=offset
     )
     if offset and not moved:
         messages.warning(request, f"“{touchpoint.name}” is already at that end of its stage.")
-    return _journey(audience)
+    return to_journey(audience)
 
 
 @member_required
 def personas(request: HttpRequest, slug: str) -> HttpResponse:
-    audience = _audience(request, slug)
+    audience = audience_or_404(request, slug)
     context = {
         "audience": audience,
         "personas": selectors.audience_personas(audience=audience),
@@ -171,7 +130,7 @@ def personas(request: HttpRequest, slug: str) -> HttpResponse:
 @member_required
 def persona_form(request: HttpRequest, slug: str, persona_id: int | None = None) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    persona = _child(request, Persona, audience, persona_id) if persona_id else None
+    persona = child_or_404(request, Persona, audience, persona_id) if persona_id else None
     form = PersonaForm(request.POST or None, instance=persona)
     quotes = QuoteFormSet(request.POST or None, instance=persona or Persona(), prefix="quotes")
     if (
@@ -198,7 +157,7 @@ def persona_form(request: HttpRequest, slug: str, persona_id: int | None = None)
 @require_POST
 def persona_delete(request: HttpRequest, slug: str, persona_id: int) -> HttpResponse:
     audience = audience_for_edit(request, slug)
-    persona = _child(request, Persona, audience, persona_id)
+    persona = child_or_404(request, Persona, audience, persona_id)
     services.persona_delete(persona=persona, actor_user=request.user)
     messages.success(request, f"Persona “{persona.name}” removed.")
     return redirect("journeys:personas", slug=audience.slug)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measurements.views import dashboards, imports, plans, registry
+from measurements.views import dashboards, imports, journeys, plans, registry
 
 app_name = "measurements"
 urlpatterns = [
@@ -46,4 +46,17 @@ registry_urlpatterns = [
     path("", registry.home, name="home"),
     path("audiences/", registry.audience_list, name="list"),
     path("audiences/<slug:slug>/", registry.audience_detail, name="detail"),
+]
+
+# The journey pages that show the metrics measured at each touchpoint, likewise served under
+# their `journeys:` names.
+_journey = "audiences/<slug:slug>/journey/"
+journey_urlpatterns = [
+    path(_journey, journeys.journey_map, name="map"),
+    path(_journey + "stages/<int:stage_id>/delete/", journeys.stage_delete, name="stage_delete"),
+    path(
+        _journey + "touchpoints/<int:touchpoint_id>/delete/",
+        journeys.touchpoint_delete,
+        name="touchpoint_delete",
+    ),
 ]
