@@ -6,6 +6,7 @@ from measurements.demo_results import seed_demo_results
 
 
 class Command(BaseCommand):
+    # Here, not in audiences: seeding fills every app (registry, journeys, measurements).
     help = "Load the demo organisations, people, audiences and sign-ins. Safe to run again."
 
     def handle(self, *args, **options) -> None:
