@@ -47,6 +47,19 @@ def unit_of(definition: MetricDefinition) -> str:
     return unit or (getattr(definition, "currency", "") or "")
 
 
+def value_range(definition: MetricDefinition) -> tuple[float | None, float | None]:
+    """The values the definition can take (an axis never shows NPS 150); a CES mean's is the
+    definition's scale, a bound that does not exist (hours, money) is None."""
+    kind = kind_of(definition.kind)
+    if kind.scored and kind.value_range == (None, None):
+        scale = scale_of(
+            kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
+        )
+        return (float(scale[0]), float(scale[1])) if scale else (None, None)
+    lo, hi = kind.value_range
+    return (None if lo is None else float(lo), None if hi is None else float(hi))
+
+
 def with_unit(value: float, unit: str) -> str:
     """ "40", "80 %", "24 h", "37.5 h": a whole number without ".0", a unit after a space."""
     number = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
@@ -68,6 +81,7 @@ def _card_chart(card: Card, granularity: str) -> dict[str, Any]:
         "id": definition.pk,
         "label": definition.name,
         "unit": unit,
+        "range": value_range(definition),
         "target": card.target,
         "target_label": None if card.target is None else f"Target {with_unit(card.target, unit)}",
         "labels": [p["label"] for p in points],
@@ -140,6 +154,7 @@ def _compare_series(definition: MetricDefinition, values: list[float | None]) ->
     return {
         "label": label,
         "unit": unit,
+        "range": value_range(definition),
         "axis_title": f"{label} ({unit or _unitless(definition)})",
         "values": values,
     }

@@ -17,12 +17,46 @@
     return unit ? text + " " + unit : text;
   }
 
-  function axis(position, title, colour, unit, ownGrid) {
+  // Which period labels fit under the axis: every `step`-th counted back from the latest, so
+  // the latest period is always named (Chart.js's own skipping counts from the first).
+  // The axis stops at a bound the metric cannot pass (NPS 100, a share's 0 %) instead of
+  // rounding past it to an impossible tick; elsewhere it keeps a little room.
+  function axisBounds(values, range) {
+    var known = values.filter(function (v) { return v !== null && v !== undefined; });
+    if (!known.length || !range) { return {}; }
+    var top = Math.max.apply(null, known), bottom = Math.min.apply(null, known);
+    var pad = (top - bottom || Math.abs(top) || 1) * 0.1;
+    var out = {};
+    if (range[1] !== null && top + pad >= range[1]) { out.max = range[1]; }
+    if (range[0] !== null && bottom - pad <= range[0]) { out.min = range[0]; }
+    return out;
+  }
+
+  function periodTicks() {
     return {
+      maxRotation: 0,
+      autoSkip: false,
+      callback: function (value, index, ticks) {
+        var labels = this.chart.data.labels;
+        var ctx = this.ctx;
+        ctx.save();
+        ctx.font = Chart.helpers.toFont(this.options.ticks.font).string;
+        var widest = labels.reduce(function (w, l) { return Math.max(w, ctx.measureText(l).width); }, 0);
+        ctx.restore();
+        var room = (this.width || this.chart.width) / Math.max(ticks.length, 1);
+        var step = Math.max(1, Math.ceil((widest + 14) / room));
+        return (ticks.length - 1 - index) % step === 0 ? labels[index] : "";
+      },
+    };
+  }
+
+  function axis(position, s, colour, ownGrid) {
+    var unit = s.unit;
+    return Object.assign({
       position: position,
       grace: "5%",
       grid: { drawOnChartArea: ownGrid },
-      title: { display: true, text: title, color: colour, font: { weight: "600" } },
+      title: { display: true, text: s.axis_title, color: colour, font: { weight: "600" } },
       ticks: {
         color: colour,
         maxTicksLimit: 6,
@@ -31,7 +65,7 @@
           return unit ? text + " " + unit : text;
         },
       },
-    };
+    }, axisBounds(s.values, s.range));
   }
 
   var data = readJson("compare-chart-data");
@@ -50,7 +84,7 @@
           backgroundColor: COLOURS[i],
           pointRadius: 4,
           pointHoverRadius: 6,
-          tension: 0.2,
+          tension: 0,
           clip: false,
           yAxisID: i === 0 ? "y" : "y2",
         };
@@ -77,11 +111,11 @@
         x: {
           offset: true,
           title: { display: true, text: data.x_title },
-          ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 },
+          ticks: periodTicks(),
           grid: { display: false },
         },
-        y: axis("left", series[0].axis_title, COLOURS[0], series[0].unit, true),
-        y2: axis("right", series[1].axis_title, COLOURS[1], series[1].unit, false),
+        y: axis("left", series[0], COLOURS[0], true),
+        y2: axis("right", series[1], COLOURS[1], false),
       },
     },
   });

@@ -3,8 +3,8 @@
 
    Per chart: the values as a line; their 95% interval as a shaded band (a lone interval, with
    no neighbour to join, as a whisker); points whose n is below 30 hollow (indicative only), with
-   a legend entry that says so; the target as a dashed line across the whole plot, labelled with
-   its unit. The x axis is offset by half a period so a lone point at either end is not cut. */
+   a legend entry that says so; the target as a dashed line across the whole plot, under the
+   data, labelled with its unit. The x axis is offset by half a period so a lone point at either end is not cut. */
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
@@ -24,6 +24,39 @@
   function withUnit(value, unit) {
     var text = value.toFixed(1);
     return unit ? text + " " + unit : text;
+  }
+
+  // Which period labels fit under the axis: every `step`-th counted back from the latest, so
+  // the latest period is always named (Chart.js's own skipping counts from the first).
+  // The axis stops at a bound the metric cannot pass (NPS 100, a share's 0 %) instead of
+  // rounding past it to an impossible tick; elsewhere it keeps a little room.
+  function axisBounds(values, range) {
+    var known = values.filter(function (v) { return v !== null && v !== undefined; });
+    if (!known.length || !range) { return {}; }
+    var top = Math.max.apply(null, known), bottom = Math.min.apply(null, known);
+    var pad = (top - bottom || Math.abs(top) || 1) * 0.1;
+    var out = {};
+    if (range[1] !== null && top + pad >= range[1]) { out.max = range[1]; }
+    if (range[0] !== null && bottom - pad <= range[0]) { out.min = range[0]; }
+    return out;
+  }
+
+  function periodTicks() {
+    return {
+      maxRotation: 0,
+      autoSkip: false,
+      callback: function (value, index, ticks) {
+        var labels = this.chart.data.labels;
+        var ctx = this.ctx;
+        ctx.save();
+        ctx.font = Chart.helpers.toFont(this.options.ticks.font).string;
+        var widest = labels.reduce(function (w, l) { return Math.max(w, ctx.measureText(l).width); }, 0);
+        ctx.restore();
+        var room = (this.width || this.chart.width) / Math.max(ticks.length, 1);
+        var step = Math.max(1, Math.ceil((widest + 14) / room));
+        return (ticks.length - 1 - index) % step === 0 ? labels[index] : "";
+      },
+    };
   }
 
   function hasInterval(point) { return point && present(point.low) && present(point.high); }
@@ -53,12 +86,11 @@
           ctx.stroke();
         });
         ctx.restore();
-      },
-      afterDatasetsDraw: function (chart) {
         if (!present(series.target)) { return; }
+        // Under the data, so the label never hides a point; at the left, where the latest
+        // period (the one people look at) is not.
         var area = chart.chartArea;
-        var yPixel = chart.scales.y.getPixelForValue(series.target);
-        var ctx = chart.ctx;
+        var yPixel = y.getPixelForValue(series.target);
         ctx.save();
         ctx.strokeStyle = TARGET;
         ctx.lineWidth = 1.5;
@@ -67,16 +99,12 @@
         ctx.moveTo(area.left, yPixel);
         ctx.lineTo(area.right, yPixel);
         ctx.stroke();
-        ctx.setLineDash([]);
         ctx.font = "600 11px system-ui, sans-serif";
-        ctx.textAlign = "right";
-        ctx.textBaseline = yPixel - area.top > 16 ? "bottom" : "top";
-        var textY = ctx.textBaseline === "bottom" ? yPixel - 3 : yPixel + 3;
-        var width = ctx.measureText(series.target_label).width;
-        ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
-        ctx.fillRect(area.right - width - 6, ctx.textBaseline === "bottom" ? textY - 13 : textY - 1, width + 6, 14);
         ctx.fillStyle = TARGET;
-        ctx.fillText(series.target_label, area.right - 3, textY);
+        ctx.textAlign = "left";
+        var above = yPixel - area.top > 16;
+        ctx.textBaseline = above ? "bottom" : "top";
+        ctx.fillText(series.target_label, area.left + 4, above ? yPixel - 3 : yPixel + 3);
         ctx.restore();
       },
     };
@@ -85,6 +113,9 @@
   function trendChart(canvas, series) {
     var points = series.points;
     var unit = series.unit;
+    var shown = [];
+    points.forEach(function (p) { shown.push(p.value, p.low, p.high); });
+    if (present(series.target)) { shown.push(series.target); }
     var anyIndicative = points.some(function (p) { return p.indicative; });
     var filled = function (ctx) {
       var point = points[ctx.dataIndex];
@@ -103,16 +134,9 @@
         pointHoverRadius: 6,
         pointStyle: "circle",
         spanGaps: false,
-        tension: 0.2,
+        tension: 0,
         clip: false,
         order: 0,
-        segment: {
-          // A line into or out of an indicative point is dashed, like the point is hollow.
-          borderDash: function (ctx) {
-            var a = points[ctx.p0DataIndex], b = points[ctx.p1DataIndex];
-            return (a && a.indicative) || (b && b.indicative) ? [4, 3] : undefined;
-          },
-        },
       },
       {
         label: "95% interval, low",
@@ -120,8 +144,9 @@
         borderWidth: 0,
         pointRadius: 0,
         pointHitRadius: 0,
+        pointHoverRadius: 0,
         fill: false,
-        tension: 0.2,
+        tension: 0,
         order: 2,
         axLegend: false,
       },
@@ -133,8 +158,9 @@
         pointStyle: "rect",
         pointRadius: 0,
         pointHitRadius: 0,
+        pointHoverRadius: 0,
         fill: "-1",
-        tension: 0.2,
+        tension: 0,
         order: 2,
         axLegend: points.some(hasInterval),
       },
@@ -160,6 +186,7 @@
         pointStyle: "line",
         pointRadius: 0,
         pointHitRadius: 0,
+        pointHoverRadius: 0,
         showLine: false,
       });
     }
@@ -203,10 +230,10 @@
         scales: {
           x: {
             offset: true,
-            ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 },
+            ticks: periodTicks(),
             grid: { display: false },
           },
-          y: {
+          y: Object.assign({
             grace: "5%",
             ticks: {
               maxTicksLimit: 6,
@@ -215,7 +242,7 @@
                 return unit ? text + " " + unit : text;
               },
             },
-          },
+          }, axisBounds(shown, series.range)),
         },
       },
     });

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from audiences.models import Audience
-from measurements.charts import chart_data, compare_chart, period_label, with_unit
+from measurements.charts import chart_data, compare_chart, period_label, value_range, with_unit
 from measurements.dashboard_selectors import Card
 from measurements.models import MetricDefinition, MetricKind
 
@@ -165,3 +165,14 @@ def test_the_compare_chart_titles_each_axis_with_metric_and_unit():
     assert quarterly["labels"] == ["Q4 2025", "Q1 2026"]
     assert quarterly["x_title"] == "Quarter"
     assert quarterly["series"][0]["axis_title"] == "Parents · Effort (mean on 1–7)"
+
+
+def test_each_chart_knows_the_values_its_metric_can_take():
+    assert value_range(_definition(MetricKind.NPS)) == (-100.0, 100.0)
+    assert value_range(_definition(MetricKind.CSAT)) == (0.0, 100.0)
+    assert value_range(_definition(MetricKind.TTR)) == (0.0, None)
+    assert value_range(_definition(MetricKind.CLV)) == (None, None)
+    ces = MetricDefinition(kind=MetricKind.CES, scale_min=1, scale_max=5)
+    assert value_range(ces) == (1.0, 5.0)  # a CES mean lies on its definition's scale
+    card = _card(MetricKind.NPS, [{"period": "2025-12-01", "value": 50.0, "n": 40}])
+    assert chart_data(cards=[card], granularity="month")[0]["range"] == (-100.0, 100.0)
