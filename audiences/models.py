@@ -26,6 +26,17 @@ class OrgQuerySet(models.QuerySet):
     allowed: a new row names its organisation. Compiling it into another query (`Exists(qs)`,
     `filter(x__in=qs)`) is allowed too: the outer query is the one that runs, and is guarded.
     Code that must see every organisation says so with the plain manager `Model.all_orgs`.
+
+    It overrides five private QuerySet methods on purpose: a version built on public methods
+    only was tried (issue #10) and cannot fail closed. `_clone` is the only hook every copy
+    passes through; Django copies a queryset internally inside latest(), earliest(),
+    in_bulk(), delete() and get() on a union, and without it those copies lose the scope and
+    the scoped call breaks. `_raw_delete` and `_update` run SQL without calling any public
+    method, so no public override can guard them. `_fetch_all` is the one door of every cached
+    read (iteration, len, bool, indexing, pickling, get, first, prefetching), and
+    `_combinator_query` that of every set operation, so a method added to Django that uses
+    them is guarded already. tests/isolation/test_queryset_surface.py fails if Django adds or
+    renames a method, or drops one of these five.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
