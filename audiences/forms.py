@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.text import slugify
+from django.core.exceptions import ValidationError
 
 from audiences.models import Audience, Organisation, Person
 from audiences.selectors import member_users
-from audiences.services import RESERVED_SLUGS, slug_taken_message
+from audiences.services import audience_slug_errors, audience_slug_from_name
 from axreg.forms import BrowserModelForm
 
 
@@ -56,26 +56,32 @@ class AudienceForm(BrowserModelForm):
             del self.fields["owner"]
 
     def clean(self) -> dict:
+        # The slug rules are the service's (`audience_slug_errors`); they are checked here too
+        # so that a slug error shows beside the form's other errors in one round trip.
         cleaned = super().clean()
         if "slug" in self.fields and not ({"name", "slug"} & set(self.errors)):
-            slug = cleaned.get("slug") or slugify(cleaned.get("name") or "")[:80]
-            if not slug:
-                self.add_error("slug", "Give a slug with letters or digits.")
-            elif slug in RESERVED_SLUGS:
-                self.add_error("slug", f"'{slug}' is reserved for a page; choose another slug.")
-            elif Audience.objects.for_org(self.organisation).filter(slug=slug).exists():
-                if cleaned.get("slug"):
-                    self.add_error("slug", slug_taken_message(slug))
-                else:  # the user typed no slug: speak of the name they typed
-                    self.add_error(
-                        "name",
-                        f"Another audience already has the address '{slug}' made from this "
-                        "name: choose another name, or give this one a different slug.",
-                    )
-            else:
+            typed = cleaned.get("slug")
+            slug = typed or audience_slug_from_name(cleaned.get("name") or "")
+            errors = audience_slug_errors(organisation=self.organisation, slug=slug)
+            for error in errors:
+                self._add_slug_error(error, slug=slug, typed=bool(typed))
+            if not errors:
                 cleaned["slug"] = slug
                 self.instance.slug = slug
         return cleaned
+
+    def _add_slug_error(self, error: ValidationError, *, slug: str, typed: bool) -> None:
+        """The service's slug error, in the words of the field the person filled in."""
+        if error.code == "taken" and not typed:  # no slug typed: speak of the name they typed
+            self.add_error(
+                "name",
+                f"Another audience already has the address '{slug}' made from this "
+                "name: choose another name, or give this one a different slug.",
+            )
+        elif error.code == "reserved":
+            self.add_error("slug", f"'{slug}' is reserved for a page; choose another slug.")
+        else:
+            self.add_error("slug", error)
 
 
 class PersonForm(BrowserModelForm):

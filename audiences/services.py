@@ -190,6 +190,32 @@ def slug_taken_message(slug: str) -> str:
     )
 
 
+def audience_slug_from_name(name: str) -> str:
+    """The slug an audience gets when none is given."""
+    return slugify(name or "")[:80]
+
+
+def audience_slug_errors(
+    *, organisation: Organisation, slug: str, audience: Audience | None = None
+) -> list[ValidationError]:
+    """The slug rules (format aside, which the model field checks): not empty, not a page's
+    path segment, not another audience's in the organisation. The browser form shows these
+    beside its other errors; `audience_save` enforces them.
+
+    Codes (`blank`, `reserved`, `taken`) let the form say them in the words of its fields.
+    """
+    if not slug:
+        return [ValidationError("Give a slug with letters or digits.", code="blank")]
+    if slug in RESERVED_SLUGS:
+        return [ValidationError(f"'{slug}' is reserved; choose another slug.", code="reserved")]
+    taken = Audience.objects.for_org(organisation).filter(slug=slug)
+    if audience is not None and audience.pk is not None:
+        taken = taken.exclude(pk=audience.pk)
+    if taken.exists():
+        return [ValidationError(slug_taken_message(slug), code="taken")]
+    return []
+
+
 def _audience_validate(audience: Audience) -> None:
     """full_clean, with the slug's own checks reported on `slug` beside every other error.
 
@@ -201,17 +227,18 @@ def _audience_validate(audience: Audience) -> None:
         audience.full_clean(validate_constraints=False)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
-    taken = Audience.objects.for_org(audience.organisation_id).filter(slug=audience.slug)
-    if audience.slug in RESERVED_SLUGS:
-        errors.setdefault("slug", []).append(f"'{audience.slug}' is reserved; choose another slug.")
-    elif taken.exclude(pk=audience.pk).exists():
-        errors.setdefault("slug", []).append(slug_taken_message(audience.slug))
+    if "slug" not in errors:  # a blank or malformed slug has its field's own error already
+        slug_errors = audience_slug_errors(
+            organisation=audience.organisation, slug=audience.slug, audience=audience
+        )
+        if slug_errors:
+            errors["slug"] = slug_errors
     if errors:
         raise ValidationError(errors)
     audience.validate_constraints()
 
 
-def _audience_save(audience: Audience) -> None:
+def _audience_write(audience: Audience) -> None:
     """Validate and save; a slug taken by a concurrent write is a ValidationError on `slug`."""
     _audience_validate(audience)
     try:
@@ -222,20 +249,66 @@ def _audience_save(audience: Audience) -> None:
     except IntegrityError:
         taken = Audience.objects.for_org(audience.organisation_id).filter(slug=audience.slug)
         if taken.exclude(pk=audience.pk).exists():
-            raise ValidationError({"slug": slug_taken_message(audience.slug)}) from None
+            raise ValidationError(
+                {"slug": ValidationError(slug_taken_message(audience.slug), code="taken")}
+            ) from None
         raise
 
 
+# What `audience_save` leaves alone unless the caller names it.
+KEEP = object()
+
+
 @transaction.atomic
-def audience_create(
-    *, organisation: Organisation, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
+def audience_save(
+    *,
+    organisation: Organisation,
+    audience: Audience | None = None,
+    actor: Actor,
+    actor_key: ApiKey | None = None,
+    rank: Any = KEEP,
+    archived: bool | None = None,
+    **fields: Any,
 ) -> Audience:
-    """Create an unranked audience; a blank slug is derived from the name."""
-    fields.pop("rank", None)
+    """Create (no `audience`) or change an audience, for the browser and the API alike.
+
+    `fields` are the descriptive fields and the owner; a blank slug on create comes from the
+    name. `archived` True/False archives or restores; `rank` (None: out of the top ten) places
+    it. It takes the organisation lock first, as every top-ten change does, so the slug check,
+    the before-image the audit compares with, the archive and the rank change all see one
+    state that no other lead's write changes under them. Validates with full_clean; audits
+    each change; a refused rank is a ValidationError on `rank`.
+    """
+    _lock_organisation(organisation)
+    if audience is None:
+        audience = _audience_create(
+            organisation=organisation, actor=actor, actor_key=actor_key, fields=fields
+        )
+    elif fields:
+        audience = _audience_update(
+            audience=audience, actor=actor, actor_key=actor_key, fields=fields
+        )
+    if archived is True:
+        audience = audience_archive(audience=audience, actor=actor, actor_key=actor_key)
+    elif archived is False:
+        audience = audience_restore(audience=audience, actor=actor, actor_key=actor_key)
+    if rank is not KEEP:
+        try:
+            audience_rank_set(audience=audience, rank=rank, actor=actor, actor_key=actor_key)
+        except RankingError as exc:
+            raise ValidationError({"rank": exc.messages}) from exc
+        audience.refresh_from_db()
+    return audience
+
+
+def _audience_create(
+    *, organisation: Organisation, actor: Actor, actor_key: ApiKey | None, fields: dict[str, Any]
+) -> Audience:
+    """An unranked audience; a blank slug is derived from the name."""
     if not fields.get("slug"):
-        fields["slug"] = slugify(fields.get("name", ""))[:80]
+        fields["slug"] = audience_slug_from_name(fields.get("name", ""))
     audience = Audience(organisation=organisation, **fields)
-    _audience_save(audience)
+    _audience_write(audience)
     audit_record(
         organisation=organisation,
         action="created",
@@ -247,23 +320,23 @@ def audience_create(
     return audience
 
 
-@transaction.atomic
-def audience_update(
-    *, audience: Audience, actor: Actor, actor_key: ApiKey | None = None, **fields: Any
+def _audience_update(
+    *, audience: Audience, actor: Actor, actor_key: ApiKey | None, fields: dict[str, Any]
 ) -> Audience:
-    """Change an audience's descriptive fields and owner; rank and archiving have own services."""
-    for forbidden in ("rank", "archived", "organisation"):
-        fields.pop(forbidden, None)
-    # Compare with the stored row: a bound ModelForm has already copied its input onto `audience`.
+    """Change the descriptive fields and owner; rank and archiving have their own services."""
+    fields.pop("organisation", None)
+    # Compare with the stored row, locked: a bound ModelForm has already copied its input onto
+    # `audience`. Only the audience row (`of`): its owner, if any, is a nullable outer join.
     stored = (
         Audience.objects.for_org(audience.organisation_id)
         .select_related("owner")
+        .select_for_update(of=("self",))
         .get(pk=audience.pk)
     )
     before = snapshot(stored, AUDIENCE_FIELDS)
     for name, value in fields.items():
         setattr(audience, name, value)
-    _audience_save(audience)
+    _audience_write(audience)
     changes = model_changes(before, snapshot(audience, AUDIENCE_FIELDS))
     if changes:
         audit_record(

@@ -59,7 +59,7 @@ def audience_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         audience = _saved(
             form,
-            lambda: services.audience_create(
+            lambda: services.audience_save(
                 organisation=organisation, actor=request.user, **form.cleaned_data
             ),
         )
@@ -81,7 +81,13 @@ def audience_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         changes = dict(form.cleaned_data) if form.is_valid() else {}
         if _saved(
-            form, lambda: services.audience_update(audience=audience, actor=request.user, **changes)
+            form,
+            lambda: services.audience_save(
+                organisation=request.access.organisation,
+                audience=audience,
+                actor=request.user,
+                **changes,
+            ),
         ):
             messages.success(request, f"{audience.name} saved.")
             return redirect("audiences:detail", slug=audience.slug)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db import transaction
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -86,6 +85,9 @@ class AudienceViewSet(
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "organisation": self.organisation}
 
+    def _actors(self) -> dict[str, Any]:
+        return {"actor": self.actor_user, "actor_key": self.api_key}
+
     def _check_lead_fields(self, data: dict[str, Any]) -> None:
         if self.api_key is None and not self.request.access.is_lead:
             named = [name for name in LEAD_ONLY if name in data]
@@ -97,7 +99,9 @@ class AudienceViewSet(
             raise PermissionDenied("Only a lead can add audiences.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        audience = self._save(None, dict(serializer.validated_data))
+        audience = services.audience_save(
+            organisation=self.organisation, **self._actors(), **serializer.validated_data
+        )
         return Response(self.get_serializer(audience).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -106,25 +110,10 @@ class AudienceViewSet(
         serializer = self.get_serializer(audience, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         self._check_lead_fields(serializer.validated_data)
-        audience = self._save(audience, dict(serializer.validated_data))
+        audience = services.audience_save(
+            organisation=self.organisation,
+            audience=audience,
+            **self._actors(),
+            **serializer.validated_data,
+        )
         return Response(self.get_serializer(audience).data)
-
-    @transaction.atomic
-    def _save(self, audience: Audience | None, data: dict[str, Any]) -> Audience:
-        who = {"actor": self.actor_user, "actor_key": self.api_key}
-        rank, archived = data.pop("rank", ...), data.pop("archived", None)
-        if audience is None:
-            audience = services.audience_create(organisation=self.organisation, **who, **data)
-        elif data:
-            audience = services.audience_update(audience=audience, **who, **data)
-        if archived is True:
-            audience = services.audience_archive(audience=audience, **who)
-        elif archived is False:
-            audience = services.audience_restore(audience=audience, **who)
-        if rank is not ...:
-            try:
-                services.audience_rank_set(audience=audience, rank=rank, **who)
-            except services.RankingError as exc:
-                raise ValidationError({"rank": exc.messages}) from exc
-            audience.refresh_from_db()
-        return audience

@@ -93,7 +93,7 @@ def world_b(other_org) -> WorldB:
         title=_secret("Title"),
         user=lead,
     )
-    audience = registry.audience_create(
+    audience = registry.audience_save(
         organisation=other_org,
         actor=lead,
         name=_secret("Audience"),
