@@ -33,15 +33,16 @@ from django.db.models import Model
 from audiences.models import ApiKey, Organisation
 from measurements.ingest.fields import CASES, MEMBERS, RESPONSES, REVENUE
 from measurements.ingest.validate import Lookups
+from measurements.kinds import CASE_KINDS, MEMBER_KINDS
 from measurements.models import (
     AudienceMember,
     MetricDefinition,
-    MetricKind,
     Response,
     RevenueEvent,
     StaleMark,
     SupportCase,
 )
+from measurements.rollups.ttr import ttr_counts_case
 
 # Responses and revenue events: a repeated external id is a duplicate, never stored again.
 NEW_EXTERNAL_IDS_ONLY = (
@@ -362,11 +363,11 @@ def _take_turns(batch: Batch, kind: str) -> None:
 def _ttr_definitions(
     by_audience: dict[int, list[MetricDefinition]], audience_id: int, touchpoint_id: int | None
 ) -> list:
-    # A TTR definition tied to a touchpoint counts only the cases at that touchpoint.
+    """The TTR definitions that count a case with these fields: the rollups' own rule."""
     return [
         d
         for d in by_audience.get(audience_id, [])
-        if d.touchpoint_id is None or d.touchpoint_id == touchpoint_id
+        if ttr_counts_case(d, audience_id=audience_id, touchpoint_id=touchpoint_id)
     ]
 
 
@@ -376,16 +377,15 @@ def _ttr_by_audience(
     """The active TTR definitions of the batch's audiences and of the audiences its stored
     cases are in now: a case re-sent with another audience leaves the old one's TTR, whose
     days must go stale too (the lookups hold only the audiences the batch names)."""
-    by_audience = {
-        audience_id: definitions
-        for (audience_id, kind), definitions in batch.lookups.by_kind.items()
-        if kind == MetricKind.TTR
-    }
+    by_audience: dict[int, list[MetricDefinition]] = {}
+    for (audience_id, kind), definitions in batch.lookups.by_kind.items():
+        if kind in CASE_KINDS:
+            by_audience.setdefault(audience_id, []).extend(definitions)
     named = {a.pk for a in batch.lookups.audiences.values()}
     others = {c.audience_id for c in existing_rows} - named
     if others:
         for d in MetricDefinition.objects.for_org(batch.organisation).filter(
-            audience_id__in=others, kind=MetricKind.TTR, active=True
+            audience_id__in=others, kind__in=CASE_KINDS, active=True
         ):
             by_audience.setdefault(d.audience_id, []).append(d)
     return by_audience
@@ -445,7 +445,6 @@ def _write_cases(batch: Batch, items: list[dict[str, Any]], result: IngestResult
     insert_rows(SupportCase, CASE_COLUMNS, rows, CASE_UPSERT)
 
 
-MEMBER_KINDS = (MetricKind.RETENTION, MetricKind.CHURN, MetricKind.CLV)
 MEMBER_FIELDS = ["joined_at", "left_at"]
 MEMBER_COLUMNS = [
     "organisation_id",

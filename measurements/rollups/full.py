@@ -18,6 +18,7 @@ from datetime import date, datetime
 from django.db import connection
 
 from measurements import metrics
+from measurements.kinds import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
 from measurements.models import DailyScoreCount, MetricDefinition, MetricKind
 from measurements.rollups.writing import RollupValue
 from measurements.scales import scale_of
@@ -143,8 +144,8 @@ def scored_full_compute_postgres(definitions: list[MetricDefinition]) -> list[Ro
         cursor.execute(f"DROP TABLE {FRESH_TABLE}")
     # Column i counts score lo + i. NPS splits the columns exactly as nps_from_histogram
     # splits a histogram (NPS scores lie in 0–10, inside lo…hi).
-    promoters_from = metrics.PROMOTER_MIN - lo
-    passives_from = metrics.DETRACTOR_MAX + 1 - lo
+    promoters_from = NPS_PROMOTER_MIN - lo
+    passives_from = NPS_DETRACTOR_MAX + 1 - lo
     values = []
     for definition_id, granularity, start, *counts in rows:
         definition = by_id[definition_id]

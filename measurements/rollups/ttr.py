@@ -14,19 +14,38 @@ from zoneinfo import ZoneInfo
 from django.db.models import Avg, Count, F
 
 from measurements import metrics
+from measurements.kinds import kind_of
 from measurements.models import MetricDefinition, SupportCase
 from measurements.periods import current_period_start, local_date, period_start, periods_between
 from measurements.rollups.common import HoursBetween, PercentileCont, is_postgres, trunc_local
 from measurements.rollups.writing import RollupValue
 
 
+def ttr_case_fields(definition: MetricDefinition) -> dict[str, int]:
+    """The TTR touchpoint rule: the case fields that decide which cases a definition counts.
+
+    Every case of its audience; only the cases at its touchpoint when it has one. The rollups
+    filter cases by it, and ingestion asks `ttr_counts_case` which definitions a case makes
+    stale, so the two can never disagree.
+    """
+    fields = {"audience_id": definition.audience_id}
+    if definition.touchpoint_id and kind_of(definition.kind).by_touchpoint:
+        fields["touchpoint_id"] = definition.touchpoint_id
+    return fields
+
+
+def ttr_counts_case(
+    definition: MetricDefinition, *, audience_id: int, touchpoint_id: int | None
+) -> bool:
+    """Whether `definition` counts a case with these fields (see `ttr_case_fields`)."""
+    case = {"audience_id": audience_id, "touchpoint_id": touchpoint_id}
+    return all(case[name] == value for name, value in ttr_case_fields(definition).items())
+
+
 def _cases_of(definition: MetricDefinition):
-    cases = SupportCase.objects.for_org(definition.organisation_id).filter(
-        audience_id=definition.audience_id
+    return SupportCase.objects.for_org(definition.organisation_id).filter(
+        **ttr_case_fields(definition)
     )
-    if definition.touchpoint_id:
-        cases = cases.filter(touchpoint_id=definition.touchpoint_id)
-    return cases
 
 
 def _ttr_resolved_stats(cases, granularity: str, zone: ZoneInfo) -> dict[date, tuple]:
