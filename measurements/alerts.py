@@ -1,10 +1,14 @@
 """Alerts: a monthly value past its definition's alert threshold, recorded and e-mailed once.
 
-Direction: lower is worse for NPS, CSAT, CES, retention and CLV, so they alert when the value
-falls BELOW the threshold; higher is worse for TTR and churn, so they alert when it rises
-ABOVE it. Only the month granularity alerts: one dip would otherwise raise four alerts (day,
-week, month, quarter) and four e-mails. The current (incomplete) month alerts too; when a
-recompute brings the value back within the threshold the alert is marked resolved.
+Two steps of the rollup flow (claim → compute → write → alerts → notify):
+- `alerts_evaluate` opens an alert for each written value on the wrong side of its threshold
+  and closes the alert of a value back on the right side. Which side is wrong is the kind's
+  direction in `measurements.kinds` (below for NPS, CSAT, CES, retention and CLV; above for
+  TTR and churn). Only the month granularity alerts: one dip would otherwise raise four
+  alerts (day, week, month, quarter) and four e-mails. The current (incomplete) month alerts
+  too.
+- `alerts_notify_on_commit` queues the e-mails as their own task once the alerts are
+  committed; `alerts_email_pending` (the task's body) sends each alert's e-mail at most once.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from measurements.formulas import definition_label
-from measurements.models import Alert, Granularity, MetricKind
+from measurements.kinds import kind_of
+from measurements.models import Alert, Granularity
 
 if TYPE_CHECKING:
     from measurements.rollups import RollupValue
@@ -27,14 +33,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ALERT_GRANULARITY = Granularity.MONTH
-HIGHER_IS_WORSE = {MetricKind.TTR, MetricKind.CHURN}
 
 
 def crosses_threshold(*, kind: str, value: float | None, threshold: float | None) -> bool:
     """Whether a value is on the wrong side of the threshold for its kind."""
     if value is None or threshold is None:
         return False
-    return value > threshold if kind in HIGHER_IS_WORSE else value < threshold
+    return kind_of(kind).worse_than(value, threshold)
 
 
 def _key(value: RollupValue) -> Q:
@@ -46,7 +51,8 @@ def _key(value: RollupValue) -> Q:
 
 
 def alerts_evaluate(values: Iterable[RollupValue]) -> None:
-    """Record an Alert for each crossing period (once: unique constraint + ignore_conflicts)."""
+    """Record an Alert for each crossing period (once: unique constraint + ignore_conflicts)
+    and resolve the open alert of each period back within its threshold."""
     checked = [
         v
         for v in values
@@ -89,12 +95,19 @@ def alerts_evaluate(values: Iterable[RollupValue]) -> None:
         alerts.filter(recovered, resolved_at=None).update(resolved_at=timezone.now())
 
 
-def alerts_email_pending(*, organisation_id: int | None = None) -> int:
-    """E-mail each new alert to its audience's owner, exactly once.
+def alerts_notify_on_commit(*, organisation_id: int | None) -> None:
+    """Queue the e-mails of the new alerts once the caller's transaction commits (at once
+    outside a transaction), so the worker sees the alerts the flow just recorded."""
+    # measurements.tasks imports the rollup engine (its tasks run it), so the task is looked
+    # up when called rather than imported with this module.
+    from measurements.tasks import enqueue_alert_emails
 
-    The conditional UPDATE (emailed_at still NULL) claims the alert before sending, so two
-    beats or workers running this at once never send the same e-mail twice.
-    """
+    transaction.on_commit(lambda: enqueue_alert_emails(organisation_id=organisation_id))
+
+
+def _alerts_claim(organisation_id: int | None, *, send: bool) -> int:
+    """Claim each pending alert with a conditional UPDATE (emailed_at still NULL), then e-mail
+    its audience's owner if `send`; returns how many were claimed."""
     if organisation_id is not None:
         pending = Alert.objects.for_org(organisation_id)
     else:
@@ -102,7 +115,7 @@ def alerts_email_pending(*, organisation_id: int | None = None) -> int:
     pending = pending.filter(
         emailed_at=None, resolved_at=None, audience__owner__isnull=False
     ).select_related("audience__owner", "definition__audience")
-    sent = 0
+    claimed_count = 0
     for alert in pending:
         owner = alert.audience.owner
         claimed = (
@@ -112,18 +125,43 @@ def alerts_email_pending(*, organisation_id: int | None = None) -> int:
         )
         if not claimed:
             continue
-        label = definition_label(alert.definition)
-        side = "above" if alert.definition.kind in HIGHER_IS_WORSE else "below"
-        send_mail(
-            subject=f"[AX Registry] {alert.audience.name}: {label} {side} its alert threshold",
-            message=(
-                f"{alert.definition.name} for {alert.audience.name} was {alert.value:.1f} in the "
-                f"{alert.granularity} starting {alert.period_start:%d %B %Y}, {side} the alert "
-                f"threshold of {alert.threshold:g}.\n"
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[owner.email],
-            fail_silently=True,
-        )
-        sent += 1
-    return sent
+        claimed_count += 1
+        if send:
+            _alert_email(alert, owner.email)
+    return claimed_count
+
+
+def _alert_email(alert: Alert, to: str) -> None:
+    label = definition_label(alert.definition)
+    side = "below" if kind_of(alert.definition.kind).higher_is_better else "above"
+    send_mail(
+        subject=f"[AX Registry] {alert.audience.name}: {label} {side} its alert threshold",
+        message=(
+            f"{alert.definition.name} for {alert.audience.name} was {alert.value:.1f} in the "
+            f"{alert.granularity} starting {alert.period_start:%d %B %Y}, {side} the alert "
+            f"threshold of {alert.threshold:g}.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[to],
+        fail_silently=True,
+    )
+
+
+def alerts_email_pending(*, organisation_id: int | None = None) -> int:
+    """E-mail each new alert to its audience's owner, exactly once.
+
+    The conditional UPDATE (emailed_at still NULL) claims the alert before sending, so two
+    beats or workers running this at once, or the same task delivered twice, never send the
+    same e-mail twice.
+    """
+    return _alerts_claim(organisation_id, send=True)
+
+
+def alerts_mark_notified(*, organisation_id: int) -> int:
+    """Mark the organisation's pending alerts as notified without e-mailing anyone.
+
+    For seeding a year of demo history: it crosses thresholds in many months, and those
+    alerts are recorded but must not print dozens of e-mails to the console of `./ax up`, now
+    or on the next run (the marks are the same as a sent e-mail's).
+    """
+    return _alerts_claim(organisation_id, send=False)

@@ -16,15 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from audiences.models import Audience, Organisation
 from audiences.services import audit_record
 from journeys.models import Touchpoint
+from measurements.alerts import alerts_mark_notified
+from measurements.kinds import Source, kind_of
 from measurements.models import (
-    MEMBER_KINDS,
-    SCORED_KINDS,
     AudienceMember,
     MetricDefinition,
     MetricKind,
@@ -207,17 +206,18 @@ def seed_results(organisation: Organisation, *, today: date | None = None) -> di
     audiences_done: set[tuple[int, str]] = set()
     for definition in definitions:
         audience = definition.audience
-        if definition.kind in SCORED_KINDS:
+        source = kind_of(definition.kind).source
+        if source == Source.SCORES:
             if f"demo-{audience.slug}-{definition.slug}-0" not in seeded_external:
                 responses += _responses(definition, touchpoints.get(audience.pk, []), start, zone)
-        elif definition.kind == MetricKind.TTR and (audience.pk, "cases") not in audiences_done:
+        elif source == Source.CASES and (audience.pk, "cases") not in audiences_done:
             audiences_done.add((audience.pk, "cases"))
             if not SupportCase.objects.for_org(organisation).filter(audience=audience).exists():
                 ids = [None, *(t.pk for t in touchpoints.get(audience.pk, []))]
                 if definition.touchpoint_id:
                     ids += [definition.touchpoint_id] * len(ids)
                 cases += _cases(audience, ids, start, zone)
-        elif definition.kind in MEMBER_KINDS and (audience.pk, "members") not in audiences_done:
+        elif source == Source.MEMBERS and (audience.pk, "members") not in audiences_done:
             audiences_done.add((audience.pk, "members"))
             if not AudienceMember.objects.for_org(organisation).filter(audience=audience).exists():
                 new_members, new_revenue = _members_and_revenue(audience, start, zone)
@@ -243,9 +243,9 @@ def seed_results(organisation: Organisation, *, today: date | None = None) -> di
             },
         )
     # A year of history crosses thresholds in many months: record those alerts, but keep the
-    # demo from printing dozens of e-mails to the console of `./ax up`.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        rollups = rollup_full(organisation=organisation)
+    # demo from printing dozens of e-mails to the console of `./ax up`, now or on a later run.
+    rollups = rollup_full(organisation=organisation, notify=False)
+    alerts_mark_notified(organisation_id=organisation.pk)
     return {
         "responses": len(responses),
         "cases": len(cases),

@@ -1,7 +1,8 @@
-"""Celery tasks: thin interfaces that load by id and call one rollup service.
+"""Celery tasks: thin interfaces that load by id and call one rollup or alert service.
 
-All tasks are idempotent (recomputing writes the same rows again) and safe to run twice at
-once (stale marks are claimed with SKIP LOCKED, definitions locked while recomputed). They
+All tasks are idempotent (recomputing writes the same rows again; an alert is claimed before
+its e-mail, so it is never sent twice) and safe to run twice at once (stale marks are claimed
+with SKIP LOCKED, definitions locked while recomputed). They
 ack late, so a worker killed mid-task leaves the message and the marks for another run, and
 retry with backoff only on transient database or broker errors.
 """
@@ -16,6 +17,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from audiences.models import Organisation
+from measurements.alerts import alerts_email_pending
 from measurements.models import MetricDefinition
 from measurements.rollups import rollup_full, stale_rollups_recompute
 
@@ -77,6 +79,13 @@ def rollup_nightly() -> int:
     return len(ids)
 
 
+@shared_task(**RETRY)
+def email_alerts(organisation_id: int | None = None) -> int:
+    """E-mail the owners of new alerts (of one organisation, or of all): the rollup flow's
+    last step, queued once its alerts are committed."""
+    return alerts_email_pending(organisation_id=organisation_id)
+
+
 def enqueue_stale_recompute() -> None:
     """Ask a worker to recompute stale rollups; never fails the caller if the broker is down.
 
@@ -102,4 +111,15 @@ def enqueue_definition_rollup(definition: MetricDefinition) -> None:
             "Could not queue the rollup of definition %s; the nightly run will do it",
             definition.pk,
             exc_info=True,
+        )
+
+
+def enqueue_alert_emails(*, organisation_id: int | None) -> None:
+    """Ask a worker to e-mail new alerts; never fails the caller: the alerts stay unsent
+    (emailed_at NULL) and the next rollup run's notification sends them."""
+    try:
+        email_alerts.apply_async((organisation_id,), retry=False)
+    except Exception:  # a broker outage or an eager-mode failure must not fail a stored write
+        logger.warning(
+            "Could not queue the alert e-mails; the next rollup run sends them", exc_info=True
         )

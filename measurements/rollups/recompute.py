@@ -1,5 +1,10 @@
 """Recomputing definitions: the full rollup, the time-based refresh and their shared core.
 
+One flow for every run: claim (stale marks, or the definitions' advisory locks) → compute
+(dispatched on each kind's data source in `measurements.kinds`) → write (upsert the values,
+delete the rows whose data is gone) → alerts (open and close) → notify (the e-mails, a task
+queued once the alerts are committed).
+
 Every recompute of a definition holds a transaction-scoped advisory lock on it (PostgreSQL),
 taken in id order, so two runs never interleave on one definition and never deadlock.
 """
@@ -8,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from django.db import transaction
@@ -16,15 +21,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audiences.models import Audience, Organisation
-from measurements.alerts import alerts_email_pending
-from measurements.models import (
-    MEMBER_KINDS,
-    SCORED_KINDS,
-    Granularity,
-    MetricDefinition,
-    MetricKind,
-    StaleMark,
-)
+from measurements.alerts import alerts_evaluate, alerts_notify_on_commit
+from measurements.kinds import KINDS, Source, kind_of
+from measurements.models import Granularity, MetricDefinition, StaleMark
 from measurements.periods import (
     GRANULARITIES,
     current_period_start,
@@ -51,42 +50,11 @@ from measurements.rollups.writing import (
 
 logger = logging.getLogger(__name__)
 
-
-def _time_based_values(
-    definitions: list[MetricDefinition], *, now: datetime, from_days: dict[int, date | None]
-) -> tuple[list[RollupValue], list[RollupScope]]:
-    """TTR and member-kind values of the definitions, from each one's `from_days` entry, and
-    the periods they cover (a stored row there that is not recomputed has lost its data)."""
-    values: list[RollupValue] = []
-    scopes: list[RollupScope] = []
-    member_groups: dict[tuple[int, date | None], list[MetricDefinition]] = defaultdict(list)
-    for definition in definitions:
-        if definition.kind in MEMBER_KINDS:
-            member_groups[(definition.audience_id, from_days.get(definition.pk))].append(definition)
-    for definition in definitions:
-        zone = zone_of(definition.organisation)
-        if definition.kind == MetricKind.TTR:
-            from_day = from_days.get(definition.pk)
-            for granularity in GRANULARITIES:
-                values += ttr_rollups_compute(
-                    definition, granularity=granularity, zone=zone, now=now, from_day=from_day
-                )
-                scopes.append(
-                    RollupScope(
-                        definition.pk,
-                        granularity,
-                        from_start=ttr_first_start(granularity, from_day),
-                    )
-                )
-    for (_, from_day), group in member_groups.items():
-        zone = zone_of(group[0].organisation)
-        for granularity in GRANULARITIES:
-            values += member_rollups_compute(
-                group, granularity=granularity, zone=zone, now=now, from_day=from_day
-            )
-            first = member_first_start(granularity, from_day)
-            scopes += [RollupScope(d.pk, granularity, from_start=first) for d in group]
-    return values, scopes
+# Touched days per definition id; None: every period of the definitions.
+Days = dict[int, set[date]] | None
+Computed = tuple[list[RollupValue], list[RollupScope]]
+# The sources whose periods change with time alone (S, E and open counts move each day).
+TIME_BASED_SOURCES = (Source.CASES, Source.MEMBERS)
 
 
 def scored_full_compute(scored: list[MetricDefinition]) -> list[RollupValue]:
@@ -102,53 +70,118 @@ def scored_full_compute(scored: list[MetricDefinition]) -> list[RollupValue]:
     return values
 
 
-def definitions_recompute(
-    definitions: list[MetricDefinition],
-    *,
-    days: dict[int, set[date]] | None = None,
-    now: datetime | None = None,
-) -> int:
-    """Recompute rollups of the definitions: all periods, or only those touched by `days`.
+def _from_day(days: Days, definition: MetricDefinition) -> date | None:
+    return None if days is None else min(days[definition.pk])
 
-    Scored kinds: the touched days' histograms, then the periods containing them. TTR and
-    member kinds: from the earliest touched day's periods to the current period, because
-    later periods' open counts and S depend on earlier data. Call inside a transaction.
-    """
-    now = now or timezone.now()
-    lock_definitions(d.pk for d in definitions)
-    commit_without_waiting()
-    scored = [d for d in definitions if d.kind in SCORED_KINDS]
-    others = [d for d in definitions if d.kind not in SCORED_KINDS]
-    values: list[RollupValue] = []
+
+def _scores_compute(definitions: list[MetricDefinition], *, days: Days, now: datetime) -> Computed:
+    """Scores: the touched days' histograms, then the periods containing them (or all)."""
     if days is None:
-        values += scored_full_compute(scored)
-        time_values, _ = _time_based_values(others, now=now, from_days={})
-        values += time_values
-        # Every period of these definitions was recomputed: a row no value came for is gone.
-        rollups_delete_missing(values, [RollupScope(d.pk) for d in definitions])
-        # A full recompute rewrites mostly unchanged values: send only those that changed.
-        return rollups_write(values, now=now, skip_unchanged=True)
+        return scored_full_compute(definitions), [RollupScope(d.pk) for d in definitions]
+    values: list[RollupValue] = []
     scopes: list[RollupScope] = []
-    scored_days = {d.pk: days[d.pk] for d in scored if days.get(d.pk)}
+    scored_days = {d.pk: days[d.pk] for d in definitions}
     histograms_rebuild(definition_days=scored_days)
     for granularity in GRANULARITIES:
         starts = {
             pk: {period_start(granularity, day) for day in day_set}
             for pk, day_set in scored_days.items()
         }
-        values += scored_rollups_compute(scored, granularity=granularity, period_starts=starts)
+        values += scored_rollups_compute(definitions, granularity=granularity, period_starts=starts)
         scopes += [
             RollupScope(pk, granularity, starts=frozenset(period_set))
             for pk, period_set in starts.items()
         ]
-    time_values, time_scopes = _time_based_values(
-        [d for d in others if days.get(d.pk)],
-        now=now,
-        from_days={pk: min(day_set) for pk, day_set in days.items() if day_set},
-    )
-    values += time_values
-    rollups_delete_missing(values, scopes + time_scopes)
-    return rollups_write(values, now=now)
+    return values, scopes
+
+
+def _cases_compute(definitions: list[MetricDefinition], *, days: Days, now: datetime) -> Computed:
+    """Cases: each definition from its earliest touched day's periods to the current one,
+    because later periods' open counts depend on earlier cases."""
+    values: list[RollupValue] = []
+    scopes: list[RollupScope] = []
+    for definition in definitions:
+        zone = zone_of(definition.organisation)
+        from_day = _from_day(days, definition)
+        for granularity in GRANULARITIES:
+            values += ttr_rollups_compute(
+                definition, granularity=granularity, zone=zone, now=now, from_day=from_day
+            )
+            scopes.append(
+                RollupScope(
+                    definition.pk, granularity, from_start=ttr_first_start(granularity, from_day)
+                )
+            )
+    return values, scopes
+
+
+def _members_compute(definitions: list[MetricDefinition], *, days: Days, now: datetime) -> Computed:
+    """Members: one pass per audience (and start day) for all its member kinds, from the
+    earliest touched day's periods to the current one, because S carries over."""
+    values: list[RollupValue] = []
+    scopes: list[RollupScope] = []
+    groups: dict[tuple[int, date | None], list[MetricDefinition]] = defaultdict(list)
+    for definition in definitions:
+        groups[(definition.audience_id, _from_day(days, definition))].append(definition)
+    for (_, from_day), group in groups.items():
+        zone = zone_of(group[0].organisation)
+        for granularity in GRANULARITIES:
+            values += member_rollups_compute(
+                group, granularity=granularity, zone=zone, now=now, from_day=from_day
+            )
+            first = member_first_start(granularity, from_day)
+            scopes += [RollupScope(d.pk, granularity, from_start=first) for d in group]
+    return values, scopes
+
+
+# How each data source's definitions are computed; adding a kind of an existing source is an
+# entry in measurements.kinds only.
+COMPUTE: dict[Source, Callable[..., Computed]] = {
+    Source.SCORES: _scores_compute,
+    Source.CASES: _cases_compute,
+    Source.MEMBERS: _members_compute,
+}
+
+
+def rollups_compute(
+    definitions: list[MetricDefinition], *, days: Days = None, now: datetime
+) -> Computed:
+    """The values of the definitions and the periods they cover (a stored row there that no
+    value came for has lost its data). With `days`, only the definitions it names."""
+    by_source: dict[Source, list[MetricDefinition]] = {source: [] for source in Source}
+    for definition in definitions:
+        if days is None or days.get(definition.pk):
+            by_source[kind_of(definition.kind).source].append(definition)
+    values: list[RollupValue] = []
+    scopes: list[RollupScope] = []
+    for source, group in by_source.items():
+        if group:
+            source_values, source_scopes = COMPUTE[source](group, days=days, now=now)
+            values += source_values
+            scopes += source_scopes
+    return values, scopes
+
+
+def definitions_recompute(
+    definitions: list[MetricDefinition],
+    *,
+    days: dict[int, set[date]] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Recompute rollups of the definitions: all periods, or only those touched by `days`;
+    then open and close their alerts. Returns the number of values written.
+
+    Call inside a transaction (the claim: marks claimed or definitions chosen by the caller).
+    """
+    now = now or timezone.now()
+    lock_definitions(d.pk for d in definitions)
+    commit_without_waiting()
+    values, scopes = rollups_compute(definitions, days=days, now=now)
+    rollups_delete_missing(values, scopes)
+    # A full recompute rewrites mostly unchanged values: send only those that changed.
+    written = rollups_write(values, now=now, skip_unchanged=days is None)
+    alerts_evaluate(values)
+    return written
 
 
 def definitions_of(ids: Iterable[int]) -> list[MetricDefinition]:
@@ -174,9 +207,10 @@ def rollup_full(
     organisation: Organisation | None = None,
     audience: Audience | None = None,
     definition: MetricDefinition | None = None,
+    notify: bool = True,
 ) -> int:
     """Recompute every rollup of an organisation, an audience, a definition or everything,
-    from raw data.
+    from raw data; then queue the e-mails of new alerts (unless `notify` is False).
 
     Safe to run twice at once: the per-definition advisory locks serialise the runs. Stale
     marks of these definitions are consumed, since the full recompute covers them.
@@ -198,30 +232,31 @@ def rollup_full(
         written = definitions_recompute(chosen)
         stale_marks_delete(ids)
     logger.info("Full rollup of %d definitions wrote %d rollups", len(chosen), written)
-    alerts_email_pending(organisation_id=organisation.pk if organisation else None)
+    if notify:
+        alerts_notify_on_commit(organisation_id=organisation.pk if organisation else None)
     return written
 
 
 def time_based_refresh(
-    *, organisation: Organisation | None = None, now: datetime | None = None
+    *, organisation: Organisation | None = None, now: datetime | None = None, notify: bool = True
 ) -> int:
     """Refresh the periods that change with time alone: TTR and member kinds, current and
     previous periods of every granularity (a new day moves S, E and open counts)."""
     now = now or timezone.now()
-    definitions = _definitions(organisation).filter(kind__in=[MetricKind.TTR, *MEMBER_KINDS])
-    written = 0
+    kinds = [kind for kind, spec in KINDS.items() if spec.source in TIME_BASED_SOURCES]
+    definitions = _definitions(organisation).filter(kind__in=kinds)
     with transaction.atomic():
         chosen = definitions_of(definitions.values_list("pk", flat=True))
-        lock_definitions(d.pk for d in chosen)
-        from_days = {}
+        days = {}
         for definition in chosen:
             zone = zone_of(definition.organisation)
             # The previous quarter's start precedes every granularity's previous period.
-            from_days[definition.pk] = previous_start(
-                Granularity.QUARTER, current_period_start(Granularity.QUARTER, zone, now)
-            )
-        values, scopes = _time_based_values(chosen, now=now, from_days=from_days)
-        rollups_delete_missing(values, scopes)
-        written = rollups_write(values, now=now)
-    alerts_email_pending(organisation_id=organisation.pk if organisation else None)
+            days[definition.pk] = {
+                previous_start(
+                    Granularity.QUARTER, current_period_start(Granularity.QUARTER, zone, now)
+                )
+            }
+        written = definitions_recompute(chosen, days=days, now=now)
+    if notify:
+        alerts_notify_on_commit(organisation_id=organisation.pk if organisation else None)
     return written

@@ -1,4 +1,8 @@
-"""Consuming the stale marks that ingestion leaves: only the touched periods are recomputed."""
+"""Consuming the stale marks that ingestion leaves: only the touched periods are recomputed.
+
+The flow of `recompute`: claim the marks → compute → write → alerts, per batch; then one
+notification for every batch.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import date
 
 from django.db import transaction
 
-from measurements.alerts import alerts_email_pending
+from measurements.alerts import alerts_notify_on_commit
 from measurements.models import StaleMark
 from measurements.rollups.common import is_postgres
 from measurements.rollups.recompute import (
@@ -19,7 +23,9 @@ from measurements.rollups.recompute import (
 STALE_BATCH_SIZE = 5000
 
 
-def stale_rollups_recompute(*, batch_size: int = STALE_BATCH_SIZE, max_batches: int = 100) -> int:
+def stale_rollups_recompute(
+    *, batch_size: int = STALE_BATCH_SIZE, max_batches: int = 100, notify: bool = True
+) -> int:
     """Recompute the rollups that ingestion marked stale; returns the number of marks consumed.
 
     Each batch claims marks with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL), recomputes and
@@ -44,6 +50,6 @@ def stale_rollups_recompute(*, batch_size: int = STALE_BATCH_SIZE, max_batches: 
             consumed += len(marks)
         if len(marks) < batch_size:
             break
-    if consumed:
-        alerts_email_pending()
+    if consumed and notify:
+        alerts_notify_on_commit(organisation_id=None)
     return consumed

@@ -1,4 +1,7 @@
-"""Writing rollups: one upsert per batch of values, then the alert check."""
+"""Writing rollups: one upsert per batch of values, and the rows whose data is gone deleted.
+
+Only rows: the flow (`recompute`) evaluates alerts after writing and queues the e-mails.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from measurements import metrics
-from measurements.alerts import alerts_evaluate
 from measurements.models import MetricDefinition, Rollup
 from measurements.rollups.common import is_postgres
 
 
 @dataclass(frozen=True)
 class RollupValue:
-    """A computed value ready to be written (and checked against the alert threshold)."""
+    """A computed value ready to be written (and then checked against the alert threshold)."""
 
     definition: MetricDefinition
     granularity: str
@@ -156,7 +158,6 @@ def rollups_write(
             unique_fields=["definition", "granularity", "period_start"],
             update_fields=["value", "n", "details", "computed_at", "organisation", "audience"],
         )
-    alerts_evaluate(values)
     return len(values)
 
 
