@@ -16,6 +16,9 @@ from types import MappingProxyType
 from audiences.models import AudienceKind
 from measurements.models import MetricKind
 
+# The widest scale a scored definition may use (its minimum and maximum lie in it).
+SCALE_LIMITS = (0, 100)
+
 # NPS (PRODUCT.md): promoters score 9–10, detractors 0–6, passives 7–8, on 0–10 only.
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
@@ -51,6 +54,9 @@ class Kind:
     # Touchpoint narrows the data: scores by the response's touchpoint, cases by the case's.
     by_touchpoint: bool = True
     uses_revenue: bool = False  # revenue events feed it as well as members
+    # Where a target or alert threshold may lie, when that differs from value_range (a CLV
+    # target below 0 means nothing, though a period with refunds may have a negative CLV).
+    target_range: tuple[float | None, float | None] | None = None
     # The formula in words (PRODUCT.md), a `str.format` template that
     # `measurements.formulas.formula_text` fills: {label} always; on scored kinds {lo}, {hi},
     # {scale} ("lo–hi") and {top_box}; on kinds that use revenue {margin} ("80%").
@@ -155,6 +161,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             source=Source.MEMBERS,
             higher_is_better=True,
             value_range=(None, None),
+            target_range=(0, None),
             audience_labels=_labels(donor="Donor lifetime value"),
             by_touchpoint=False,
             uses_revenue=True,

@@ -19,11 +19,10 @@ from django.utils import timezone
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audience_check_open, audit_record, model_changes, snapshot
-from measurements.kinds import KINDS, Kind, Source
+from measurements.kinds import KINDS, SCALE_LIMITS, Kind, Source
 from measurements.models import (
     MeasurementPlan,
     MetricDefinition,
-    MetricKind,
     Response,
     SupportCase,
 )
@@ -98,19 +97,6 @@ def _method_order(method: str) -> int:
 
 # --- metric definitions --------------------------------------------------------------------
 
-# A chosen scale stays small enough to be a rating scale a person answers. (Not a rule of one
-# kind but of every kind whose scale may change; it belongs beside KINDS in kinds.py.)
-SCALE_LIMITS = (0, 100)
-
-# Where the targets and thresholds accepted so far differ from KINDS' value ranges: retention
-# and churn took any finite number, CLV any number from 0. Issue #10 changes no behaviour, so
-# these stay until kinds.py carries a range for targets (or the numbers issue aligns them).
-_TARGET_RANGES: dict[str, tuple[float | None, float | None]] = {
-    MetricKind.RETENTION: (None, None),
-    MetricKind.CHURN: (None, None),
-    MetricKind.CLV: (0, None),
-}
-
 Problems = list[tuple[str, str]]  # (field, message), in the order they are reported
 
 
@@ -126,8 +112,8 @@ def _finite(value: Any) -> float | None:
 
 def _target_range(spec: Kind, scale: tuple[int, int] | None) -> tuple[float | None, float | None]:
     """The range a target or alert threshold can take."""
-    if spec.kind in _TARGET_RANGES:
-        return _TARGET_RANGES[spec.kind]
+    if spec.target_range is not None:
+        return spec.target_range
     lo, hi = spec.value_range
     if spec.default_scale is not None and lo is None and hi is None and scale is not None:
         return scale  # a mean (CES) lies within the definition's own scale

@@ -32,8 +32,8 @@ from measurements.ingest.fields import (
     TIME_PATTERN,
     FieldSpec,
 )
+from measurements.kinds import SCALE_LIMITS
 from measurements.models import MetricDefinition, MetricKind
-from measurements.services import SCALE_LIMITS
 
 
 class MetricDefinitionSerializer(StrictSerializer):

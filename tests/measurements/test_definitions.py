@@ -107,8 +107,9 @@ def test_it_refuses_targets_that_are_not_finite(owned_audience, value):
         ("ces", {"scale_min": 1, "scale_max": 5}, [4.2], [6]),
         ("ttr", {}, [0, 48, 10_000], [-1]),
         ("clv", {}, [0, 1_000_000], [-5]),
-        ("retention", {}, [-500, 90, 120], []),
-        ("churn", {}, [-20, 600], []),
+        # Cohort retention and churn are shares of the starting members (PRODUCT.md): 0–100.
+        ("retention", {}, [0, 90, 100], [-500, 120]),
+        ("churn", {}, [0, 20, 100], [-20, 600]),
     ],
 )
 def test_it_keeps_targets_within_what_the_metric_can_be(owned_audience, kind, scale, ok, bad):
