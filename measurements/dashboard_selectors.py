@@ -150,6 +150,8 @@ def dashboard_cards(
                         "period": start.isoformat(),
                         "value": own[start].value if start in own else None,
                         "n": own[start].n if start in own else 0,
+                        # the counts each point's 95% interval is computed from (chart band)
+                        "details": own[start].details if start in own else {},
                     }
                     for start in window
                 ],
