@@ -7,7 +7,6 @@ responses or audiences shown.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,24 +17,16 @@ from audiences.models import Audience
 from audiences.selectors import ranked_first
 from measurements import dashboard_selectors, selectors
 from measurements.charts import chart_data, compare_chart
+from measurements.compare import compare_series
+from measurements.exports import export_rows, write_rollups_csv
 from measurements.formulas import definition_label
 from measurements.models import Granularity, MetricDefinition
 from measurements.periods import next_start
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _granularity(request: HttpRequest) -> str:
     value = request.GET.get("granularity", Granularity.MONTH)
     return value if value in Granularity.values else Granularity.MONTH
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise formula injection in text cells; numbers cannot carry a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @member_required
@@ -108,9 +99,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     granularity = _granularity(request)
     result = None
     if all(chosen):
-        result = selectors.compare_series(
-            first=chosen[0], second=chosen[1], granularity=granularity
-        )
+        result = compare_series(first=chosen[0], second=chosen[1], granularity=granularity)
     context = {
         "options": options,
         "chosen": chosen,
@@ -139,7 +128,7 @@ def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         audience = org_object_or_404(request, Audience, slug=slug)
         definitions = definitions.filter(audience=audience)
     granularity = request.GET.get("granularity")
-    rows = selectors.export_rows(
+    rows = export_rows(
         organisation=request.access.organisation,
         definitions=definitions,
         granularity=granularity if granularity in Granularity.values else None,
@@ -149,27 +138,6 @@ def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}-metrics.csv"'
     write_rollups_csv(response, rows)
     return response
-
-
-def write_rollups_csv(out: Any, rows: Any) -> None:
-    writer = csv.writer(out)
-    writer.writerow(
-        ["audience", "metric", "kind", "granularity", "period_start", "value", "n", "details"]
-    )
-    for row in rows.iterator(chunk_size=2000):
-        details = ";".join(f"{k}={v}" for k, v in sorted(row.details.items()))
-        writer.writerow(
-            [
-                csv_safe(row.audience.slug),
-                csv_safe(row.definition.slug),
-                row.definition.kind,
-                row.granularity,
-                row.period_start.isoformat(),
-                "" if row.value is None else row.value,
-                row.n,
-                csv_safe(details),
-            ]
-        )
 
 
 def sparkline_points(values: list[float | None], width: int = 120, height: int = 28) -> str:

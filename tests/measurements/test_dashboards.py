@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import Phase
+from measurements.exports import csv_safe
 from measurements.models import Alert, MetricKind
 from measurements.periods import latest_complete_start, previous_start
 from measurements.rollups import rollup_full
-from measurements.views.dashboards import csv_safe
 from tests.factories import (
     AudienceFactory,
     MetricDefinitionFactory,
