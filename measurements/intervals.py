@@ -7,10 +7,9 @@ definition's scale), clamped to it, and contain the point estimate: the raw shar
 and for NPS the adjusted-Wald estimate p′ − d′ (the raw NPS can fall outside, e.g. one
 promoter: NPS 100, interval −48.5 … 98.5, PRODUCT.md's own example).
 
-t quantiles: no scipy (a heavy dependency for one number). `T_975` holds t(0.975, df) for
-df 1…30 and 40, 60, 120 from the standard table; between tabulated values we take the next
-smaller df, whose quantile is larger, so the interval errs wide, never narrow; beyond 120
-the normal 1.96.
+Quantiles come from scipy.stats (t.ppf, norm.ppf), not a hand-written table: a table rounds
+to three decimals and has rows only at some df, so a fractional Welch df had to be rounded
+down to one; scipy gives t(0.975, df) for any df ≥ 1, fractional too.
 """
 
 from __future__ import annotations
@@ -19,10 +18,12 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from scipy import stats
+
 from measurements.kinds import KINDS
 from measurements.models import MetricKind
 
-Z_95 = 1.96
+Z_95 = float(stats.norm.ppf(0.975))  # 1.959964: two-sided 95%, used by every z test here
 NPS_RANGE = tuple(float(bound) for bound in KINDS[MetricKind.NPS].value_range)
 SHARE_RANGE = (0.0, 100.0)
 SIGNIFICANT = "significant"
@@ -30,23 +31,12 @@ WITHIN_NOISE = "within noise"
 Verdict = Literal["significant", "within noise"]
 Interval = tuple[float, float]
 
-T_975: dict[int, float] = {
-    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
-    9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
-    17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064,
-    25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000,
-    120: 1.980,
-}  # fmt: skip
-
 
 def t_975(df: float) -> float:
-    """t(0.975, df); a fractional df (Welch) rounds down, so the quantile errs large."""
+    """t(0.975, df) for any df ≥ 1, a fractional (Welch–Satterthwaite) df as it is."""
     if df < 1:
         raise ValueError(f"t quantile needs df ≥ 1, got {df}")
-    whole = math.floor(df)
-    if whole > 120:
-        return Z_95
-    return T_975[max(k for k in T_975 if k <= whole)]
+    return float(stats.t.ppf(0.975, df))
 
 
 def _clamped(low: float, high: float, point: float, bounds: tuple[float, float]) -> Interval:

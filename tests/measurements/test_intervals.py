@@ -55,8 +55,8 @@ def test_wilson_interval_of_small_shares():
 
 
 def test_mean_interval_uses_the_t_quantile_and_the_scale():
-    # 2, 4, 4, 6: mean 4, s = √(8 / 3) = 1.63299, t(.975, 3) = 3.182,
-    # half = 3.182 × 1.63299 / 2 = 2.598 → 1.40 … 6.60 on 1–7.
+    # 2, 4, 4, 6: mean 4, s = √(8 / 3) = 1.63299, t(.975, 3) = 3.1824 (scipy; table 3.182),
+    # half = 3.1824 × 1.63299 / 2 = 2.5985 → 1.4015 … 6.5985 on 1–7.
     s = math.sqrt(8 / 3)
     assert mean_interval(4, 4.0, s, (1, 7)) == approx((1.402, 6.598), abs=0.001)
     # 6, 7: mean 6.5, s = .7071, t(.975, 1) = 12.706 → 6.5 ± 6.35, clamped to 1 … 7.
@@ -65,12 +65,19 @@ def test_mean_interval_uses_the_t_quantile_and_the_scale():
     assert mean_interval(10, 5.0, None, (1, 7)) is None
 
 
-def test_t_quantiles_err_wide_between_table_rows():
-    assert t_975(1) == 12.706
-    assert t_975(30) == 2.042
-    assert t_975(35) == 2.042  # the next smaller tabulated df: a larger quantile
-    assert t_975(18.7) == 2.101
-    assert t_975(500) == 1.96
+def test_quantiles_come_from_scipy_and_agree_with_the_printed_tables():
+    # The standard t table's rows to its three decimals: t(.975, 1) = 12.706, t(.975, 3)
+    # = 3.182, t(.975, 30) = 2.042; the normal z(.975) = 1.960 (1.959964 unrounded).
+    assert t_975(1) == pytest.approx(12.706, abs=0.0005)
+    assert t_975(3) == pytest.approx(3.182, abs=0.0005)
+    assert t_975(30) == pytest.approx(2.042, abs=0.0005)
+    assert abs(intervals.Z_95 - 1.959964) < 0.000001
+    # A Welch df is used as it is (the table rounded 18.7 down to 18, 2.101): it lies between
+    # the rows t(.975, 18) = 2.101 and t(.975, 19) = 2.093. Past the table, t tends to z.
+    assert 2.093 < t_975(18.7) < 2.101
+    assert intervals.Z_95 < t_975(500) < t_975(120) == pytest.approx(1.980, abs=0.0005)
+    with pytest.raises(ValueError):
+        t_975(0.5)
 
 
 def test_two_proportion_z_test():
