@@ -13,6 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from measurements import intervals, metrics
+from measurements.compare import periods_text
+from measurements.display import number_text, value_rounded
 from measurements.kinds import kind_of
 from measurements.models import Granularity, MetricDefinition
 from measurements.scales import scale_of
@@ -61,8 +63,13 @@ def value_range(definition: MetricDefinition) -> tuple[float | None, float | Non
 
 
 def with_unit(value: float, unit: str) -> str:
-    """ "40", "80 %", "24 h", "37.5 h": a whole number without ".0", a unit after a space."""
-    number = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """ "40", "80 %", "24 h", "37.5 h": a whole number without ".0", a unit after a space.
+
+    For targets and thresholds; a measured value reads `display.value_text` ("80.0 %"). Both
+    round by `display.value_rounded`, so 79.96 is "80 %", not "80.0 %".
+    """
+    rounded = value_rounded(value)
+    number = f"{rounded:.0f}" if rounded.is_integer() else number_text(rounded)
     return f"{number} {unit}" if unit else number
 
 
@@ -134,17 +141,30 @@ def compare_chart(
     first: MetricDefinition,
     second: MetricDefinition,
     granularity: str,
+    lag: int = 0,
 ) -> dict[str, Any]:
     """The EX + CX chart: both series on one labelled time axis, each on its own y axis whose
-    title names the metric and its unit ("Staff · eNPS (NPS points)", "… (%)")."""
+    title names the metric and its unit ("Staff · eNPS (NPS points)", "… (%)").
+
+    At a lag of k the first series is drawn k periods later, so each of its values stands
+    over the value of the second that it is paired with; its legend says so and each point
+    keeps its own period for the tooltip. Its last k values have no partner yet and are not
+    drawn (the axis does not run into periods that have not happened).
+    """
     axis = [date.fromisoformat(str(s)) for s in result["axis"]]
+    labels = [period_label(start, granularity) for start in axis]
+    lag = max(0, min(lag, len(axis)))
+    first_series = _compare_series(first, [None] * lag + list(result["first"])[: len(axis) - lag])
+    first_series["periods"] = [None] * lag + labels[: len(axis) - lag]
+    if lag:
+        first_series["label"] += f" from {periods_text(lag, granularity)} earlier"
+    second_series = _compare_series(second, list(result["second"]))
+    second_series["periods"] = labels
     return {
-        "labels": [period_label(start, granularity) for start in axis],
+        "labels": labels,
         "x_title": dict(Granularity.choices)[granularity],
-        "series": [
-            _compare_series(definition, values)
-            for definition, values in ((first, result["first"]), (second, result["second"]))
-        ],
+        "lag": lag,
+        "series": [first_series, second_series],
     }
 
 

@@ -288,7 +288,13 @@ def impact_table(
         .filter(definition__in=definitions, granularity=granularity, period_start__in=window)
         .only("definition_id", "period_start", "value", "n")
     )
-    values: dict[tuple[int, date], Rollup] = {(r.definition_id, r.period_start): r for r in rows}
+    by_id = {d.pk: d for d in definitions}
+    values: dict[tuple[int, date], Rollup] = {}
+    for r in rows:
+        # The cell's unit (a CLV's currency) comes from its definition: set the one already
+        # loaded, so reading `cell.definition` in the template costs no query per cell.
+        r.definition = by_id[r.definition_id]
+        values[(r.definition_id, r.period_start)] = r
     return {
         "definitions": definitions,
         "rows": [

@@ -1,0 +1,30 @@
+"""Template filters that write a metric's numbers the way the charts do (`measurements.display`,
+`measurements.charts.with_unit`), so a card, a table cell and a chart never disagree."""
+
+from __future__ import annotations
+
+from django import template
+
+from measurements.charts import unit_of, with_unit
+from measurements.display import number_text, value_text
+from measurements.models import MetricDefinition
+
+register = template.Library()
+
+
+@register.filter
+def metric_value(value: float | None, definition: MetricDefinition) -> str:
+    """A measured value with its unit: "80.0 %", "12.5 h", "1234.5 EUR", "50.0"."""
+    return value_text(value, unit_of(definition))
+
+
+@register.filter
+def metric_target(value: float | None, definition: MetricDefinition) -> str:
+    """A target or threshold with its unit, as on the chart's target line: "40", "80 %"."""
+    return "" if value is None else with_unit(value, unit_of(definition))
+
+
+@register.filter
+def metric_number(value: float | None) -> str:
+    """The rounded number alone ("66.7"), for data attributes, changes and intervals."""
+    return number_text(value)
