@@ -1,34 +1,141 @@
-"""EX + CX: two metrics (any audiences) on one time axis and how they move together."""
+"""EX + CX: two metrics (any audiences) on one time axis and how they move together.
+
+"EX drives CX" is the claim users test, so besides the correlation in the same period this
+reads the first metric against the second 1–3 periods later (the lag), each r with its 95%
+interval (Fisher z) and its n, and names the strongest. Pure functions over two series, and
+one query for the series.
+"""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from measurements.intervals import Z_95, Interval
 from measurements.models import MetricDefinition, Rollup
+from measurements.periods import periods_between
 from measurements.selectors import organisation_id_of
+
+MAX_LAG = 3
+# Under 8 pairs a correlation of 0.7 still happens by chance about one time in twenty.
+FEW_SHARED = 8
+NOT_ENOUGH = "not enough shared periods"
+NO_VARIATION = "no variation: no correlation can be computed"
+SAME_METRIC = (
+    "Choose a different metric from the first: a metric compared with itself always "
+    "correlates 1.0, which says nothing."
+)
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """Pearson's r of the first series against the second `lag` periods later, over the `n`
+    periods where both have a value; its 95% interval (None under n = 4), or why r is None."""
+
+    lag: int
+    n: int
+    r: float | None
+    interval: Interval | None
+    reason: str | None
+
+    @property
+    def few(self) -> bool:
+        """Fewer than FEW_SHARED pairs: the page warns that r may be chance."""
+        return self.n < FEW_SHARED
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
     """Pearson's correlation coefficient; None under three pairs or with no variation."""
-    if len(xs) < 3:
+    return correlation_of(xs=xs, ys=ys).r
+
+
+def fisher_interval(r: float, n: int) -> Interval | None:
+    """95% interval of a correlation: atanh(r) ± z / √(n − 3), back with tanh; None under 4.
+
+    At r = ±1 atanh is infinite and the interval is the point itself: the method's answer,
+    and a perfect correlation of real metrics over a handful of periods is rare.
+    """
+    if n < 4:
         return None
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    if abs(r) >= 1:
+        return (r, r)
+    centre, half = math.atanh(r), Z_95 / math.sqrt(n - 3)
+    return (math.tanh(centre - half), math.tanh(centre + half))
+
+
+def correlation_of(*, xs: list[float], ys: list[float], lag: int = 0) -> Correlation:
+    """r, its interval and n of paired values; a constant series is told apart from too few
+    pairs, since more periods would not help it."""
+    n = len(xs)
+    if n < 3:
+        return Correlation(lag=lag, n=n, r=None, interval=None, reason=NOT_ENOUGH)
+    # Compared as sets, not by variance: the mean of equal floats can differ from them in the
+    # last bit, and a variance of 1e-30 would give a meaningless r.
+    if len(set(xs)) == 1 or len(set(ys)) == 1:
+        return Correlation(lag=lag, n=n, r=None, interval=None, reason=NO_VARIATION)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
     cov = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     var_x = sum((x - mean_x) ** 2 for x in xs)
     var_y = sum((y - mean_y) ** 2 for y in ys)
-    if var_x == 0 or var_y == 0:
-        return None
-    return cov / math.sqrt(var_x * var_y)
+    r = max(-1.0, min(1.0, cov / math.sqrt(var_x * var_y)))
+    return Correlation(lag=lag, n=n, r=r, interval=fisher_interval(r, n), reason=None)
+
+
+def lagged_pairs(
+    first: list[float | None], second: list[float | None], lag: int
+) -> tuple[list[float], list[float]]:
+    """first[t] against second[t + lag] on one gap-filled axis, where both have a value."""
+    pairs = [
+        (x, y) for x, y in zip(first[: len(first) - lag], second[lag:], strict=True)
+        if x is not None and y is not None
+    ]  # fmt: skip
+    return [x for x, _ in pairs], [y for _, y in pairs]
+
+
+def lag_correlations(
+    first: list[float | None], second: list[float | None], max_lag: int = MAX_LAG
+) -> list[Correlation]:
+    """The correlation at lag 0 … max_lag: the first series leading by that many periods."""
+    found = []
+    for lag in range(max_lag + 1):
+        xs, ys = lagged_pairs(first, second, lag)
+        found.append(correlation_of(xs=xs, ys=ys, lag=lag))
+    return found
+
+
+def strongest_lag(lags: list[Correlation]) -> Correlation | None:
+    """The lag with the largest |r| (the shorter lag on a tie); None when no lag has an r."""
+    known = [c for c in lags if c.r is not None]
+    return max(known, key=lambda c: (abs(c.r or 0.0), -c.lag), default=None)
+
+
+def periods_text(count: int, granularity: str) -> str:
+    """ "1 month", "2 months", "3 quarters": the granularity's names are their own nouns."""
+    return f"{count} {granularity}{'' if count == 1 else 's'}"
+
+
+def compare_lag(raw: str | None) -> int:
+    """The `lag` GET parameter: 0 … MAX_LAG, anything else the same period (0)."""
+    return int(raw) if raw in {str(k) for k in range(MAX_LAG + 1)} else 0
+
+
+def compare_choice_error(
+    *, first: MetricDefinition | None, second: MetricDefinition | None
+) -> str | None:
+    """Why the two chosen metrics cannot be compared (the same one twice), or None."""
+    if first is not None and second is not None and first.pk == second.pk:
+        return SAME_METRIC
+    return None
 
 
 def compare_series(
     *, first: MetricDefinition, second: MetricDefinition, granularity: str
 ) -> dict[str, Any]:
-    """Two definitions (any audiences) on one time axis and their correlation over the periods
-    where both have a value. One query."""
+    """Two definitions (any audiences) on one gap-filled time axis, their correlation in the
+    same period and with the first leading by 1–3 periods. One query."""
     rows = (
         Rollup.objects.for_org(organisation_id_of([first, second]))
         .filter(definition__in=[first, second], granularity=granularity)
@@ -37,18 +144,21 @@ def compare_series(
     values: dict[int, dict[date, float | None]] = defaultdict(dict)
     for row in rows.only("definition_id", "period_start", "value"):
         values[row.definition_id][row.period_start] = row.value
-    axis = sorted(set(values[first.pk]) | set(values[second.pk]))
-    shared = [
-        s
-        for s in axis
-        if values[first.pk].get(s) is not None and values[second.pk].get(s) is not None
-    ]
+    starts = set(values[first.pk]) | set(values[second.pk])
+    # Every period from the first to the last, those with no row too: a lag counts periods,
+    # not rows, and both lines need the same axis for a gap to show as one.
+    axis = list(periods_between(granularity, min(starts), max(starts))) if starts else []
+    first_values = [values[first.pk].get(s) for s in axis]
+    second_values = [values[second.pk].get(s) for s in axis]
+    lags = lag_correlations(first_values, second_values)
     return {
         "axis": [s.isoformat() for s in axis],
-        "first": [values[first.pk].get(s) for s in axis],
-        "second": [values[second.pk].get(s) for s in axis],
-        "shared": len(shared),
-        "correlation": pearson(
-            [values[first.pk][s] for s in shared], [values[second.pk][s] for s in shared]
-        ),
+        "first": first_values,
+        "second": second_values,
+        "shared": lags[0].n,
+        "correlation": lags[0].r,
+        "same_period": lags[0],
+        "lags": lags,
+        "strongest": strongest_lag(lags),
+        "few_shared": FEW_SHARED,
     }

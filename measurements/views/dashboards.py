@@ -17,7 +17,7 @@ from audiences.models import Audience
 from audiences.selectors import ranked_first
 from measurements import dashboard_selectors, selectors
 from measurements.charts import chart_data, compare_chart
-from measurements.compare import compare_series
+from measurements.compare import MAX_LAG, compare_choice_error, compare_lag, compare_series
 from measurements.exports import export_rows, write_rollups_csv
 from measurements.formulas import definition_label
 from measurements.models import Granularity, MetricDefinition
@@ -97,17 +97,22 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
     chosen = [_definition_param(request, name, options) for name in ("first", "second")]
     granularity = _granularity(request)
+    lag = compare_lag(request.GET.get("lag"))
+    error = compare_choice_error(first=chosen[0], second=chosen[1])
     result = None
-    if all(chosen):
+    if all(chosen) and not error:
         result = compare_series(first=chosen[0], second=chosen[1], granularity=granularity)
     context = {
         "options": options,
         "chosen": chosen,
         "granularity": granularity,
         "granularities": Granularity.choices,
+        "lag": lag,
+        "lag_choices": range(MAX_LAG + 1),
+        "error": error,
         "result": result,
         "compare_chart": compare_chart(
-            result=result, first=chosen[0], second=chosen[1], granularity=granularity
+            result=result, first=chosen[0], second=chosen[1], granularity=granularity, lag=lag
         )
         if result
         else None,

@@ -1,5 +1,6 @@
 /* EX + CX chart (Chart.js, vendored): two metrics on one time axis, each on its own y axis
-   titled with the metric and its unit. Data (labels, units, titles) comes from
+   titled with the metric and its unit; at a lag the first is drawn that many periods later,
+   and a period without a value is a gap in its line. Data (labels, units, titles) comes from
    measurements/charts.py through json_script; no inline script, for the CSP. */
 (function () {
   "use strict";
@@ -100,9 +101,13 @@
         tooltip: {
           filter: function (item) { return item.raw !== null && item.raw !== undefined; },
           callbacks: {
+            // A series drawn at a lag names the period its value is from ("Oct 2025"),
+            // which is not the period under the cursor.
             label: function (item) {
               var s = series[item.datasetIndex];
-              return s.label + ": " + withUnit(item.raw, s.unit);
+              var from = s.periods ? s.periods[item.dataIndex] : null;
+              var when = from && from !== item.label ? " (" + from + ")" : "";
+              return s.label + when + ": " + withUnit(item.raw, s.unit);
             },
           },
         },
