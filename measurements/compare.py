@@ -88,8 +88,10 @@ def lagged_pairs(
     first: list[float | None], second: list[float | None], lag: int
 ) -> tuple[list[float], list[float]]:
     """first[t] against second[t + lag] on one gap-filled axis, where both have a value."""
+    # max(…, 0): on an axis shorter than the lag, first[:-k] would pair the wrong periods.
+    leading = first[: max(len(first) - lag, 0)]
     pairs = [
-        (x, y) for x, y in zip(first[: len(first) - lag], second[lag:], strict=True)
+        (x, y) for x, y in zip(leading, second[lag:], strict=True)
         if x is not None and y is not None
     ]  # fmt: skip
     return [x for x, _ in pairs], [y for _, y in pairs]
