@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "audiences",
     "journeys",
     "measurements",
+    "webhooks",
 ]
 
 # Dev tool (CI runs `manage.py lintmigrations`); production installs leave it out.
@@ -62,7 +63,7 @@ if importlib.util.find_spec("django_migration_linter") is not None:
 MIGRATION_LINTER_OPTIONS = {
     # Ours only: third-party apps' migrations (django_celery_beat drops a column) are theirs to
     # vouch for. No ignores: our initial migrations only create tables and pass as they are.
-    "include_apps": ["audiences", "journeys", "measurements"],
+    "include_apps": ["audiences", "journeys", "measurements", "webhooks"],
 }
 
 MIDDLEWARE = [
@@ -286,7 +287,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measurements.tasks.rollup_nightly",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Sends the webhook deliveries that are due: retries, and any whose queued task was lost.
+    "webhooks-deliver-due": {
+        "task": "webhooks.tasks.deliver_due",
+        "schedule": 60.0,
+    },
 }
+
+# Outbound webhooks: seconds to wait for a receiver (connect, and each read), how long a
+# rotated-out secret keeps signing, and whether endpoints may point at private addresses
+# (loopback, 10.x, 169.254.x…): off in production, on for tests and a local receiver.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_SECRET_OVERLAP_HOURS = float(os.environ.get("WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ax-registry@localhost")

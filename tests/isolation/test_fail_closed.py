@@ -47,6 +47,7 @@ from measurements.models import (
     SupportCase,
 )
 from tests.factories import UserFactory
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 ORG_MODELS = [
     model
@@ -137,6 +138,13 @@ def _one_of_everything(organisation: Organisation, tag: str) -> None:
         value=1.0,
         threshold=2.0,
     )
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=organisation, url="https://93.184.215.14/hook", secret="whsec_eA=="
+    )
+    delivery = WebhookDelivery.objects.create(
+        organisation=organisation, endpoint=endpoint, event_type="alert.opened", message_id=tag
+    )
+    WebhookAttempt.objects.create(organisation=organisation, delivery=delivery, number=1)
 
 
 @pytest.fixture
@@ -189,6 +197,7 @@ def test_it_discovers_every_organisation_owned_model():
             Stage, Touchpoint, Persona,
             MeasurementPlan, MetricDefinition, Response, SupportCase, RevenueEvent,
             AudienceMember, StaleMark, DailyScoreCount, Rollup, Alert,
+            WebhookEndpoint, WebhookDelivery, WebhookAttempt,
         )
     }  # fmt: skip
 
@@ -355,9 +364,14 @@ ALL_ORGS = [
         "Rollup.all_orgs.filter(pk__in=gone[first : first + 1000]).delete()",
         "deletes those of them that the recompute no longer produced",
     ),
+    (
+        "webhooks/selectors.py",
+        "due = WebhookDelivery.all_orgs.filter(",
+        "beat's sweep finds the due deliveries of every organisation (each is then claimed by id)",
+    ),
 ]
 
-APP_DIRS = ("audiences", "journeys", "measurements", "axreg")
+APP_DIRS = ("audiences", "journeys", "measurements", "axreg", "webhooks")
 
 
 def _all_orgs_uses(root: Path) -> list[tuple[str, str, bool]]:

@@ -1,0 +1,68 @@
+"""Where a webhook may be sent: http(s) to public addresses only, unless a setting allows more.
+
+An endpoint URL is a request the server makes on a lead's behalf, so a URL naming the
+metadata service (169.254.169.254), localhost or the internal network would let anyone
+who can register one probe it (SSRF). The host is resolved when the endpoint is saved AND
+again before each delivery, and the delivery connects to the address that was checked,
+so a DNS answer that changes in between (rebinding) cannot point it elsewhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import SplitResult, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+SCHEMES = {"http": 80, "https": 443}
+
+
+def address_is_private(address: IPAddress) -> bool:
+    """Whether an address is anything but a public unicast one."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global  # shared (100.64/10), documentation ranges and the like
+    )
+
+
+def url_parts(url: str) -> tuple[SplitResult, str, int]:
+    """(parts, host, port) of an http(s) URL, or a ValidationError saying what is wrong."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in SCHEMES:
+        raise ValidationError({"url": "Use an http:// or https:// address."})
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # a port that is not a number, or out of range
+        raise ValidationError({"url": "The port of this address is not valid."}) from exc
+    if not host:
+        raise ValidationError({"url": "The address has no host name."})
+    return parts, host, port or SCHEMES[parts.scheme]
+
+
+def url_addresses(url: str) -> list[IPAddress]:
+    """The addresses a webhook URL resolves to, refused when one of them is private.
+
+    Every address must be public: a name that resolves to one public and one private
+    address would otherwise reach the private one whenever it came first.
+    """
+    _, host, port = url_parts(url)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ValidationError({"url": f"The host {host} could not be found."}) from exc
+    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
+    if not settings.WEBHOOKS_ALLOW_PRIVATE and any(address_is_private(a) for a in addresses):
+        raise ValidationError(
+            {"url": f"{host} points to a private address; webhooks go to public addresses only."}
+        )
+    return addresses
