@@ -326,11 +326,12 @@ def _audience_update(
     """Change the descriptive fields and owner; rank and archiving have their own services."""
     fields.pop("organisation", None)
     # Compare with the stored row, locked: a bound ModelForm has already copied its input onto
-    # `audience`. Only the audience row (`of`): its owner, if any, is a nullable outer join.
+    # `audience`. Only the audience row (`of`; its owner, if any, is a nullable outer join),
+    # and NO KEY UPDATE, which lets rows that point at it (results, stages) keep committing.
     stored = (
         Audience.objects.for_org(audience.organisation_id)
         .select_related("owner")
-        .select_for_update(of=("self",))
+        .select_for_update(no_key=True, of=("self",))
         .get(pk=audience.pk)
     )
     before = snapshot(stored, AUDIENCE_FIELDS)
@@ -351,9 +352,12 @@ def _audience_update(
 
 
 def _lock_organisation(organisation: Organisation) -> None:
-    # Every change to the top ten takes this row lock first, so two leads reordering at once
-    # run one after the other instead of interleaving their clears and writes.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    # Every change to the top ten and every audience save takes this row lock first, so two
+    # leads reordering at once run one after the other instead of interleaving their clears
+    # and writes. NO KEY UPDATE: it excludes the other holders of this lock but not the key
+    # share that a foreign-key check takes at commit, so a transaction that inserted a row of
+    # this organisation (an audience with the same slug, a result) can still commit.
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
 
 
 def _ranked(organisation: Organisation) -> list[Audience]:
