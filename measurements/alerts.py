@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from measurements.formulas import definition_label
@@ -29,6 +29,7 @@ from measurements.models import Alert, Granularity
 
 if TYPE_CHECKING:
     from measurements.rollups import RollupValue
+    from measurements.rollups.writing import RollupScope
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,15 @@ def _key(value: RollupValue) -> Q:
     )
 
 
-def alerts_evaluate(values: Iterable[RollupValue]) -> None:
+def alerts_evaluate(values: Iterable[RollupValue], scopes: Iterable[RollupScope] = ()) -> None:
     """Record an Alert for each crossing period (once: unique constraint + ignore_conflicts)
-    and resolve the open alert of each period back within its threshold."""
+    and resolve the open alert of each period back within its threshold, or left without a
+    value inside `scopes` (the periods the recompute covered: its row was deleted, since the
+    period has no data any more)."""
+    values = list(values)
+    # All organisations: the alerts of the given values' definitions (a batch spans them).
+    alerts = Alert.all_orgs.all()
+    _alerts_without_value_resolve(alerts, values, list(scopes))
     checked = [
         v
         for v in values
@@ -60,8 +67,6 @@ def alerts_evaluate(values: Iterable[RollupValue]) -> None:
     ]
     if not checked:
         return
-    # All organisations: the alerts of the given values' definitions (a batch spans them).
-    alerts = Alert.all_orgs.all()
     crossing, fine = [], []
     for v in checked:
         bad = crosses_threshold(
@@ -93,6 +98,26 @@ def alerts_evaluate(values: Iterable[RollupValue]) -> None:
         for v in fine:
             recovered |= _key(v)
         alerts.filter(recovered, resolved_at=None).update(resolved_at=timezone.now())
+
+
+def _alerts_without_value_resolve(
+    alerts: QuerySet[Alert], values: list[RollupValue], scopes: list[RollupScope]
+) -> None:
+    """Resolve the open alerts inside `scopes` whose period the recompute gave no value."""
+    covered = Q()
+    for scope in scopes:
+        covered |= scope.as_q()
+    if not covered:
+        return
+    valued = {(v.definition.pk, v.granularity, v.period_start) for v in values}
+    candidates = alerts.filter(covered, granularity=ALERT_GRANULARITY, resolved_at=None)
+    orphaned = [
+        pk
+        for pk, *key in candidates.values_list("pk", "definition_id", "granularity", "period_start")
+        if tuple(key) not in valued
+    ]
+    if orphaned:
+        alerts.filter(pk__in=orphaned).update(resolved_at=timezone.now())
 
 
 def alerts_notify_on_commit(*, organisation_id: int | None) -> None:

@@ -169,7 +169,8 @@ def definitions_recompute(
     now: datetime | None = None,
 ) -> int:
     """Recompute rollups of the definitions: all periods, or only those touched by `days`;
-    then open and close their alerts. Returns the number of values written.
+    then open and close their alerts (a period left without a value closes its alert).
+    Returns the number of values written.
 
     Call inside a transaction (the claim: marks claimed or definitions chosen by the caller).
     """
@@ -180,7 +181,7 @@ def definitions_recompute(
     rollups_delete_missing(values, scopes)
     # A full recompute rewrites mostly unchanged values: send only those that changed.
     written = rollups_write(values, now=now, skip_unchanged=days is None)
-    alerts_evaluate(values)
+    alerts_evaluate(values, scopes)
     return written
 
 
