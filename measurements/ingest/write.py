@@ -304,6 +304,7 @@ REVENUE_COLUMNS = [
 def _write_revenue(batch: Batch, items: list[dict[str, Any]], result: IngestResult) -> None:
     rows = []
     org_id, provenance = batch.organisation.pk, batch.provenance
+    members = _by_audience(batch.lookups, MEMBER_KINDS)
     for item in _first_of_each_external_id(items, result):
         audience = item["audience_obj"]
         rows.append(
@@ -321,7 +322,7 @@ def _write_revenue(batch: Batch, items: list[dict[str, Any]], result: IngestResu
         )
         # Every member kind, not only CLV: their periods run from the first join, leave or
         # revenue event (`member_rollups_compute`), so revenue can start a retention series.
-        batch.mark(_member_definitions(batch.lookups, audience.pk), item["occurred_at"])
+        batch.mark(members.get(audience.pk, []), item["occurred_at"])
     _insert_new(RevenueEvent, REVENUE_COLUMNS, rows, result)
 
 
@@ -371,21 +372,33 @@ def _ttr_definitions(
     ]
 
 
+def _by_audience(lk: Lookups, kinds: Iterable[str]) -> dict[int, list[MetricDefinition]]:
+    """The definitions of these kinds per audience of the batch, active or not.
+
+    Inactive ones too: the metrics API still serves their stored values, and a reactivated
+    definition must not show what the rows said before its pause (issue 11: every stored
+    value follows the raw data, so the stale path covers them rather than the nightly run).
+    """
+    wanted = set(kinds)
+    by_audience: dict[int, list[MetricDefinition]] = {}
+    for (audience_id, _slug), definition in lk.definitions.items():
+        if definition.kind in wanted:
+            by_audience.setdefault(audience_id, []).append(definition)
+    return by_audience
+
+
 def _ttr_by_audience(
     batch: Batch, existing_rows: Iterable[SupportCase]
 ) -> dict[int, list[MetricDefinition]]:
-    """The active TTR definitions of the batch's audiences and of the audiences its stored
-    cases are in now: a case re-sent with another audience leaves the old one's TTR, whose
-    days must go stale too (the lookups hold only the audiences the batch names)."""
-    by_audience: dict[int, list[MetricDefinition]] = {}
-    for (audience_id, kind), definitions in batch.lookups.by_kind.items():
-        if kind in CASE_KINDS:
-            by_audience.setdefault(audience_id, []).extend(definitions)
+    """The TTR definitions of the batch's audiences and of the audiences its stored cases
+    are in now: a case re-sent with another audience leaves the old one's TTR, whose days
+    must go stale too (the lookups hold only the audiences the batch names)."""
+    by_audience = _by_audience(batch.lookups, CASE_KINDS)
     named = {a.pk for a in batch.lookups.audiences.values()}
     others = {c.audience_id for c in existing_rows} - named
     if others:
         for d in MetricDefinition.objects.for_org(batch.organisation).filter(
-            audience_id__in=others, kind__in=CASE_KINDS, active=True
+            audience_id__in=others, kind__in=CASE_KINDS
         ):
             by_audience.setdefault(d.audience_id, []).append(d)
     return by_audience
@@ -459,10 +472,6 @@ MEMBER_UPSERT = "ON CONFLICT (audience_id, member) DO UPDATE SET " + _update_set
 )
 
 
-def _member_definitions(lk: Lookups, audience_id: int) -> list[MetricDefinition]:
-    return [d for kind in MEMBER_KINDS for d in lk.by_kind.get((audience_id, kind), [])]
-
-
 def _write_members(batch: Batch, items: list[dict[str, Any]], result: IngestResult) -> None:
     _take_turns(batch, MEMBERS)
     audience_ids = {i["audience_obj"].pk for i in items}
@@ -473,7 +482,7 @@ def _write_members(batch: Batch, items: list[dict[str, Any]], result: IngestResu
             audience_id__in=audience_ids, member__in=names
         )
     }
-    lk = batch.lookups
+    by_audience = _by_audience(batch.lookups, MEMBER_KINDS)
     changed = _upsert_counts(
         [((i["audience_obj"].pk, i["member"]), (i["joined_at"], i["left_at"])) for i in items],
         existing,
@@ -485,7 +494,7 @@ def _write_members(batch: Batch, items: list[dict[str, Any]], result: IngestResu
         rows.append((org_id, audience_id, member, joined, left, *provenance, batch.now))
         old = existing.get((audience_id, member), (None, None))
         # A changed join or leave moves the member out of the days it used to count in too.
-        batch.mark(_member_definitions(lk, audience_id), joined, left, *old)
+        batch.mark(by_audience.get(audience_id, []), joined, left, *old)
     insert_rows(AudienceMember, MEMBER_COLUMNS, rows, MEMBER_UPSERT)
 
 
