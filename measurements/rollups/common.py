@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,8 @@ from django.db.models import (
 from django.db.models.functions import Trunc
 
 from audiences.models import Organisation
-from measurements.models import Granularity
+from measurements import metrics
+from measurements.models import Granularity, MetricKind
 from measurements.periods import next_start
 
 # Namespace of the per-definition advisory locks (high 32 bits of the bigint key).
@@ -110,3 +112,31 @@ def merge_ranges(starts: Iterable[date], granularity: str) -> list[tuple[date, d
         else:
             ranges.append((start, end))
     return ranges
+
+
+def histogram_sd(hist: Mapping[int, int]) -> float | None:
+    """Sample standard deviation (n − 1) of a {score: count} histogram; None under two scores.
+
+    From integer sums, √((n·Σc·s² − (Σc·s)²) / (n·(n − 1))): the same bits whichever order a
+    path hands the scores in, so the fast and portable full rollups store equal rows.
+    """
+    n = sum(hist.values())
+    if n < 2:
+        return None
+    total = sum(score * count for score, count in hist.items())
+    squares = sum(score * score * count for score, count in hist.items())
+    return math.sqrt(max(n * squares - total * total, 0) / (n * (n - 1)))
+
+
+def scored_result(
+    *, kind: str, hist: Mapping[int, int], scale: tuple[int, int] | None
+) -> metrics.MetricResult:
+    """A scored period's result from its histogram, as every rollup path stores it.
+
+    A CES mean also stores its standard deviation (details["sd"]), so the t interval of the
+    mean (`measurements.intervals`) is available from the stored row.
+    """
+    result = metrics.scored_from_histogram(kind=kind, hist=hist, scale=scale)
+    if kind == MetricKind.CES and result.value is not None:
+        result.details["sd"] = histogram_sd(hist)
+    return result

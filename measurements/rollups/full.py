@@ -20,6 +20,7 @@ from django.db import connection
 from measurements import metrics
 from measurements.kinds import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
 from measurements.models import DailyScoreCount, MetricDefinition, MetricKind
+from measurements.rollups.common import scored_result
 from measurements.rollups.writing import RollupValue
 from measurements.scales import scale_of
 
@@ -157,9 +158,7 @@ def scored_full_compute_postgres(definitions: list[MetricDefinition]) -> list[Ro
             )
         else:
             hist = {lo + i: c for i, c in enumerate(counts) if c}
-            result = metrics.scored_from_histogram(
-                kind=definition.kind, hist=hist, scale=scales[definition_id]
-            )
+            result = scored_result(kind=definition.kind, hist=hist, scale=scales[definition_id])
         values.append(RollupValue(definition, granularity, _as_date(start), result))
     return values
 

@@ -8,9 +8,13 @@ from datetime import date, datetime
 from django.db import connection
 from django.db.models import Q, Sum
 
-from measurements import metrics
 from measurements.models import DailyScoreCount, MetricDefinition
-from measurements.rollups.common import is_postgres, merge_ranges, trunc_day_field
+from measurements.rollups.common import (
+    is_postgres,
+    merge_ranges,
+    scored_result,
+    trunc_day_field,
+)
 from measurements.rollups.writing import RollupValue
 from measurements.scales import scale_of
 
@@ -72,6 +76,6 @@ def scored_rollups_compute(
         scale = scale_of(
             kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
         )
-        result = metrics.scored_from_histogram(kind=definition.kind, hist=hist, scale=scale)
+        result = scored_result(kind=definition.kind, hist=hist, scale=scale)
         values.append(RollupValue(definition, granularity, start, result))
     return values
