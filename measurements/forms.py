@@ -85,6 +85,7 @@ class DefinitionForm(BrowserModelForm):
             "target",
             "alert_threshold",
             "margin_percent",
+            "currency",
             "min_group_size",
             "active",
         ]
@@ -92,6 +93,7 @@ class DefinitionForm(BrowserModelForm):
             "scale_min": "Scale from",
             "scale_max": "Scale to",
             "margin_percent": "Gross margin % (CLV only)",
+            "currency": "Currency (CLV only)",
             "min_group_size": "Minimum group size",
         }
         help_texts = {
@@ -101,6 +103,9 @@ class DefinitionForm(BrowserModelForm):
             "target": "The value you aim for (NPS −100…100, CSAT 0–100 %, CES on its scale, "
             "time to resolution in hours, retention and churn in %, CLV in money).",
             "alert_threshold": "An alert is raised when a period's value crosses it.",
+            "currency": "ISO 4217, e.g. EUR: the currency of this audience's revenue events, "
+            "which are refused in any other. Empty: the one the audience's (else the "
+            "organisation's) revenue is already in, else EUR. Leave it empty for other kinds.",
         }
 
     def __init__(self, *args: Any, audience: Audience, **kwargs: Any) -> None:

@@ -85,6 +85,11 @@ class MetricDefinition(OrgOwned):
     target = models.FloatField(null=True, blank=True)
     alert_threshold = models.FloatField(null=True, blank=True)
     margin_percent = models.DecimalField(max_digits=5, decimal_places=2, default=100)
+    # CLV only: the ISO 4217 code its revenue events are in (ingestion refuses others, so a
+    # CLV never adds two currencies); empty for every other kind.
+    currency = models.CharField(
+        max_length=3, blank=True, default="", help_text="CLV only: ISO 4217, e.g. EUR."
+    )
     min_group_size = models.PositiveSmallIntegerField(
         null=True,
         blank=True,

@@ -15,15 +15,18 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audience_check_open, audit_record, model_changes, snapshot
+from measurements.ingest.fields import CURRENCY_RE
 from measurements.kinds import KINDS, SCALE_LIMITS, Kind, Source
 from measurements.models import (
     MeasurementPlan,
     MetricDefinition,
     Response,
+    RevenueEvent,
     SupportCase,
 )
 from measurements.tasks import enqueue_definition_rollup
@@ -42,9 +45,12 @@ DEFINITION_FIELDS = (
     "target",
     "alert_threshold",
     "margin_percent",
+    "currency",
     "min_group_size",
     "active",
 )
+# A CLV definition's currency when none is given and nothing stored names one.
+DEFAULT_CURRENCY = "EUR"
 
 
 # --- measurement plans ---------------------------------------------------------------------
@@ -245,6 +251,63 @@ def _margin_rule(definition: MetricDefinition, spec: Kind) -> Problems:
     return []
 
 
+def _most_common_currency(revenue: Any) -> str | None:
+    """The currency most revenue events are in (ties: the first code alphabetically)."""
+    counts = revenue.values("currency").annotate(c=Count("*")).order_by("-c", "currency")
+    first = counts.values_list("currency", flat=True).first()
+    return first or None
+
+
+def _audience_currency(definition: MetricDefinition) -> tuple[str, str] | None:
+    """The currency the audience's revenue is already counted in, and what says so: another
+    CLV definition of the audience, else its stored revenue events (the most common)."""
+    org_id = definition.audience.organisation_id
+    other = (
+        MetricDefinition.objects.for_org(org_id)
+        .filter(audience=definition.audience, kind=definition.kind)
+        .exclude(pk=definition.pk)
+        .exclude(currency="")
+        .order_by("slug")
+        .first()
+    )
+    if other is not None:
+        return other.currency, f"its CLV metric “{other.slug}”"
+    stored = _most_common_currency(
+        RevenueEvent.objects.for_org(org_id).filter(audience=definition.audience)
+    )
+    return (stored, "its stored revenue events") if stored else None
+
+
+def _currency_rule(definition: MetricDefinition, spec: Kind) -> Problems:
+    """CLV sums revenue events in one currency, the definition's: required (filled in from
+    the audience's revenue, else the organisation's, else EUR), 3 capitals, and the one the
+    audience's revenue is in; every other kind has none."""
+    currency = definition.currency or ""
+    if not spec.uses_revenue:
+        if currency:
+            return [("currency", "Currency applies to CLV only; leave it empty.")]
+        return []
+    found = _audience_currency(definition)
+    if not currency:
+        organisation = _most_common_currency(
+            RevenueEvent.objects.for_org(definition.audience.organisation_id)
+        )
+        currency = found[0] if found else organisation or DEFAULT_CURRENCY
+        definition.currency = currency
+    if not CURRENCY_RE.fullmatch(currency):
+        return [("currency", "Enter a 3-letter ISO 4217 code in capitals, e.g. EUR.")]
+    if found is not None and found[0] != currency:
+        expected, source = found
+        return [
+            (
+                "currency",
+                f"This audience's revenue is in {expected} ({source}); a CLV adds amounts "
+                f"of one currency, so use {expected}.",
+            )
+        ]
+    return []
+
+
 def _group_size_rule(definition: MetricDefinition) -> Problems:
     if definition.min_group_size is not None and definition.min_group_size < 1:
         return [("min_group_size", "Enter at least 1, or leave it empty for the default.")]
@@ -283,7 +346,8 @@ def definition_validate(definition: MetricDefinition) -> None:
     """Check a metric definition against the product's rules and fill in its defaults.
 
     Fills: slug (the kind), name (the kind's label for this audience), the scale (the kind's
-    default; a fixed scale such as NPS's 0–10 always). Raises ValidationError keyed by field,
+    default; a fixed scale such as NPS's 0–10 always), a CLV's currency (the audience's
+    revenue currency, else the organisation's, else EUR). Raises ValidationError keyed by field,
     with every problem found. The kind's rules come from `measurements.kinds.KINDS`.
     """
     spec = KINDS.get(definition.kind) if isinstance(definition.kind, str) else None
@@ -298,6 +362,7 @@ def definition_validate(definition: MetricDefinition) -> None:
         *_touchpoint_rule(definition),
         *_bounds_rule(definition, spec, label, scale),
         *_margin_rule(definition, spec),
+        *_currency_rule(definition, spec),
         *_group_size_rule(definition),
         *_stored_results_rule(definition, spec),
     ]

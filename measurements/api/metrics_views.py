@@ -17,6 +17,7 @@ from audiences.models import Audience
 from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
 from axreg.api.schema import READ_ERRORS
 from measurements.intervals import with_intervals
+from measurements.kinds import kind_of
 from measurements.models import Granularity, MetricDefinition, MetricKind
 from measurements.scales import scale_of
 from measurements.selectors import audience_metric_series
@@ -48,6 +49,11 @@ class MetricValueSerializer(serializers.Serializer):
         "estimate, so at small n it need not contain the raw NPS). CSAT, retention, churn: "
         "Wilson score interval of the share. CES mean: t interval, null until rollups "
         "store the standard deviation. TTR, CLV: always null.",
+    )
+    currency = serializers.CharField(
+        allow_null=True,
+        help_text="CLV: the definition's ISO 4217 currency, which value and the money details "
+        "(revenue, arpu, realised_revenue_per_member) are in; null for every other kind.",
     )
     details = serializers.DictField(
         help_text="NPS: promoters, passives, detractors, margin_of_error. CSAT: mean. "
@@ -103,14 +109,24 @@ class AudienceMetricsView(OrgScopedMixin, APIView):
             slug, queryset=Audience.objects.select_related("organisation")
         )
         params = self._params(request, audience)
-        scales = {
-            d.slug: scale_of(kind=d.kind, scale_min=d.scale_min, scale_max=d.scale_max)
+        definitions = {
+            d.slug: d
             for d in MetricDefinition.objects.for_org(audience.organisation_id).filter(
                 audience=audience
             )
         }
-        values = audience_metric_series(audience=audience, **params)
-        return Response({"results": with_intervals(values, scales)})
+        scales = {
+            slug: scale_of(kind=d.kind, scale_min=d.scale_min, scale_max=d.scale_max)
+            for slug, d in definitions.items()
+        }
+        values = with_intervals(audience_metric_series(audience=audience, **params), scales)
+        for value in values:
+            # Beside every CLV value, as on the dashboard: an amount means nothing without it.
+            definition = definitions[value["metric"]]
+            value["currency"] = (
+                definition.currency or None if kind_of(definition.kind).uses_revenue else None
+            )
+        return Response({"results": values})
 
     def _params(self, request: Request, audience: Audience) -> dict[str, Any]:
         granularity = request.query_params.get("granularity", Granularity.MONTH)

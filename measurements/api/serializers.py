@@ -57,6 +57,18 @@ class MetricDefinitionSerializer(StrictSerializer):
     margin_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, coerce_to_string=False
     )
+    # 3 capitals as on revenue events, or empty (the schema says both: oneOf).
+    currency = serializers.RegexField(
+        CURRENCY_PATTERN,
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "Enter a 3-letter ISO 4217 code in capitals, e.g. EUR."},
+        help_text="CLV only: the ISO 4217 code of the audience's revenue events (e.g. EUR); "
+        "revenue events in another currency are refused. Omitted or empty on a CLV: the "
+        "currency the audience's (else the organisation's) revenue is already in, else EUR. "
+        "Empty for every other kind.",
+    )
     touchpoint = serializers.SlugField(
         max_length=80, required=False, allow_null=True, help_text="Touchpoint slug or null."
     )
@@ -73,6 +85,7 @@ class MetricDefinitionSerializer(StrictSerializer):
             "target": instance.target,
             "alert_threshold": instance.alert_threshold,
             "margin_percent": float(instance.margin_percent),
+            "currency": instance.currency,
             "touchpoint": instance.touchpoint.slug if instance.touchpoint_id else None,
             "active": instance.active,
         }

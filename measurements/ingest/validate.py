@@ -8,7 +8,7 @@ and the checks that need a definition (the score's scale) or two fields run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,16 @@ from django.utils import timezone
 from audiences.models import Audience, Organisation
 from audiences.services import audience_archived_message
 from journeys.models import Touchpoint
-from measurements.ingest.fields import CASES, MEMBERS, RESPONSES, SPECS, ItemError, clean_item
+from measurements.ingest.fields import (
+    CASES,
+    MEMBERS,
+    RESPONSES,
+    REVENUE,
+    SPECS,
+    ItemError,
+    clean_item,
+)
+from measurements.kinds import kind_of
 from measurements.models import MetricDefinition
 from measurements.scales import scale_of
 
@@ -31,6 +40,9 @@ class Lookups:
     definitions: dict[tuple[int, str], MetricDefinition]
     touchpoints: dict[tuple[int, str], int]
     by_kind: dict[tuple[int, str], list[MetricDefinition]]
+    # Audience id -> (currency, slug of the CLV definition that sets it): revenue events in
+    # another currency are refused, so a CLV never adds amounts of two currencies.
+    currencies: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def batch_lookups(organisation: Organisation, items: Iterable[dict[str, Any]]) -> Lookups:
@@ -45,15 +57,23 @@ def batch_lookups(organisation: Organisation, items: Iterable[dict[str, Any]]) -
     audience_ids = [a.pk for a in audiences.values()]
     definitions: dict[tuple[int, str], MetricDefinition] = {}
     by_kind: dict[tuple[int, str], list[MetricDefinition]] = {}
-    for d in MetricDefinition.objects.for_org(organisation).filter(audience_id__in=audience_ids):
+    currencies: dict[int, tuple[str, str]] = {}
+    for d in (
+        MetricDefinition.objects.for_org(organisation)
+        .filter(audience_id__in=audience_ids)
+        .order_by("slug")
+    ):
         definitions[(d.audience_id, d.slug)] = d
         if d.active:
             by_kind.setdefault((d.audience_id, d.kind), []).append(d)
+        # Inactive ones too: a CLV reactivated later must not find other currencies summed.
+        if d.currency and kind_of(d.kind).uses_revenue:
+            currencies.setdefault(d.audience_id, (d.currency, d.slug))
     touchpoints: dict[tuple[int, str], int] = {}
     if any(i.get("touchpoint") for i in items):
         for t in Touchpoint.objects.for_org(organisation).filter(audience_id__in=audience_ids):
             touchpoints[(t.audience_id, t.slug)] = t.pk
-    return Lookups(audiences, definitions, touchpoints, by_kind)
+    return Lookups(audiences, definitions, touchpoints, by_kind, currencies)
 
 
 def _resolve(
@@ -118,6 +138,18 @@ def _resolve(
             errors.append(ItemError(index, "resolved_at", "Must not be before opened_at."))
     elif kind == MEMBERS and clean["left_at"] is not None and clean["left_at"] < clean["joined_at"]:
         errors.append(ItemError(index, "left_at", "Must not be before joined_at."))
+    elif kind == REVENUE and (found := lk.currencies.get(audience.pk)):
+        currency, metric = found
+        if clean["currency"] != currency:
+            errors.append(
+                ItemError(
+                    index,
+                    "currency",
+                    f"Audience '{audience.slug}' counts revenue in {currency} (the currency of "
+                    f"its CLV metric '{metric}'); send amounts in {currency}, converted if "
+                    "need be.",
+                )
+            )
     return (None if errors else clean), errors
 
 

@@ -44,8 +44,10 @@ def _render(text: str, **context) -> str:
 
 def test_the_template_filters_use_the_definitions_unit():
     csat = MetricDefinition(kind=MetricKind.CSAT)
+    clv = MetricDefinition(kind=MetricKind.CLV, currency="EUR")
     nps = MetricDefinition(kind=MetricKind.NPS)
     assert _render("{{ v|metric_value:d }}", v=80, d=csat) == "80.0 %"
     assert _render("{{ v|metric_target:d }}", v=80, d=csat) == "80 %"
+    assert _render("{{ v|metric_value:d }}", v=1500.04, d=clv) == "1500.0 EUR"
     assert _render("{{ v|metric_target:d }}", v=40, d=nps) == "40"
     assert _render("{{ v|metric_number }}", v=-72.66) == "-72.7"
