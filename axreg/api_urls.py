@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("journeys.api.urls")),
     path("", include("measurements.api.urls")),
     path("", include("measurements.api.metrics_urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 # Last: any other path under /api/v1/ answers a JSON 404 (not Django's HTML page), with or

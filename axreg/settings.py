@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AudienceKindEnum": "audiences.models.AudienceKind",
         "MetricKindEnum": "measurements.models.MetricKind",
+        "WebhookEventEnum": "webhooks.models.EventType",
+        "WebhookFormatEnum": "webhooks.models.BodyFormat",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

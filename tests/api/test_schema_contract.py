@@ -120,7 +120,7 @@ def test_every_operation_documents_405_and_406(schema, api):
 def test_operation_ids_follow_one_pattern(schema):
     ids = [op["operationId"] for _, _, op in _operations(schema)]
     assert len(ids) == len(set(ids))
-    pattern = re.compile(r"^[a-z]+(_[a-z]+)*_(list|retrieve|create|partial_update)$")
+    pattern = re.compile(r"^[a-z]+(_[a-z]+)*_(list|retrieve|create|partial_update|destroy)$")
     assert [i for i in ids if not pattern.match(i) or i.startswith("v1_")] == []
     assert "audiences_list" in ids
     assert "audiences_metrics_list" in ids

@@ -26,6 +26,8 @@ from measurements import services as measurements
 from measurements.models import Alert, MeasurementPlan, MetricDefinition, Rollup
 from measurements.rollups import rollup_full
 from tests.factories import MembershipFactory
+from webhooks import services as webhooks
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 SECRET = "zz-secret-b"  # compared with the lower-cased body
 
@@ -47,6 +49,8 @@ class WorldB:
     definition: MetricDefinition
     key: NewApiKey
     alert: Alert
+    webhook: WebhookEndpoint
+    delivery: WebhookDelivery
 
     def kwargs_for(self, name: str) -> dict[str, Any]:
         """Values for a URL kwarg, by kwarg name (the view name picks among several pks)."""
@@ -57,6 +61,7 @@ class WorldB:
             "touchpoint_id": self.touchpoint.pk,
             "persona_id": self.persona.pk,
             "definition_id": self.definition.pk,
+            "delivery_id": self.delivery.pk,
         }
 
 
@@ -205,6 +210,17 @@ def world_b(other_org) -> WorldB:
         period_start=rollup.period_start,
         defaults={"value": -12.0, "threshold": 90.0},
     )
+    webhook = webhooks.endpoint_create(
+        organisation=other_org,
+        url="https://93.184.215.14/zz-secret-b-hook",
+        events=["alert.opened"],
+        description=_secret("Webhook"),
+        actor=lead,
+    ).endpoint
+    # Stored with the test's transaction, never sent: its on-commit enqueue does not run.
+    [delivery] = webhooks.webhook_emit(
+        organisation=other_org, event_type="alert.opened", payload={"summary": _secret("Event")}
+    )
     return WorldB(
         organisation=other_org,
         lead=lead,
@@ -217,6 +233,8 @@ def world_b(other_org) -> WorldB:
         definition=definition,
         key=key,
         alert=alert,
+        webhook=webhook,
+        delivery=delivery,
     )
 
 
@@ -256,7 +274,7 @@ def org_snapshot(organisation: Organisation) -> dict[str, list[tuple]]:
 
     snapshot: dict[str, list[tuple]] = {}
     for model in apps.get_models():
-        if model._meta.app_label not in {"audiences", "journeys", "measurements"}:
+        if model._meta.app_label not in {"audiences", "journeys", "measurements", "webhooks"}:
             continue
         if "organisation" not in {f.name for f in model._meta.get_fields()}:
             continue

@@ -32,6 +32,7 @@ from tests.factories import (
 )
 from tests.isolation.conftest import login_in, org_snapshot
 from tests.isolation.test_url_walk import ROUTES
+from webhooks.services import endpoint_create, webhook_emit
 
 ROLES = ("lead", "owner_this", "owner_other", "viewer", "anonymous", "key")
 
@@ -165,6 +166,13 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
         [{"audience": "parents", "member": "m-1", "joined_at": NOW}],
         True,
     ),
+    "api-webhook-list": (
+        "api-post",
+        API_LEAD_ONLY,
+        {"url": "https://93.184.215.14/new", "events": ["alert.opened"]},
+        True,
+    ),
+    "api-webhook-detail": ("api-patch", API_LEAD_ONLY, {"active": False}, True),
 }
 
 # Views that answer POST (a form page rendering on any method) but write nothing: a lead's
@@ -207,6 +215,10 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
     definition = MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
     MeasurementPlan.objects.create(organisation=org, audience=owned_audience, process="Survey")
     key = api_key_create(organisation=org, name="Survey tool")
+    webhook = endpoint_create(
+        organisation=org, url="https://93.184.215.14/hook", events=["alert.opened"]
+    ).endpoint
+    [delivery] = webhook_emit(organisation=org, event_type="alert.opened", payload={})
     return {
         "org": org,
         "users": {"lead": lead, "owner_this": owner, "owner_other": other_owner, "viewer": viewer},
@@ -217,6 +229,8 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
         "definition": definition,
         "person": owner_person,
         "key": key,
+        "webhook": webhook,
+        "delivery": delivery,
     }
 
 
@@ -229,7 +243,10 @@ def _kwargs(name: str, world: dict[str, Any], wanted: tuple[str, ...]) -> dict[s
         "persona_id": world["persona"].pk,
         "definition_id": world["definition"].pk,
         "pk": world["key"].api_key.pk if "key" in name else world["person"].pk,
+        "delivery_id": world["delivery"].pk,
     }
+    if "webhook" in name:
+        values["pk"] = world["webhook"].pk
     if name == "api-definition-detail":
         values["slug"] = world["definition"].slug
     return {k: values[k] for k in wanted}

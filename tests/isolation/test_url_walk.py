@@ -40,6 +40,12 @@ SKIPPED_CALLBACKS = {
 PK_BY_VIEW = {
     "audiences:person_edit": "person",
     "audiences:api_key_revoke": "key",
+    "webhooks:detail": "webhook",
+    "webhooks:edit": "webhook",
+    "webhooks:rotate": "webhook",
+    "webhooks:delete": "webhook",
+    "webhooks:redeliver": "webhook",
+    "api-webhook-detail": "webhook",
 }
 # Views whose `slug` is not the audience's: which of B's objects' slug the walker sends.
 SLUG_BY_VIEW = {
@@ -311,7 +317,7 @@ def cross_organisation_references(organisation: Any) -> list[str]:
 
     found = []
     for model in apps.get_models():
-        if model._meta.app_label not in {"audiences", "journeys", "measurements"}:
+        if model._meta.app_label not in {"audiences", "journeys", "measurements", "webhooks"}:
             continue
         names = {f.name for f in model._meta.get_fields()}
         if "organisation" not in names:

@@ -1,0 +1,37 @@
+"""The leads' webhook forms; the service validates the URL (scheme, private addresses)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from axreg.forms import BrowserForm
+from webhooks.models import BodyFormat, EventType
+
+
+class EndpointForm(BrowserForm):
+    url = forms.CharField(
+        label="URL",
+        max_length=500,
+        widget=forms.URLInput(attrs={"size": 60, "placeholder": "https://"}),
+        help_text="Where the events are sent (https:// preferred). Addresses inside your "
+        "network are refused.",
+    )
+    description = forms.CharField(
+        max_length=200, required=False, help_text="What receives them, e.g. “Helpdesk”."
+    )
+    events = forms.MultipleChoiceField(
+        choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    format = forms.ChoiceField(
+        label="Body",
+        choices=BodyFormat.choices,
+        initial=BodyFormat.STANDARD,
+        widget=forms.RadioSelect,
+        help_text="Slack-compatible sends one line of text, for a chat channel's incoming webhook.",
+    )
+
+
+class EndpointEditForm(EndpointForm):
+    active = forms.BooleanField(
+        required=False, help_text="Switched off, nothing is sent; owed deliveries wait."
+    )
