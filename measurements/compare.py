@@ -25,8 +25,7 @@ FEW_SHARED = 8
 NOT_ENOUGH = "not enough shared periods"
 NO_VARIATION = "no variation: no correlation can be computed"
 SAME_METRIC = (
-    "Choose a different metric from the first: a metric compared with itself always "
-    "correlates 1.0, which says nothing."
+    "Choose a metric other than the first: a metric compared with itself always correlates 1.0."
 )
 
 
@@ -45,6 +44,11 @@ class Correlation:
     def few(self) -> bool:
         """Fewer than FEW_SHARED pairs: the page warns that r may be chance."""
         return self.n < FEW_SHARED
+
+    @property
+    def includes_zero(self) -> bool:
+        """Its interval reaches 0: no evidence of a relation either way."""
+        return self.interval is not None and self.interval[0] <= 0 <= self.interval[1]
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -109,8 +113,9 @@ def lag_correlations(
 
 
 def strongest_lag(lags: list[Correlation]) -> Correlation | None:
-    """The lag with the largest |r| (the shorter lag on a tie); None when no lag has an r."""
-    known = [c for c in lags if c.r is not None]
+    """The lag with the largest |r| (the shorter lag on a tie) among those with an interval:
+    an r of three pairs cannot be judged, so it is not named. None when no lag has one."""
+    known = [c for c in lags if c.r is not None and c.interval is not None]
     return max(known, key=lambda c: (abs(c.r or 0.0), -c.lag), default=None)
 
 

@@ -69,11 +69,29 @@
     }, axisBounds(s.values, s.range));
   }
 
+  // An axis title longer than the chart is tall (a phone) goes on two lines, the audience
+  // above the metric and its unit, rather than running off the canvas.
+  function fitTitle(chart, scaleId, text) {
+    var title = chart.options.scales[scaleId].title;
+    var ctx = chart.ctx;
+    ctx.save();
+    ctx.font = Chart.helpers.toFont(Chart.helpers.merge({}, [Chart.defaults.font, title.font])).string;
+    var tooLong = ctx.measureText(text).width > chart.height - 40;
+    ctx.restore();
+    var parts = text.split(" · ");
+    title.text = tooLong && parts.length > 1 ? [parts[0] + " ·", parts.slice(1).join(" · ")] : text;
+  }
+
+  function fitTitles(chart) {
+    fitTitle(chart, "y", series[0].axis_title);
+    fitTitle(chart, "y2", series[1].axis_title);
+  }
+
   var data = readJson("compare-chart-data");
   var canvas = document.getElementById("compare-chart");
   if (!data || !canvas) { return; }
   var series = data.series;
-  new Chart(canvas, {
+  var chart = new Chart(canvas, {
     type: "line",
     data: {
       labels: data.labels,
@@ -94,6 +112,7 @@
     options: {
       animation: false,
       maintainAspectRatio: false,
+      onResize: function (chart) { fitTitles(chart); },
       layout: { padding: { top: 6 } },
       interaction: { mode: "index", intersect: false },
       plugins: {
@@ -124,5 +143,7 @@
       },
     },
   });
+  fitTitles(chart);
+  chart.update();
   canvas.dataset.rendered = "true";
 })();

@@ -181,12 +181,12 @@ def test_the_page_shows_r_interval_n_and_the_lag_table(viewer_client, nps_pair):
     # Lag 0 over 10 shared months: r = 0.29, Fisher interval −0.41 … 0.78.
     assert "over 10 shared periods" in page
     assert "<strong>0.29</strong>" in page
-    assert "95% interval -0.41 … 0.78" in page
+    assert "95% interval -0.41&nbsp;…&nbsp;0.78" in page
     assert "this correlation may be chance" not in page.split('id="lags-title"')[0]
     assert page.count('<tr data-lag="') == 4
     assert 'data-lag="2" aria-current="true"' in page
     assert "strongest</span>" in page
-    assert "Strongest: the first leading by 2 months, r = <strong>1.00</strong>" in page
+    assert "Strongest: eNPS leading by 2 months, r = <strong>1.00</strong>" in page
     chart = json.loads(
         page.split('id="compare-chart-data" type="application/json">')[1].split("<")[0]
     )
