@@ -14,6 +14,7 @@ from measurements.compare import (
     NO_VARIATION,
     NOT_ENOUGH,
     SAME_METRIC,
+    Correlation,
     compare_choice_error,
     compare_lag,
     compare_series,
@@ -214,3 +215,23 @@ def test_the_page_refuses_a_metric_compared_with_itself(viewer_client, nps_pair)
     assert 'aria-invalid="true"' in page
     assert "Correlation (Pearson)" not in page  # not a correlation of 1.0
     assert math.isclose(correlation_of(xs=[1, 2, 3, 4], ys=[1, 2, 3, 4]).r, 1.0)
+
+
+def test_the_strongest_lag_is_one_with_an_interval():
+    # r = −0.99 over three pairs has no interval, so it cannot be judged and is not named;
+    # 0.60 over 10 pairs is: atanh(0.6) = 0.693, se = 1/√7 = 0.378, ± 1.96 × 0.378 = 0.741
+    # → −0.048 … 1.434, back with tanh → r −0.048 … 0.892.
+    lags = [
+        Correlation(lag=0, n=10, r=0.6, interval=fisher_interval(0.6, 10), reason=None),
+        Correlation(lag=1, n=9, r=None, interval=None, reason=NO_VARIATION),
+        Correlation(lag=3, n=3, r=-0.99, interval=None, reason=None),
+    ]
+    strongest = strongest_lag(lags)
+    assert strongest.lag == 0
+    assert strongest.interval == pytest.approx((-0.048, 0.892), abs=0.0005)
+    assert strongest.includes_zero  # −0.048 … 0.892: no evidence of a relation
+    assert not lags[0].few and lags[2].few
+    # Ties go to the shorter lag: a lead claimed only when it is stronger.
+    tie = [Correlation(lag=k, n=9, r=0.8, interval=(0.3, 0.96), reason=None) for k in (0, 2)]
+    assert strongest_lag(tie).lag == 0
+    assert not tie[0].includes_zero
