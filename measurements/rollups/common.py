@@ -55,6 +55,22 @@ class HoursBetween(Func):
         super().__init__(later, earlier, **extra)
 
 
+class MeanHoursBetween(Aggregate):
+    """The mean of `later - earlier` in hours, summed exactly (PostgreSQL).
+
+    EXTRACT(EPOCH …) is numeric (exact to the microsecond) and AVG over numeric does not
+    depend on the order rows arrive in, whereas AVG over double precision does: an
+    incremental recompute and a full one then differed in the last digit of the mean.
+    """
+
+    template = "(AVG(EXTRACT(EPOCH FROM (%(expressions)s))) / 3600.0)::double precision"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+    def __init__(self, later, earlier, **extra):
+        super().__init__(later, earlier, **extra)
+
+
 def trunc_local(expression, granularity: str, zone: ZoneInfo) -> Trunc:
     """The local start date of the period containing an instant (period semantics [s, e))."""
     return Trunc(expression, granularity, output_field=DateField(), tzinfo=zone)

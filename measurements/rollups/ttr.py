@@ -11,13 +11,19 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, F
+from django.db.models import Count, F
 
 from measurements import metrics
 from measurements.kinds import kind_of
 from measurements.models import MetricDefinition, SupportCase
 from measurements.periods import current_period_start, local_date, period_start, periods_between
-from measurements.rollups.common import HoursBetween, PercentileCont, is_postgres, trunc_local
+from measurements.rollups.common import (
+    HoursBetween,
+    MeanHoursBetween,
+    PercentileCont,
+    is_postgres,
+    trunc_local,
+)
 from measurements.rollups.writing import RollupValue
 
 
@@ -59,7 +65,7 @@ def _ttr_resolved_stats(cases, granularity: str, zone: ZoneInfo) -> dict[date, t
             .annotate(
                 n=Count("*"),
                 median=PercentileCont(hours, fraction=0.5),
-                mean=Avg(hours),
+                mean=MeanHoursBetween(F("resolved_at"), F("opened_at")),
                 p90=PercentileCont(hours, fraction=0.9),
             )
             .order_by()
