@@ -1,17 +1,47 @@
-"""CSV export of rolled-up values: what a lead takes into a spreadsheet."""
+"""CSV export of rolled-up values: what a lead takes into a spreadsheet.
+
+The numbers are the dashboard's: each value and its 95% interval rounded by
+`measurements.display.value_rounded`, a CLV with its currency, every stored detail in a column
+of its own (the union of the exported rows' detail names, sorted, so one export has one column
+set whatever its first row is). A series starts at its first period with data: the empty
+periods a rollup writes before it (members joined but none present at the start, cases open
+but none resolved yet) are left out.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from audiences.models import Organisation
+from measurements.display import value_rounded
+from measurements.intervals import interval_of
+from measurements.kinds import kind_of
 from measurements.models import MetricDefinition, Rollup
+from measurements.scales import scale_of
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = (
+    "audience",
+    "metric",
+    "kind",
+    "granularity",
+    "period_start",
+    "value",
+    "n",
+    "interval_low",
+    "interval_high",
+    "currency",
+)
+# Details are mostly counts; the rest include fractions (CLV's margin and churn) that the
+# value's one decimal would erase, so they keep four.
+DETAIL_DECIMALS = 4
 
 
 def csv_safe(value: Any) -> Any:
@@ -21,39 +51,93 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _has_data() -> Q:
+    """A stored period with something measured: a value, or a count behind one."""
+    return ~Q(value=None) | ~Q(n=0)
+
+
 def export_rows(
     *,
     organisation: Organisation,
     definitions: QuerySet | list[MetricDefinition],
     granularity: str | None = None,
 ) -> QuerySet:
-    """Rolled-up values for CSV export, oldest first."""
-    rows = (
-        Rollup.objects.for_org(organisation)
-        .filter(definition__in=definitions)
-        .select_related("definition", "audience")
-    )
+    """Rolled-up values for CSV export, oldest first, from each series' first period with
+    data (a series with none exports no rows)."""
+    rows = Rollup.objects.for_org(organisation).filter(definition__in=definitions)
     if granularity:
         rows = rows.filter(granularity=granularity)
-    return rows.order_by("audience__slug", "definition__slug", "granularity", "period_start")
-
-
-def write_rollups_csv(out: Any, rows: Any) -> None:
-    writer = csv.writer(out)
-    writer.writerow(
-        ["audience", "metric", "kind", "granularity", "period_start", "value", "n", "details"]
+    first_with_data = (
+        Rollup.objects.for_org(organisation)
+        .filter(definition=OuterRef("definition"), granularity=OuterRef("granularity"))
+        .filter(_has_data())
+        .order_by("period_start")
+        .values("period_start")[:1]
     )
+    return (
+        rows.annotate(first_with_data=Subquery(first_with_data))
+        .filter(period_start__gte=F("first_with_data"))
+        .select_related("definition", "audience")
+        .order_by("audience__slug", "definition__slug", "granularity", "period_start")
+    )
+
+
+def detail_columns(rows: QuerySet) -> list[str]:
+    """The detail names of the rows, sorted; one that repeats a fixed column gets a prefix."""
+    names: set[str] = set()
+    for details in rows.values_list("details", flat=True).iterator(chunk_size=2000):
+        names.update(details or {})
+    return sorted(names)
+
+
+def _column(name: str) -> str:
+    return f"detail_{name}" if name in COLUMNS else name
+
+
+def _detail_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return round(value, DETAIL_DECIMALS)
+    if isinstance(value, (dict, list)):
+        return csv_safe(json.dumps(value, sort_keys=True))
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def _number_cell(value: float | None) -> Any:
+    rounded = value_rounded(value)
+    return "" if rounded is None else rounded
+
+
+def export_line(row: Rollup, details: Iterable[str]) -> list[Any]:
+    """One CSV line of a rollup row: the fixed columns, then one cell per detail name."""
+    definition = row.definition
+    scale = scale_of(
+        kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
+    )
+    stored: Mapping[str, Any] = row.details or {}
+    interval = interval_of(
+        kind=definition.kind, value=row.value, n=row.n, details=stored, scale=scale
+    )
+    currency = definition.currency if kind_of(definition.kind).uses_revenue else ""
+    return [
+        csv_safe(row.audience.slug),
+        csv_safe(definition.slug),
+        definition.kind,
+        row.granularity,
+        row.period_start.isoformat(),
+        _number_cell(row.value),
+        row.n,
+        _number_cell(interval[0] if interval else None),
+        _number_cell(interval[1] if interval else None),
+        currency,
+        *(_detail_cell(stored.get(name)) for name in details),
+    ]
+
+
+def write_rollups_csv(out: Any, rows: QuerySet) -> None:
+    details = detail_columns(rows)
+    writer = csv.writer(out)
+    writer.writerow([*COLUMNS, *(_column(name) for name in details)])
     for row in rows.iterator(chunk_size=2000):
-        details = ";".join(f"{k}={v}" for k, v in sorted(row.details.items()))
-        writer.writerow(
-            [
-                csv_safe(row.audience.slug),
-                csv_safe(row.definition.slug),
-                row.definition.kind,
-                row.granularity,
-                row.period_start.isoformat(),
-                "" if row.value is None else row.value,
-                row.n,
-                csv_safe(details),
-            ]
-        )
+        writer.writerow(export_line(row, details))
