@@ -23,18 +23,18 @@ from django.utils import timezone
 
 from audiences.models import Audience
 from journeys.models import Touchpoint
+from measurements.kinds import CASE_KINDS, KINDS, MEMBER_KINDS
 from measurements.models import (
-    MEMBER_KINDS,
     AudienceMember,
     MeasurementPlan,
     MetricDefinition,
-    MetricKind,
     Response,
     RevenueEvent,
     SupportCase,
 )
 
 DATA_FLOWING_DAYS = 90
+REVENUE_KINDS = tuple(kind for kind, spec in KINDS.items() if spec.uses_revenue)
 
 # (check key, what the registry shows when it fails, what to do next)
 CHECKS: list[tuple[str, str, str]] = [
@@ -111,8 +111,8 @@ def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Aud
         journey_mapped=Exists(touchpoints),
         metric_defined=Exists(active_definitions),
         data_flowing=Exists(recent_responses)
-        | (_has_definition(MetricKind.TTR) & Exists(recent_cases))
-        | (_has_definition(MetricKind.CLV) & Exists(recent_revenue))
+        | (_has_definition(*CASE_KINDS) & Exists(recent_cases))
+        | (_has_definition(*REVENUE_KINDS) & Exists(recent_revenue))
         | (_has_definition(*MEMBER_KINDS) & Exists(recent_members)),
     )
 

@@ -20,10 +20,6 @@ from measurements.scales import top_box
 
 # Under this many responses (or cases, or members at the start) a value is indicative only.
 INDICATIVE_BELOW = 30
-# The NPS cut-offs live in measurements.kinds; these names stay until rollups/full.py reads them
-# from there.
-PROMOTER_MIN = NPS_PROMOTER_MIN
-DETRACTOR_MAX = NPS_DETRACTOR_MAX
 Z_95 = 1.96
 
 

@@ -56,11 +56,6 @@ class MetricKind(models.TextChoices):
     CLV = "clv", "Customer lifetime value"
 
 
-# moved to measurements.kinds; kept until measurements/liability.py,
-# measurements/rollups/recompute.py and measurements/demo_results.py switch (models must not
-# import kinds: kinds imports models).
-SCORED_KINDS = {MetricKind.NPS, MetricKind.CSAT, MetricKind.CES}
-MEMBER_KINDS = {MetricKind.RETENTION, MetricKind.CHURN, MetricKind.CLV}
 
 
 class MetricDefinition(OrgOwned):
