@@ -53,6 +53,7 @@ urlpatterns = [
     path("app/", include(registry_urls)),
     path("app/", include(journey_map_urls)),
     path("app/", include("measurements.urls")),
+    path("app/webhooks/", include("webhooks.urls")),
     # The audiences endpoint first: its list filter reads liability, so measurements routes it.
     path("api/v1/", include("measurements.api.audience_urls")),
     path("api/v1/", include("axreg.api_urls")),
