@@ -120,6 +120,21 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
     # Upload shows a preview (nothing stored yet); confirm stores what the session holds.
     "measurements:import": ("post", AUDIENCE_EDITORS, "csv", False),
     "measurements:import_confirm": ("post", AUDIENCE_EDITORS, {"token": "none"}, False),
+    "webhooks:create": (
+        "post",
+        LEAD_ONLY,
+        {"url": "https://93.184.215.14/new", "events": ["alert.opened"], "format": "standard"},
+        True,
+    ),
+    "webhooks:edit": (
+        "post",
+        LEAD_ONLY,
+        {"url": "https://93.184.215.14/hook", "events": ["rollup.updated"], "format": "slack"},
+        True,
+    ),
+    "webhooks:rotate": ("post", LEAD_ONLY, {}, True),
+    "webhooks:delete": ("post", LEAD_ONLY, {}, True),
+    "webhooks:redeliver": ("post", LEAD_ONLY, {}, True),
     "api-audience-list": (
         "api-post",
         API_LEAD_ONLY,
@@ -193,6 +208,8 @@ READ_ONLY = {
     "measurements:overview_csv",
     "measurements:health",
     "measurements:compare",
+    "webhooks:list",
+    "webhooks:detail",
     None,  # "/" redirects to the home page
 }
 
