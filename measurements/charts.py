@@ -44,9 +44,9 @@ def period_label(start: date, granularity: str) -> str:
 
 def unit_of(definition: MetricDefinition) -> str:
     """The unit a value of the definition is in: "%", "h", a currency for CLV, or ""."""
-    unit = kind_of(definition.kind).unit
-    # CLV's unit is the definition's currency (a field not every schema version has yet).
-    return unit or (getattr(definition, "currency", "") or "")
+    kind = kind_of(definition.kind)
+    # CLV's unit is the definition's currency, which its revenue events are all in.
+    return (definition.currency or "") if kind.uses_revenue else kind.unit
 
 
 def value_range(definition: MetricDefinition) -> tuple[float | None, float | None]:

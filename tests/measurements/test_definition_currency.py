@@ -172,3 +172,13 @@ def test_the_metrics_api_gives_the_currency_on_clv_values_only(org, clv_month):
     assert by_metric[("clv", month)]["value"] == pytest.approx(100.0)
     assert by_metric[("clv", month)]["currency"] == "EUR"
     assert by_metric[("nps", month)]["currency"] is None
+
+
+def test_the_chart_draws_the_clv_in_its_currency(owned_audience, clv_month):
+    from measurements.charts import chart_data
+    from measurements.dashboard_selectors import dashboard_cards
+
+    cards = dashboard_cards(audience=owned_audience, granularity="month")
+    charts = {c["id"]: c for c in chart_data(cards=cards, granularity="month")}
+    clv = next(card.definition for card in cards if card.definition.kind == "clv")
+    assert (charts[clv.pk]["unit"], charts[clv.pk]["target_label"]) == ("EUR", "Target 80 EUR")
