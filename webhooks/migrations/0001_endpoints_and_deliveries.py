@@ -17,6 +17,31 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='WebhookEndpoint',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=500)),
+                ('description', models.CharField(blank=True, max_length=200)),
+                ('events', models.JSONField(blank=True, default=list)),
+                ('active', models.BooleanField(default=True)),
+                ('format', models.CharField(choices=[('standard', 'Standard Webhooks JSON'), ('slack', 'Slack-compatible text')], default='standard', max_length=10)),
+                ('secret', models.CharField(max_length=100)),
+                ('previous_secret', models.CharField(blank=True, max_length=100)),
+                ('previous_expires_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_endpoints', to='audiences.organisation')),
+            ],
+            options={
+                'ordering': ['-created_at', '-id'],
+                'abstract': False,
+                'default_manager_name': 'all_orgs',
+            },
+            managers=[
+                ('all_orgs', django.db.models.manager.Manager()),
+            ],
+        ),
+        migrations.CreateModel(
             name='WebhookDelivery',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -31,12 +56,14 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('delivered_at', models.DateTimeField(blank=True, null=True)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='audiences.organisation')),
+                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='webhooks.webhookendpoint')),
             ],
             options={
                 'verbose_name_plural': 'webhook deliveries',
                 'ordering': ['-created_at', '-id'],
                 'abstract': False,
                 'default_manager_name': 'all_orgs',
+                'constraints': [models.UniqueConstraint(fields=('endpoint', 'message_id'), name='webhookdelivery_unique_endpoint_message')],
             },
             managers=[
                 ('all_orgs', django.db.models.manager.Manager()),
@@ -62,39 +89,5 @@ class Migration(migrations.Migration):
             managers=[
                 ('all_orgs', django.db.models.manager.Manager()),
             ],
-        ),
-        migrations.CreateModel(
-            name='WebhookEndpoint',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('events', models.JSONField(blank=True, default=list)),
-                ('active', models.BooleanField(default=True)),
-                ('format', models.CharField(choices=[('standard', 'Standard Webhooks JSON'), ('slack', 'Slack-compatible text')], default='standard', max_length=10)),
-                ('secret', models.CharField(max_length=100)),
-                ('previous_secret', models.CharField(blank=True, max_length=100)),
-                ('previous_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_endpoints', to='audiences.organisation')),
-            ],
-            options={
-                'ordering': ['-created_at', '-id'],
-                'abstract': False,
-                'default_manager_name': 'all_orgs',
-            },
-            managers=[
-                ('all_orgs', django.db.models.manager.Manager()),
-            ],
-        ),
-        migrations.AddField(
-            model_name='webhookdelivery',
-            name='endpoint',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='webhooks.webhookendpoint'),
-        ),
-        migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.UniqueConstraint(fields=('endpoint', 'message_id'), name='webhookdelivery_unique_endpoint_message'),
         ),
     ]
