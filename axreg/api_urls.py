@@ -3,7 +3,8 @@ from django.urls import include, path, re_path
 from axreg.api.errors import api_not_found
 
 urlpatterns = [
-    path("", include("audiences.api.urls")),
+    # The audiences endpoint with its liability filter, which reads every app.
+    path("", include("measurements.api.audience_urls")),
     path("", include("journeys.api.urls")),
     path("", include("measurements.api.urls")),
     path("", include("measurements.api.metrics_urls")),

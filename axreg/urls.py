@@ -54,8 +54,6 @@ urlpatterns = [
     path("app/", include(journey_map_urls)),
     path("app/", include("measurements.urls")),
     path("app/webhooks/", include("webhooks.urls")),
-    # The audiences endpoint first: its list filter reads liability, so measurements routes it.
-    path("api/v1/", include("measurements.api.audience_urls")),
     path("api/v1/", include("axreg.api_urls")),
     # With or without the slash, like every API path; anything else under /api answers a JSON
     # 404 instead of an APPEND_SLASH redirect (which turns a POST into a GET, or a 500).

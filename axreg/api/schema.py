@@ -95,6 +95,8 @@ STRICT_COMPONENTS = {
     "CaseItem",
     "RevenueEventItem",
     "MemberItem",
+    "WebhookEndpoint",
+    "PatchedWebhookEndpoint",
 }
 
 

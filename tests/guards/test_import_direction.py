@@ -16,11 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
     "audiences": {"journeys", "measurements"},
     "journeys": {"measurements"},
+    # Measurements emits events through webhooks; webhooks knows nothing of what they mean.
+    "webhooks": {"journeys", "measurements"},
 }
 # API plumbing shared by every endpoint: it may read the tenancy models and nothing else.
 PLUMBING = "axreg/api"
 # (axreg's own modules are plumbing too.)
-APPS = {"audiences", "journeys", "measurements"}
+APPS = {"audiences", "journeys", "measurements", "webhooks"}
 PLUMBING_MAY_IMPORT = "audiences.models"
 
 
