@@ -1,31 +1,47 @@
-"""Alerts: a monthly value past its definition's alert threshold, recorded and e-mailed once.
+"""Alerts: a crossing of a definition's alert threshold, recorded and e-mailed once.
 
 Two steps of the rollup flow (claim → compute → write → alerts → notify):
-- `alerts_evaluate` opens an alert for each written value on the wrong side of its threshold
-  and closes the alert of a value back on the right side. Which side is wrong is the kind's
+- `alerts_evaluate` derives each recomputed definition's crossings from its stored monthly
+  rollups and brings its Alert rows in line with them. Which side is wrong is the kind's
   direction in `measurements.kinds` (below for NPS, CSAT, CES, retention and CLV; above for
   TTR and churn). Only the month granularity alerts: one dip would otherwise raise four
-  alerts (day, week, month, quarter) and four e-mails. The current (incomplete) month alerts
-  too.
+  alerts (day, week, month, quarter) and four e-mails. A month counts only once it has ended
+  in the organisation's time zone (the current month's value still moves), has a value (no
+  data is no evidence either way) and at least the definition's `alert_min_n` (fewer is
+  "indicative" in PRODUCT.md's terms). Months that do not count neither open nor close an
+  alert. A month that has just ended is picked up by the next recompute of its definition:
+  new data, or the nightly full rollup.
+- One alert per crossing: the first counting month on the wrong side opens it
+  (`period_start`); while later counting months stay on the wrong side it continues
+  (`last_period_start` and `value` follow the latest); the first counting month back on the
+  right side resolves it, and a later crossing opens a new alert. Since the crossings are
+  derived from the stored rows each time, late data that moves a month to the other side
+  moves, merges, splits, reopens or resolves them the same way a rebuild would.
 - `alerts_notify_on_commit` queues the e-mails as their own task once the alerts are
-  committed; `alerts_email_pending` (the task's body) sends each alert's e-mail at most once.
+  committed; `alerts_email_pending` (the task's body) sends each alert's e-mail at most once,
+  so a crossing that persists for months is e-mailed once.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from measurements.formulas import definition_label
 from measurements.kinds import kind_of
-from measurements.models import Alert, Granularity
+from measurements.models import Alert, Granularity, MetricDefinition, Rollup
+from measurements.periods import current_period_start
 
 if TYPE_CHECKING:
     from measurements.rollups import RollupValue
@@ -43,81 +59,172 @@ def crosses_threshold(*, kind: str, value: float | None, threshold: float | None
     return kind_of(kind).worse_than(value, threshold)
 
 
-def _key(value: RollupValue) -> Q:
-    return Q(
-        definition_id=value.definition.pk,
-        granularity=value.granularity,
-        period_start=value.period_start,
-    )
+@dataclass
+class Crossing:
+    """A run of counting months on the wrong side, until a counting month on the right side."""
+
+    start: date  # the first month on the wrong side (the alert opens in it)
+    last: date  # the latest month on the wrong side
+    value: float  # the value of `last`
+    resolved: bool = False  # a later counting month was back on the right side
 
 
-def alerts_evaluate(values: Iterable[RollupValue], scopes: Iterable[RollupScope] = ()) -> None:
-    """Record an Alert for each crossing period (once: unique constraint + ignore_conflicts)
-    and resolve the open alert of each period back within its threshold, or left without a
-    value inside `scopes` (the periods the recompute covered: its row was deleted, since the
-    period has no data any more)."""
-    values = list(values)
-    # All organisations: the alerts of the given values' definitions (a batch spans them).
-    alerts = Alert.all_orgs.all()
-    _alerts_without_value_resolve(alerts, values, list(scopes))
-    checked = [
-        v
-        for v in values
-        if v.granularity == ALERT_GRANULARITY and v.definition.alert_threshold is not None
-    ]
-    if not checked:
-        return
-    crossing, fine = [], []
-    for v in checked:
-        bad = crosses_threshold(
-            kind=v.definition.kind, value=v.result.value, threshold=v.definition.alert_threshold
-        )
-        (crossing if bad else fine).append(v)
-    if crossing:
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    organisation_id=v.definition.organisation_id,
-                    audience_id=v.definition.audience_id,
-                    definition_id=v.definition.pk,
-                    granularity=v.granularity,
-                    period_start=v.period_start,
-                    value=v.result.value,
-                    threshold=v.definition.alert_threshold,
-                )
-                for v in crossing
-            ],
-            ignore_conflicts=True,
-        )
-        reopened = Q()
-        for v in crossing:
-            reopened |= _key(v)
-        alerts.filter(reopened, resolved_at__isnull=False).update(resolved_at=None)
-    if fine:
-        recovered = Q()
-        for v in fine:
-            recovered |= _key(v)
-        alerts.filter(recovered, resolved_at=None).update(resolved_at=timezone.now())
+def month_counts(
+    *, start: date, value: float | None, n: int, current_start: date, min_n: int
+) -> bool:
+    """Whether a month's value may open or close an alert: the month has ended (it starts
+    before the current month), it has a value and at least `min_n` behind it."""
+    return start < current_start and value is not None and n >= min_n
 
 
-def _alerts_without_value_resolve(
-    alerts: QuerySet[Alert], values: list[RollupValue], scopes: list[RollupScope]
+def crossings_of(
+    definition: MetricDefinition,
+    months: Iterable[tuple[date, float | None, int]],
+    *,
+    current_start: date,
+) -> list[Crossing]:
+    """The definition's crossings from its monthly (start, value, n), oldest first."""
+    threshold = definition.alert_threshold
+    if threshold is None:
+        return []
+    crossings: list[Crossing] = []
+    open_crossing: Crossing | None = None
+    for start, value, n in sorted(months, key=lambda month: month[0]):
+        if not month_counts(
+            start=start,
+            value=value,
+            n=n,
+            current_start=current_start,
+            min_n=definition.alert_min_n,
+        ):
+            continue
+        if kind_of(definition.kind).worse_than(value, threshold):
+            if open_crossing is None:
+                open_crossing = Crossing(start=start, last=start, value=value)
+                crossings.append(open_crossing)
+            else:
+                open_crossing.last, open_crossing.value = start, value
+        elif open_crossing is not None:
+            open_crossing.resolved = True
+            open_crossing = None
+    return crossings
+
+
+def alerts_evaluate(
+    values: Iterable[RollupValue],
+    scopes: Iterable[RollupScope] = (),
+    *,
+    now: datetime | None = None,
 ) -> None:
-    """Resolve the open alerts inside `scopes` whose period the recompute gave no value."""
-    covered = Q()
-    for scope in scopes:
-        covered |= scope.as_q()
-    if not covered:
+    """Bring the alerts of the definitions in `values` and `scopes` (the recompute's) in line
+    with the crossings of their stored monthly rollups, read after the write: a period whose
+    row the recompute deleted has no data any more and counts no longer.
+
+    Call in the recompute's transaction, after the write, holding the definitions' locks.
+    """
+    now = now or timezone.now()
+    known = {v.definition.pk: v.definition for v in values}
+    ids = known.keys() | {s.definition_id for s in scopes}
+    if not ids:
         return
-    valued = {(v.definition.pk, v.granularity, v.period_start) for v in values}
-    candidates = alerts.filter(covered, granularity=ALERT_GRANULARITY, resolved_at=None)
-    orphaned = [
-        pk
-        for pk, *key in candidates.values_list("pk", "definition_id", "granularity", "period_start")
-        if tuple(key) not in valued
+    missing = ids - known.keys()
+    if missing:
+        # All organisations: definitions the recompute covered (a batch spans them).
+        covered = MetricDefinition.all_orgs.filter(pk__in=missing)
+        known |= {d.pk: d for d in covered.select_related("organisation")}
+    definitions = [known[pk] for pk in sorted(ids) if pk in known]
+    months: dict[int, list[tuple[date, float | None, int]]] = defaultdict(list)
+    alerting = [d.pk for d in definitions if d.alert_threshold is not None]
+    # All organisations: the stored months of the recomputed definitions (a batch spans them).
+    rows = Rollup.all_orgs.filter(definition_id__in=alerting, granularity=ALERT_GRANULARITY)
+    for definition_id, start, value, n in rows.order_by().values_list(
+        "definition_id", "period_start", "value", "n"
+    ):
+        months[definition_id].append((start, value, n))
+    stored: dict[int, list[Alert]] = defaultdict(list)
+    # All organisations: the alerts of the recomputed definitions (a batch spans them),
+    # resolved ones too (a crossing that comes back reopens its alert rather than another).
+    alerts = Alert.all_orgs.all()
+    for alert in alerts.filter(
+        definition_id__in=[d.pk for d in definitions], granularity=ALERT_GRANULARITY
+    ).order_by("period_start"):
+        stored[alert.definition_id].append(alert)
+    for definition in definitions:
+        zone = ZoneInfo(definition.organisation.timezone or "UTC")
+        crossings = crossings_of(
+            definition,
+            months.get(definition.pk, []),
+            current_start=current_period_start(ALERT_GRANULARITY, zone, now),
+        )
+        _alerts_reconcile(alerts, definition, crossings, stored.get(definition.pk, []), now=now)
+
+
+def _alerts_reconcile(
+    batch: QuerySet[Alert],
+    definition: MetricDefinition,
+    crossings: list[Crossing],
+    alerts: list[Alert],
+    *,
+    now: datetime,
+) -> None:
+    """Match each crossing to the alert that opened in its first month, else to one whose
+    months overlap it (late data moved its start); update those that differ, resolve the open
+    alerts no crossing is left for, and create the rest. Resolutions are written first, so
+    the one open alert a definition may have is never two, even for a moment."""
+    by_start = {alert.period_start: alert for alert in alerts}
+    matched: dict[int, Alert] = {}  # crossing index → its alert
+    taken: set[int] = set()
+    for i, crossing in enumerate(crossings):
+        alert = by_start.get(crossing.start)
+        if alert is not None:
+            matched[i] = alert
+            taken.add(alert.pk)
+    for i, crossing in enumerate(crossings):
+        if i in matched:
+            continue
+        for alert in alerts:
+            if alert.pk not in taken and (
+                alert.period_start <= crossing.last and crossing.start <= alert.last_period_start
+            ):
+                matched[i] = alert
+                taken.add(alert.pk)
+                break
+    closing: list[tuple[Alert, dict]] = []
+    others: list[tuple[Alert, dict]] = []
+    for alert in alerts:
+        if alert.pk not in taken and alert.resolved_at is None:
+            closing.append((alert, {"resolved_at": now}))
+    for i, alert in matched.items():
+        crossing = crossings[i]
+        wanted = {
+            "period_start": crossing.start,
+            "last_period_start": crossing.last,
+            "value": crossing.value,
+            "threshold": definition.alert_threshold,
+            "resolved_at": (alert.resolved_at or now) if crossing.resolved else None,
+        }
+        changes = {f: v for f, v in wanted.items() if getattr(alert, f) != v}
+        if changes:
+            (closing if changes.get("resolved_at") else others).append((alert, changes))
+    for alert, changes in closing + others:
+        batch.filter(pk=alert.pk).update(**changes)
+    new = [
+        Alert(
+            organisation_id=definition.organisation_id,
+            audience_id=definition.audience_id,
+            definition_id=definition.pk,
+            granularity=ALERT_GRANULARITY,
+            period_start=crossing.start,
+            last_period_start=crossing.last,
+            value=crossing.value,
+            threshold=definition.alert_threshold,
+            resolved_at=now if crossing.resolved else None,
+        )
+        for i, crossing in enumerate(crossings)
+        if i not in matched
     ]
-    if orphaned:
-        alerts.filter(pk__in=orphaned).update(resolved_at=timezone.now())
+    if new:
+        Alert.objects.bulk_create(new)
 
 
 def alerts_notify_on_commit(*, organisation_id: int | None) -> None:
@@ -132,14 +239,17 @@ def alerts_notify_on_commit(*, organisation_id: int | None) -> None:
 
 def _alerts_claim(organisation_id: int | None, *, send: bool) -> int:
     """Claim each pending alert with a conditional UPDATE (emailed_at still NULL), then e-mail
-    its audience's owner if `send`; returns how many were claimed."""
+    its audience's owner if `send` (open alerts only); without `send`, resolved ones are
+    marked too, so none of them is e-mailed should late data reopen it."""
     if organisation_id is not None:
         pending = Alert.objects.for_org(organisation_id)
     else:
         pending = Alert.all_orgs.all()  # All organisations: a stale batch or a run for all.
-    pending = pending.filter(
-        emailed_at=None, resolved_at=None, audience__owner__isnull=False
-    ).select_related("audience__owner", "definition__audience")
+    pending = pending.filter(emailed_at=None, audience__owner__isnull=False)
+    if send:
+        # A crossing already over when it was found (history rolled up at once) is not news.
+        pending = pending.filter(resolved_at=None)
+    pending = pending.select_related("audience__owner", "definition__audience")
     claimed_count = 0
     for alert in pending:
         owner = alert.audience.owner
@@ -159,12 +269,17 @@ def _alerts_claim(organisation_id: int | None, *, send: bool) -> int:
 def _alert_email(alert: Alert, to: str) -> None:
     label = definition_label(alert.definition)
     side = "below" if kind_of(alert.definition.kind).higher_is_better else "above"
+    since = (
+        ""
+        if alert.last_period_start == alert.period_start
+        else f" It has been {side} it since the month starting {alert.period_start:%d %B %Y}."
+    )
     send_mail(
         subject=f"[AX Registry] {alert.audience.name}: {label} {side} its alert threshold",
         message=(
             f"{alert.definition.name} for {alert.audience.name} was {alert.value:.1f} in the "
-            f"{alert.granularity} starting {alert.period_start:%d %B %Y}, {side} the alert "
-            f"threshold of {alert.threshold:g}.\n"
+            f"{alert.granularity} starting {alert.last_period_start:%d %B %Y}, {side} the alert "
+            f"threshold of {alert.threshold:g}.{since}\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[to],

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,8 +58,6 @@ class MetricKind(models.TextChoices):
     CLV = "clv", "Customer lifetime value"
 
 
-
-
 class MetricDefinition(OrgOwned):
     """How one number about an audience is made: kind, scale, target and alert threshold."""
 
@@ -90,6 +90,14 @@ class MetricDefinition(OrgOwned):
         blank=True,
         help_text="Breakdowns and comments with fewer responses stay hidden. "
         "Empty: 5 for employee and candidate audiences, 1 otherwise.",
+    )
+    # 30 = measurements.metrics.INDICATIVE_BELOW (models cannot import it): an alert should
+    # not wake an owner for a value PRODUCT.md calls indicative only.
+    alert_min_n = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="A month alerts only with at least this many responses, cases or members "
+        "behind it. 30 by default: under 30 a value is indicative only, and one dip in a small "
+        "sample would raise an alert that means nothing.",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -320,7 +328,10 @@ class Rollup(OrgOwned):
 
 
 class Alert(OrgOwned):
-    """A period whose value crossed its definition's alert threshold, recorded once."""
+    """One crossing of a definition's alert threshold: opened in the first complete month on
+    the wrong side (`period_start`), continued while later months stay there
+    (`last_period_start`, `value`: the latest), resolved by the first month back on the right
+    side. A later crossing is a new alert; each is e-mailed once (`emailed_at`)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
@@ -329,6 +340,7 @@ class Alert(OrgOwned):
     )
     granularity = models.CharField(max_length=8, choices=Granularity.choices)
     period_start = models.DateField()
+    last_period_start = models.DateField()
     value = models.FloatField()
     threshold = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -344,11 +356,24 @@ class Alert(OrgOwned):
     class Meta(OrgOwned.Meta):
         ordering = ["-created_at"]
         constraints = [
+            # A crossing opens in one month, so two alerts never open in the same one.
             models.UniqueConstraint(
                 fields=["definition", "granularity", "period_start"],
                 name="alert_unique_def_granularity_period",
-            )
+            ),
+            # A value is on one side at a time: at most one crossing is open.
+            models.UniqueConstraint(
+                fields=["definition", "granularity"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="alert_one_open_per_definition",
+            ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An alert created for one month (a test, a hand-made row) lasts that month.
+        if self.last_period_start is None:
+            self.last_period_start = self.period_start
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"Alert {self.definition_id} {self.period_start}: {self.value}"

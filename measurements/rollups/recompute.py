@@ -181,7 +181,7 @@ def definitions_recompute(
     rollups_delete_missing(values, scopes)
     # A full recompute rewrites mostly unchanged values: send only those that changed.
     written = rollups_write(values, now=now, skip_unchanged=days is None)
-    alerts_evaluate(values, scopes)
+    alerts_evaluate(values, scopes, now=now)
     return written
 
 

@@ -174,7 +174,7 @@ def test_beat_running_twice_raises_one_alert_and_sends_one_email(mailoutbox):
         organisation=org, slug="customers", owner=PersonFactory(organisation=org)
     )
     nps = MetricDefinitionFactory(
-        audience=audience, kind=MetricKind.NPS, slug="nps", alert_threshold=0
+        audience=audience, kind=MetricKind.NPS, slug="nps", alert_threshold=0, alert_min_n=1
     )
     # May 2025: 10, 2, 3, 1 → P 1, D 3 → NPS (1 − 3) / 4 × 100 = −50, below the threshold 0.
     # Stored as ingestion stores them (rows + a stale mark), left for beat's jobs to roll up.

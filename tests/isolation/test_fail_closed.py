@@ -306,6 +306,16 @@ ALL_ORGS = [
     ),
     (
         "measurements/alerts.py",
+        "covered = MetricDefinition.all_orgs.filter(pk__in=missing)",
+        "a rollup batch's definitions left without values (their crossings are re-derived)",
+    ),
+    (
+        "measurements/alerts.py",
+        "rows = Rollup.all_orgs.filter(definition_id__in=alerting, granularity=ALERT_GRANULARITY)",
+        "the stored months of a rollup batch's definitions, which span organisations",
+    ),
+    (
+        "measurements/alerts.py",
         "pending = Alert.all_orgs.all()",
         "e-mails new alerts after a stale batch or a run for every organisation",
     ),

@@ -20,9 +20,14 @@ from tests.measurements.rollup_helpers import respond, utc
 
 @pytest.fixture
 def nps(owned_audience):
-    # January 2025: 3, 4, 5, 10 → P 1, D 3 → NPS −50, below the threshold of 0.
+    # January 2025: 3, 4, 5, 10 → P 1, D 3 → NPS −50, below the threshold of 0. Four
+    # responses: alert_min_n 1 lets so small a month alert (the default, 30, would not).
     definition = MetricDefinitionFactory(
-        audience=owned_audience, kind=MetricKind.NPS, slug="nps", alert_threshold=0
+        audience=owned_audience,
+        kind=MetricKind.NPS,
+        slug="nps",
+        alert_threshold=0,
+        alert_min_n=1,
     )
     for score in (3, 4, 5, 10):
         respond(definition, score, utc(2025, 1, 8, 12))

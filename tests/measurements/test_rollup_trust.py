@@ -72,9 +72,10 @@ def test_the_fast_full_path_stores_the_same_standard_deviation(ces):
 
 @pytest.fixture
 def nps_alerting(owned_audience):
-    # January 2025: 3, 4, 5, 10 → P 1, D 3 → NPS −50, below the threshold of 0: an alert.
+    # January 2025: 3, 4, 5, 10 → P 1, D 3 → NPS −50, below the threshold of 0: an alert
+    # (alert_min_n 1: four responses are enough here).
     nps = MetricDefinitionFactory(
-        audience=owned_audience, kind=MetricKind.NPS, slug="nps", alert_threshold=0
+        audience=owned_audience, kind=MetricKind.NPS, slug="nps", alert_threshold=0, alert_min_n=1
     )
     responses = [respond(nps, score, utc(2025, 1, 8, 12)) for score in (3, 4, 5, 10)]
     rollup_full(organisation=nps.organisation)
