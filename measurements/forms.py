@@ -84,6 +84,7 @@ class DefinitionForm(BrowserModelForm):
             "touchpoint",
             "target",
             "alert_threshold",
+            "alert_min_n",
             "margin_percent",
             "currency",
             "min_group_size",
@@ -95,6 +96,7 @@ class DefinitionForm(BrowserModelForm):
             "margin_percent": "Gross margin % (CLV only)",
             "currency": "Currency (CLV only)",
             "min_group_size": "Minimum group size",
+            "alert_min_n": "Minimum n for an alert",
         }
         help_texts = {
             "slug": "Unique within this audience; API clients send it. Empty: the kind "
@@ -102,7 +104,10 @@ class DefinitionForm(BrowserModelForm):
             "scale_min": scale_help(),
             "target": "The value you aim for (NPS −100…100, CSAT 0–100 %, CES on its scale, "
             "time to resolution in hours, retention and churn in %, CLV in money).",
-            "alert_threshold": "An alert is raised when a period's value crosses it.",
+            "alert_threshold": "An alert opens when a complete month's value crosses it, and "
+            "closes when a later month is back on the right side.",
+            "alert_min_n": "A month alerts only with at least this many responses, cases or "
+            "members behind it. 30 by default: under 30 a value is indicative only.",
             "currency": "ISO 4217, e.g. EUR: the currency of this audience's revenue events, "
             "which are refused in any other. Empty: the one the audience's (else the "
             "organisation's) revenue is already in, else EUR. Leave it empty for other kinds.",

@@ -44,6 +44,7 @@ DEFINITION_FIELDS = (
     "touchpoint",
     "target",
     "alert_threshold",
+    "alert_min_n",
     "margin_percent",
     "currency",
     "min_group_size",
@@ -308,6 +309,13 @@ def _currency_rule(definition: MetricDefinition, spec: Kind) -> Problems:
     return []
 
 
+def _alert_min_n_rule(definition: MetricDefinition) -> Problems:
+    # 0 would let a month without a single response alert (and a month always has its n).
+    if definition.alert_min_n is None or definition.alert_min_n < 1:
+        return [("alert_min_n", "Enter at least 1: an alert needs data behind it.")]
+    return []
+
+
 def _group_size_rule(definition: MetricDefinition) -> Problems:
     if definition.min_group_size is not None and definition.min_group_size < 1:
         return [("min_group_size", "Enter at least 1, or leave it empty for the default.")]
@@ -363,6 +371,7 @@ def definition_validate(definition: MetricDefinition) -> None:
         *_bounds_rule(definition, spec, label, scale),
         *_margin_rule(definition, spec),
         *_currency_rule(definition, spec),
+        *_alert_min_n_rule(definition),
         *_group_size_rule(definition),
         *_stored_results_rule(definition, spec),
     ]

@@ -54,6 +54,13 @@ class MetricDefinitionSerializer(StrictSerializer):
     )
     target = FiniteFloatField(required=False, allow_null=True)
     alert_threshold = FiniteFloatField(required=False, allow_null=True)
+    alert_min_n = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=32767,
+        help_text="A month alerts only with at least this many responses, cases or members "
+        "behind it. Default 30: under 30 a value is indicative only.",
+    )
     margin_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, coerce_to_string=False
     )
@@ -84,6 +91,7 @@ class MetricDefinitionSerializer(StrictSerializer):
             "scale_max": instance.scale_max,
             "target": instance.target,
             "alert_threshold": instance.alert_threshold,
+            "alert_min_n": instance.alert_min_n,
             "margin_percent": float(instance.margin_percent),
             "currency": instance.currency,
             "touchpoint": instance.touchpoint.slug if instance.touchpoint_id else None,

@@ -106,6 +106,7 @@ def test_it_creates_and_patches_metric_definitions(api, unowned_audience):
         "scale_max": 7,
         "target": 80.0,
         "alert_threshold": None,
+        "alert_min_n": 30,
         "margin_percent": 100.0,
         "touchpoint": None,
         "active": True,

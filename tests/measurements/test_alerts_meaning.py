@@ -6,11 +6,16 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from audiences.services import api_key_create
+from measurements.forms import DefinitionForm
 from measurements.models import Alert, MetricKind, Rollup
 from measurements.rollups import rollup_full
 from measurements.rollups.recompute import definitions_of, definitions_recompute
+from measurements.services import definition_create
 from tests.factories import MetricDefinitionFactory
 from tests.measurements.rollup_helpers import member, respond, utc
 
@@ -164,3 +169,42 @@ def test_late_data_that_lifts_the_first_month_moves_the_crossing(nps):
     # The crossing now opens in February; it is the same alert (its e-mail state kept).
     assert _alerts(nps) == [(date(2025, 2, 1), date(2025, 2, 1), 20.0, True)]
     assert Alert.all_orgs.get(definition=nps).pk == alert.pk
+
+
+# --- alert_min_n: validated by the definition rules, editable in the browser and the API ----
+
+
+def test_the_definition_rules_refuse_a_minimum_n_below_1(owned_audience):
+    with pytest.raises(ValidationError) as caught:
+        definition_create(audience=owned_audience, actor_user=None, data={
+            "kind": "nps", "alert_min_n": 0,
+        })  # fmt: skip
+    assert caught.value.message_dict == {
+        "alert_min_n": ["Enter at least 1: an alert needs data behind it."]
+    }
+
+
+def test_the_form_edits_the_minimum_n(owned_audience):
+    form = DefinitionForm(
+        data={"kind": "nps", "name": "", "slug": "", "alert_min_n": "12", "margin_percent": "100"},
+        audience=owned_audience,
+    )
+    assert "alert_min_n" in form.fields
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["alert_min_n"] == 12
+
+
+def test_the_api_creates_and_patches_the_minimum_n(org, owned_audience):
+    api = APIClient()
+    api.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {api_key_create(organisation=org, name='t').raw_key}"
+    )
+    url = "/api/v1/metric-definitions/"
+    created = api.post(url, {"audience": "parents", "kind": "nps"}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["alert_min_n"] == 30
+    refused = api.patch(f"{url}parents/nps/", {"alert_min_n": 0}, format="json")
+    assert refused.status_code == 400
+    assert "alert_min_n" in str(refused.json())
+    patched = api.patch(f"{url}parents/nps/", {"alert_min_n": 10}, format="json")
+    assert patched.json()["alert_min_n"] == 10
