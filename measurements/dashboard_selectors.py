@@ -123,10 +123,12 @@ def dashboard_cards(
     for row in rollups:
         by_def[row.definition_id][row.period_start] = row
     alerts = defaultdict(list)
+    # Open crossings still on the wrong side within the window shown: one whose last month is
+    # older (the data stopped years ago) is not news about this card.
     for alert in (
         Alert.objects.for_org(audience.organisation_id)
-        .filter(definition__in=definitions, resolved_at=None)
-        .order_by("-period_start")
+        .filter(definition__in=definitions, resolved_at=None, last_period_start__gte=window[0])
+        .order_by("-last_period_start")
     ):
         alerts[alert.definition_id].append(alert)
     cards = []

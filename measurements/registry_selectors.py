@@ -6,14 +6,22 @@ They read all three apps, so they live here rather than in `audiences.selectors`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from audiences.models import TOP_TEN, Audience, Organisation
 from audiences.selectors import ranked_first
 from measurements.liability import audiences_with_liability_flags, liability_of
 from measurements.models import Alert
+from measurements.periods import latest_complete_start
+from measurements.selectors import series_window, zone_of
+
+# The months a dashboard card and the overview's trend show: an open alert whose last month
+# is older is not presented as needing anyone now.
+ALERT_MONTHS_SHOWN = 12
 
 
 def audience_list(*, organisation: Organisation) -> QuerySet[Audience]:
@@ -95,18 +103,27 @@ class OwnerHome:
         return sum(len(a.liability.failures) for a in self.audiences)
 
 
-def owner_home(*, organisation: Organisation, user: Any, alert_limit: int = 20) -> OwnerHome:
+def owner_home(
+    *,
+    organisation: Organisation,
+    user: Any,
+    alert_limit: int = 20,
+    now: datetime | None = None,
+) -> OwnerHome:
     """The audiences whose owner is linked to `user`, each with `.liability`, in rank order,
-    and their unresolved alerts, newest period first. Two queries."""
+    and their open alerts still on the wrong side within the dashboards' 12 months, newest
+    first. Two queries."""
     audiences = list(
         audience_list(organisation=organisation).filter(owner__user=user, archived=False)
     )
     for audience in audiences:
         audience.liability = liability_of(audience)
+    latest = latest_complete_start("month", zone_of(organisation), now or timezone.now())
+    shown_from = series_window("month", latest, ALERT_MONTHS_SHOWN)[0]
     alerts = list(
         Alert.objects.for_org(organisation)
-        .filter(audience__in=audiences, resolved_at=None)
+        .filter(audience__in=audiences, resolved_at=None, last_period_start__gte=shown_from)
         .select_related("audience", "definition")
-        .order_by("-period_start", "-created_at")[:alert_limit]
+        .order_by("-last_period_start", "-created_at")[:alert_limit]
     )
     return OwnerHome(audiences=audiences, alerts=alerts)

@@ -149,9 +149,11 @@ def organisation_overview(*, organisation: Organisation, now: datetime | None = 
     latest = latest_complete_start("month", zone, now)
     window = series_window("month", latest, 12)
     values = _monthly_values(organisation, list(headline.values()), window)
+    # Open crossings whose latest month is inside the sparkline's window (an older one is not
+    # current: its data stopped), as the audience's dashboard shows them.
     open_alerts = dict(
         Alert.objects.for_org(organisation)
-        .filter(audience__in=audiences, resolved_at=None)
+        .filter(audience__in=audiences, resolved_at=None, last_period_start__gte=window[0])
         .values("audience_id")
         .annotate(c=Count("*"))
         .values_list("audience_id", "c")

@@ -3,12 +3,13 @@ audiences still lack and what needs them now, a viewer the top ten and their hea
 """
 
 import re
-from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from measurements.models import Alert, MeasurementPlan, MetricKind
+from measurements.periods import latest_complete_start
 from tests.factories import AudienceFactory, MetricDefinitionFactory
 
 
@@ -19,12 +20,14 @@ def _main(response) -> str:
 
 
 def _alert(definition, value: float = -40.0) -> Alert:
+    # Last month: an open alert whose month is older than the dashboards' 12 is not shown as
+    # needing anyone now (issue 11), so this one is recent (it was February 2025).
     return Alert.objects.create(
         organisation=definition.organisation,
         audience=definition.audience,
         definition=definition,
         granularity="month",
-        period_start=date(2025, 2, 1),
+        period_start=latest_complete_start("month", "UTC", timezone.now()),
         value=value,
         threshold=0,
     )

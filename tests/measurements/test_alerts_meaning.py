@@ -11,10 +11,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audiences.services import api_key_create
+from measurements.dashboard_selectors import dashboard_cards
 from measurements.forms import DefinitionForm
 from measurements.models import Alert, MetricKind, Rollup
+from measurements.registry_selectors import owner_home
 from measurements.rollups import rollup_full
 from measurements.rollups.recompute import definitions_of, definitions_recompute
+from measurements.selectors import organisation_overview
 from measurements.services import definition_create
 from tests.factories import MetricDefinitionFactory
 from tests.measurements.rollup_helpers import member, respond, utc
@@ -208,3 +211,50 @@ def test_the_api_creates_and_patches_the_minimum_n(org, owned_audience):
     assert "alert_min_n" in str(refused.json())
     patched = api.patch(f"{url}parents/nps/", {"alert_min_n": 10}, format="json")
     assert patched.json()["alert_min_n"] == 10
+
+
+# --- what the pages show: open alerts of the months shown, not a crossing of years ago -------
+
+
+def _stored_alert(definition, start: date, last: date, *, resolved: bool = False) -> Alert:
+    return Alert.objects.create(
+        organisation=definition.organisation,
+        audience=definition.audience,
+        definition=definition,
+        granularity="month",
+        period_start=start,
+        last_period_start=last,
+        value=10,
+        threshold=30,
+        resolved_at=timezone.now() if resolved else None,
+    )
+
+
+def test_cards_overview_and_home_show_open_alerts_of_the_months_shown_only(
+    nps, owned_audience, owner
+):
+    # Now 15 December 2026: the cards show the 12 complete months December 2025 – November
+    # 2026. CSAT's alert is open since May 2023, last below in June 2023: not current. NPS's
+    # is open since October 2026, last below in November: current. NPS's resolved one of 2023
+    # is never shown.
+    now = utc(2026, 12, 15, 12)
+    owned_audience.rank = 1
+    owned_audience.save()
+    csat = MetricDefinitionFactory(
+        audience=owned_audience, kind=MetricKind.CSAT, slug="csat", alert_threshold=30
+    )
+    _stored_alert(nps, date(2023, 5, 1), date(2023, 6, 1), resolved=True)
+    old = _stored_alert(csat, date(2023, 5, 1), date(2023, 6, 1))
+    current = _stored_alert(nps, date(2026, 10, 1), date(2026, 11, 1))
+    cards = {
+        c.definition.slug: c
+        for c in dashboard_cards(audience=owned_audience, granularity="month", now=now)
+    }
+    assert cards["nps"].alerts == [current]
+    assert cards["csat"].alerts == []
+    [row] = [r for r in organisation_overview(organisation=nps.organisation, now=now)
+             if r["audience"] == owned_audience]  # fmt: skip
+    assert row["open_alerts"] == 1
+    home = owner_home(organisation=nps.organisation, user=owner, now=now)
+    assert home.alerts == [current]
+    assert old.resolved_at is None  # still open: nothing showed it back on the right side
