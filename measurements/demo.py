@@ -37,18 +37,20 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             date(2025, 1, 20),
         ),
         "parents": (
-            "Relationship NPS twice a year and a short CSAT after every front-office call and "
-            "conference. Communications reads every comment weekly and routes issues to "
-            "principals; results go to the board each semester.",
+            "Relationship NPS each month to a rolling twelfth of families, and a short CSAT "
+            "after every front-office call. Communications reads every comment weekly and "
+            "routes issues to principals; results go to the board each semester.",
             ["relationship_survey", "transactional_survey", "interviews", "social_listening"],
-            "NPS in October and March; CSAT continuous", "Survey tool; phone system",
+            "NPS monthly (each family once a year); CSAT continuous", "Survey tool; phone system",
             "Luis Ortega", date(2025, 2, 3),
         ),
         "teachers": (
-            "eNPS pulse each quarter; stay interviews with every second-year teacher; retention "
-            "from HR records. HR and principals agree one action per school per quarter.",
+            "eNPS pulse each quarter, a third of the schools each month; stay interviews with "
+            "every second-year teacher; retention from HR records. HR and principals agree "
+            "one action per school per quarter.",
             ["relationship_survey", "interviews", "focus_groups"],
-            "Quarterly pulse; stay interviews each spring", "HR system; survey tool",
+            "Quarterly pulse (monthly by school); stay interviews each spring",
+            "HR system; survey tool",
             "Maya Chen", date(2025, 1, 10),
         ),
         "special-education-families": (
@@ -72,10 +74,10 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             "Enrolment office", None,
         ),
         "donors": (
-            "Donor retention and lifetime value from the foundation's CRM; calls with the top "
-            "fifty donors each January.",
+            "Recurring donors' retention and lifetime value (USD) from the foundation's CRM; "
+            "calls with the top fifty donors each January.",
             ["interviews", "other"],
-            "Annual, with a mid-year check", "Donor CRM", "Marcus Hill", date(2025, 1, 31),
+            "Monthly, with a January review", "Donor CRM", "Marcus Hill", date(2025, 1, 31),
         ),
     },
     "northwind": {
@@ -101,43 +103,47 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
     },
 }  # fmt: skip
 
-# audience slug -> [(slug, kind, name, scale, touchpoint slug, target, alert, margin %)]
+# audience slug -> [(slug, kind, name, scale, touchpoint slug, target, alert, margin %,
+#                    currency)]. Targets are what a district would aim for each month, alert
+# thresholds a clear fall below the usual (measurements/demo_results.py plans the crossings).
 DEFINITIONS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
     "riverside": {
-        "students": [("csat", "csat", "Student satisfaction", None, None, 75, 60, 100)],
+        "students": [("csat", "csat", "Student satisfaction", None, None, 78, 65, 100, "")],
         "parents": [
-            ("nps", "nps", "Parent NPS", None, None, 30, 10, 100),
-            ("csat", "csat", "Front-office CSAT", None, "front-office-call", 80, 65, 100),
+            ("nps", "nps", "Parent NPS", None, None, 35, 10, 100, ""),
+            ("csat", "csat", "Front-office CSAT", None, "front-office-call", 85, 70, 100, ""),
         ],
         "teachers": [
-            ("nps", "nps", "Teacher eNPS", None, None, 20, 0, 100),
-            ("retention", "retention", "Teacher retention", None, None, 90, 85, 100),
+            ("nps", "nps", "Teacher eNPS", None, None, 20, -10, 100, ""),
+            ("retention", "retention", "Teacher retention", None, None, 97, 92, 100, ""),
         ],
         "special-education-families": [
-            ("ttr", "ttr", "Case time to resolution", None, "case-manager-contact", 72, 120, 100),
-            ("csat", "csat", "Case CSAT", (1, 5), "case-manager-contact", 80, 60, 100),
+            ("ttr", "ttr", "Case time to resolution", None, "case-manager-contact", 72, 120, 100,
+             ""),
+            ("csat", "csat", "Case CSAT", (1, 5), "case-manager-contact", 80, 60, 100, ""),
         ],
-        "teacher-candidates": [("nps", "nps", "Candidate NPS", None, None, 25, 0, 100)],
+        "teacher-candidates": [("nps", "nps", "Candidate NPS", None, None, 25, 0, 100, "")],
         "prospective-families": [
-            ("ces", "ces", "Enrolment effort", None, "online-enrolment-form", 5.5, 4.5, 100),
+            ("ces", "ces", "Enrolment effort", None, "online-enrolment-form", 5.4, 4.5, 100, ""),
         ],
         "donors": [
-            ("retention", "retention", "Donor retention", None, None, 60, 45, 100),
-            ("clv", "clv", "Donor lifetime value", None, None, 1500, 800, 100),
+            ("retention", "retention", "Donor retention", None, None, 98, 95, 100, ""),
+            # An American district's foundation: dollars (America/New_York).
+            ("clv", "clv", "Donor lifetime value", None, None, 2500, 1200, 100, "USD"),
         ],
     },
     "northwind": {
         "customers": [
-            ("nps", "nps", "Customer NPS", None, None, 40, 20, 100),
-            ("csat", "csat", "Support CSAT", (1, 5), "support-chat", 85, 70, 100),
-            ("ttr", "ttr", "Support time to resolution", None, "support-chat", 8, 24, 100),
-            ("churn", "churn", "Customer churn", None, None, 2, 4, 100),
-            ("clv", "clv", "Customer lifetime value", None, None, 24000, 15000, 78),
+            ("nps", "nps", "Customer NPS", None, None, 40, 20, 100, ""),
+            ("csat", "csat", "Support CSAT", (1, 5), "support-chat", 85, 70, 100, ""),
+            ("ttr", "ttr", "Support time to resolution", None, "support-chat", 8, 24, 100, ""),
+            ("churn", "churn", "Customer churn", None, None, 2, 4, 100, ""),
+            ("clv", "clv", "Customer lifetime value", None, None, 30000, 15000, 78, "EUR"),
         ],
-        "employees": [("nps", "nps", "Employee eNPS", None, None, 30, 0, 100)],
-        "prospects": [("ces", "ces", "Setup effort", (1, 7), None, 5.5, 4, 100)],
+        "employees": [("nps", "nps", "Employee eNPS", None, None, 30, 0, 100, "")],
+        "prospects": [("ces", "ces", "Setup effort", (1, 7), None, 5.5, 4, 100, "")],
     },
-}
+}  # fmt: skip
 
 
 def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
@@ -158,7 +164,7 @@ def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
 
 
 def _definition(audience: Audience, row: tuple[Any, ...]) -> None:
-    slug, kind, name, scale, touchpoint_slug, target, alert, margin = row
+    slug, kind, name, scale, touchpoint_slug, target, alert, margin, currency = row
     definitions = MetricDefinition.objects.for_org(audience.organisation_id)
     definition = definitions.filter(audience=audience, slug=slug).first()
     definition = definition or MetricDefinition(
@@ -175,6 +181,7 @@ def _definition(audience: Audience, row: tuple[Any, ...]) -> None:
     )
     definition.target, definition.alert_threshold = target, alert
     definition.margin_percent, definition.active = margin, True
+    definition.currency = currency
     # The same rules as the browser and the API: the demo must be data a user could enter.
     definition_validate(definition)
     definition.full_clean()

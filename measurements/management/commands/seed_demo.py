@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from audiences.demo import seed_registry
 from measurements.demo import seed_measurement
-from measurements.demo_results import seed_demo_results
+from measurements.demo_results import demo_results_clear_stale, seed_demo_results
 
 
 class Command(BaseCommand):
@@ -12,6 +12,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         demo = seed_registry()
         # Later seeding steps (plans, journeys, results) go here, one call each, taking `demo`.
+        # First the demo's results of another year go (it follows the calendar), and with them
+        # revenue in a currency the demo's CLV definitions no longer use.
+        for organisation in demo["organisations"].values():
+            demo_results_clear_stale(organisation)
         seed_measurement(demo)  # journeys, personas, plans, metric definitions
         seed_demo_results(demo)  # a year of results, rolled up
         self.print_sign_ins(demo["sign_ins"])
