@@ -108,6 +108,7 @@ def test_it_creates_and_patches_metric_definitions(api, unowned_audience):
         "alert_threshold": None,
         "alert_min_n": 30,
         "margin_percent": 100.0,
+        "currency": "",
         "touchpoint": None,
         "active": True,
     }

@@ -72,7 +72,8 @@ def test_no_target_no_label():
 
 def test_with_unit_drops_a_trailing_zero_only():
     assert with_unit(80.0, "%") == "80 %"
-    assert with_unit(12.25, "h") == "12.2 h"  # one decimal, as the cards show
+    # one decimal, halves away from zero, as the cards show (display.value_rounded)
+    assert with_unit(12.25, "h") == "12.3 h"
     assert with_unit(3, "") == "3"
 
 

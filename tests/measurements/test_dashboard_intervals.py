@@ -122,11 +122,11 @@ def test_ces_shows_the_agree_share_interval_but_no_mean_interval_without_an_sd(
         audience=owned_audience, kind=MetricKind.CES, slug="ces", scale_min=1, scale_max=7
     )
     # One 6 on 1–7: agreeing (5–7), 1 of 1 → Wilson 20.7 … 100. The mean's t interval needs
-    # n ≥ 2 and a standard deviation, which rollups do not store.
+    # n ≥ 2 for a standard deviation: at n = 1 the stored sd is None.
     respond(ces, 6, _at(latest, 3))
     rollup_full(organisation=owned_audience.organisation)
 
     card = _card(_dashboard(viewer_client), "ces")
 
-    assert "100.0% (95% interval 20.7 – 100.0)" in card
+    assert "100.0 % (95% interval 20.7 – 100.0 %)" in card
     assert "<dt>95% interval</dt>" not in card
