@@ -107,7 +107,8 @@ class DefinitionForm(BrowserModelForm):
             "alert_threshold": "An alert opens when a complete month's value crosses it, and "
             "closes when a later month is back on the right side.",
             "alert_min_n": "A month alerts only with at least this many responses, cases or "
-            "members behind it. 30 by default: under 30 a value is indicative only.",
+            "members behind it. Empty: 30 for a new metric (under 30 a value is indicative "
+            "only), else unchanged.",
             "currency": "ISO 4217, e.g. EUR: the currency of this audience's revenue events, "
             "which are refused in any other. Empty: the one the audience's (else the "
             "organisation's) revenue is already in, else EUR. Leave it empty for other kinds.",
@@ -121,12 +122,17 @@ class DefinitionForm(BrowserModelForm):
             .select_related("stage")
         )
         self.fields["touchpoint"].label_from_instance = lambda t: f"{t.stage.name} · {t.name}"
-        for name in ("name", "slug"):
+        for name in ("name", "slug", "alert_min_n"):
             self.fields[name].required = False
         self.fields["name"].help_text = "Empty: the kind's name for this audience (e.g. eNPS)."
         if self.instance.pk is None:
             self.instance.organisation = audience.organisation
             self.instance.audience = audience
+
+    def clean_alert_min_n(self) -> int:
+        # Empty keeps what the definition has: the model's default (30) for a new one.
+        value = self.cleaned_data.get("alert_min_n")
+        return self.instance.alert_min_n if value is None else value
 
     def _post_clean(self) -> None:
         super()._post_clean()

@@ -195,6 +195,12 @@ def test_the_form_edits_the_minimum_n(owned_audience):
     assert "alert_min_n" in form.fields
     assert form.is_valid(), form.errors
     assert form.cleaned_data["alert_min_n"] == 12
+    # Left empty (a form posted without it): the definition keeps its own, 30 for a new one.
+    empty = DefinitionForm(
+        data={"kind": "nps", "alert_min_n": "", "margin_percent": "100"}, audience=owned_audience
+    )
+    assert empty.is_valid(), empty.errors
+    assert empty.cleaned_data["alert_min_n"] == 30
 
 
 def test_the_api_creates_and_patches_the_minimum_n(org, owned_audience):
