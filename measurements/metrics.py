@@ -20,7 +20,6 @@ from measurements.scales import top_box
 
 # Under this many responses (or cases, or members at the start) a value is indicative only.
 INDICATIVE_BELOW = 30
-Z_95 = 1.96
 
 
 class MetricResult(NamedTuple):
@@ -40,17 +39,6 @@ def is_indicative(n: int | None) -> bool:
     return (n or 0) < INDICATIVE_BELOW
 
 
-def nps_margin_of_error(promoters: int, passives: int, detractors: int) -> float | None:
-    """95% margin of error in NPS points: 1.96 × √(v / n) × 100, v = (p + d) − (p − d)²."""
-    n = promoters + passives + detractors
-    if n <= 0:
-        return None
-    p = promoters / n
-    d = detractors / n
-    variance = (p + d) - (p - d) ** 2
-    return Z_95 * math.sqrt(max(variance, 0.0) / n) * 100
-
-
 def nps_from_counts(promoters: int, passives: int, detractors: int) -> MetricResult:
     """NPS = %promoters (9–10) − %detractors (0–6), −100…100."""
     n = promoters + passives + detractors
@@ -58,7 +46,6 @@ def nps_from_counts(promoters: int, passives: int, detractors: int) -> MetricRes
         "promoters": promoters,
         "passives": passives,
         "detractors": detractors,
-        "margin_of_error": nps_margin_of_error(promoters, passives, detractors),
     }
     if n <= 0:
         return MetricResult(None, 0, details)

@@ -106,7 +106,7 @@ def test_nps_change_over_adjusted_wald_variances():
 
 
 def test_interval_of_reads_stored_rollup_details():
-    nps_details = {"promoters": 1, "passives": 0, "detractors": 0, "margin_of_error": 0.0}
+    nps_details = {"promoters": 1, "passives": 0, "detractors": 0}
     assert interval_of(kind="nps", value=100.0, n=1, details=nps_details) == approx((-48.5, 98.5))
     csat = {"mean": 4.0, "satisfied": 2}
     assert interval_of(kind="csat", value=66.7, n=3, details=csat) == approx((20.77, 93.85))

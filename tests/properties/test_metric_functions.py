@@ -65,14 +65,6 @@ def test_it_gives_nps_as_promoter_share_minus_detractor_share_within_bounds(scor
     ) == (promoters, passives, detractors)
 
 
-@given(nps_scores)
-def test_it_keeps_the_nps_margin_of_error_between_zero_and_its_largest_possible_value(scores):
-    # v = (p + d) − (p − d)² is a variance of a −1/0/1 variable, so 0 ≤ v ≤ 1 and the margin
-    # is at most 1.96 × √(1 / n) × 100.
-    margin = nps_from_histogram(histogram(scores)).details["margin_of_error"]
-    assert 0 <= margin <= 196 / len(scores) ** 0.5 + 1e-9
-
-
 @given(nps_scores, st.lists(st.sampled_from([7, 8]), min_size=1, max_size=300))
 def test_it_moves_nps_toward_zero_when_only_passives_are_added(scores, passives):
     before = nps_from_histogram(histogram(scores)).value
