@@ -34,7 +34,17 @@ from measurements.tasks import enqueue_definition_rollup
 PLAN_FIELDS = ("process", "methods", "cadence", "data_sources", "run_by", "last_reviewed_on")
 # A new definition over cases or members already stored (TTR, retention, churn, CLV) has
 # numbers at once; changing one of these fields changes numbers already rolled up.
-RECOMPUTE_FIELDS = {"kind", "scale_min", "scale_max", "touchpoint", "margin_percent"}
+# A change of these re-runs the definition's rollup (and so its alerts) at once, rather than
+# at the nightly run: a lowered threshold opens the alert its stored months already cross.
+RECOMPUTE_FIELDS = {
+    "kind",
+    "scale_min",
+    "scale_max",
+    "touchpoint",
+    "margin_percent",
+    "alert_threshold",
+    "alert_min_n",
+}
 DEFINITION_FIELDS = (
     "kind",
     "name",

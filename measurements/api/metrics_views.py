@@ -57,7 +57,8 @@ class MetricValueSerializer(serializers.Serializer):
     )
     details = serializers.DictField(
         help_text="NPS: promoters, passives, detractors. CSAT: mean. "
-        "CES: agree_share, sd (sample standard deviation; null under 2 scores). TTR: median, mean, p90 (hours), open. Retention/churn: S, R, "
+        "CES: agree_share, sd (sample standard deviation; null under 2 scores). "
+        "TTR: median, mean, p90 (hours), open. Retention/churn: S, R, "
         "N, E, joined_and_left. CLV: also revenue (null without revenue events), "
         "revenue_events, arpu, margin, churn, realised_revenue_per_member."
     )

@@ -264,3 +264,21 @@ def test_cards_overview_and_home_show_open_alerts_of_the_months_shown_only(
     home = owner_home(organisation=nps.organisation, user=owner, now=now)
     assert home.alerts == [current]
     assert old.resolved_at is None  # still open: nothing showed it back on the right side
+
+
+def test_lowering_the_threshold_opens_the_alert_its_stored_months_cross_at_once(
+    nps, django_capture_on_commit_callbacks
+):
+    from measurements.services import definition_update
+
+    # January: 3 promoters, 27 passives → n 30, NPS 10; threshold 5 → no alert.
+    nps.alert_threshold = 5
+    nps.save()
+    nps_month(nps, 2025, 1, promoters=3, passives=27)
+    rollup_full(organisation=nps.organisation)
+    assert _alerts(nps) == []
+    # Raised to 30 (10 < 30): the save re-runs the rollup, so the alert opens without waiting
+    # for the nightly run.
+    with django_capture_on_commit_callbacks(execute=True):
+        definition_update(definition=nps, actor_user=None, data={"alert_threshold": 30})
+    assert _alerts(nps) == [(date(2025, 1, 1), date(2025, 1, 1), 10.0, True)]
