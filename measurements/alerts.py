@@ -17,6 +17,12 @@ Two steps of the rollup flow (claim → compute → write → alerts → notify)
   right side resolves it, and a later crossing opens a new alert. Since the crossings are
   derived from the stored rows each time, late data that moves a month to the other side
   moves, merges, splits, reopens or resolves them the same way a rebuild would.
+- Each transition a reconcile writes is also sent to the organisation's webhook endpoints
+  (`alert.opened` for a new or reopened alert, `alert.resolved` for a resolved one), in the
+  recompute's transaction, so they are queued only once it commits. An event follows a change
+  of the row, never the evaluation itself: a recompute that finds the same crossings writes
+  nothing and sends nothing. A crossing already over when it is found (history rolled up at
+  once) is not news, as for the e-mail; seeding (`notify=False`) sends nothing either.
 - `alerts_notify_on_commit` queues the e-mails as their own task once the alerts are
   committed; `alerts_email_pending` (the task's body) sends each alert's e-mail at most once,
   so a crossing that persists for months is e-mailed once.
@@ -38,10 +44,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from measurements.charts import unit_of, with_unit
+from measurements.display import value_text
 from measurements.formulas import definition_label
 from measurements.kinds import kind_of
 from measurements.models import Alert, Granularity, MetricDefinition, Rollup
 from measurements.periods import current_period_start
+from webhooks.models import EventType
+from webhooks.services import webhook_emit
 
 if TYPE_CHECKING:
     from measurements.rollups import RollupValue
@@ -115,10 +125,12 @@ def alerts_evaluate(
     scopes: Iterable[RollupScope] = (),
     *,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> None:
     """Bring the alerts of the definitions in `values` and `scopes` (the recompute's) in line
     with the crossings of their stored monthly rollups, read after the write: a period whose
-    row the recompute deleted has no data any more and counts no longer.
+    row the recompute deleted has no data any more and counts no longer. Each alert opened,
+    reopened or resolved is sent to the organisation's webhooks unless `notify` is False.
 
     Call in the recompute's transaction, after the write, holding the definitions' locks.
     """
@@ -131,7 +143,7 @@ def alerts_evaluate(
     if missing:
         # All organisations: definitions the recompute covered (a batch spans them).
         covered = MetricDefinition.all_orgs.filter(pk__in=missing)
-        known |= {d.pk: d for d in covered.select_related("organisation")}
+        known |= {d.pk: d for d in covered.select_related("organisation", "audience")}
     definitions = [known[pk] for pk in sorted(ids) if pk in known]
     months: dict[int, list[tuple[date, float | None, int]]] = defaultdict(list)
     alerting = [d.pk for d in definitions if d.alert_threshold is not None]
@@ -156,7 +168,12 @@ def alerts_evaluate(
             months.get(definition.pk, []),
             current_start=current_period_start(ALERT_GRANULARITY, zone, now),
         )
-        _alerts_reconcile(alerts, definition, crossings, stored.get(definition.pk, []), now=now)
+        transitions = _alerts_reconcile(
+            alerts, definition, crossings, stored.get(definition.pk, []), now=now
+        )
+        if notify:
+            for event_type, alert in transitions:
+                alert_event_emit(event_type=event_type, alert=alert, definition=definition, at=now)
 
 
 def _alerts_reconcile(
@@ -166,11 +183,15 @@ def _alerts_reconcile(
     alerts: list[Alert],
     *,
     now: datetime,
-) -> None:
+) -> list[tuple[str, Alert]]:
     """Match each crossing to the alert that opened in its first month, else to one whose
     months overlap it (late data moved its start); update those that differ, resolve the open
     alerts no crossing is left for, and create the rest. Resolutions are written first, so
-    the one open alert a definition may have is never two, even for a moment."""
+    the one open alert a definition may have is never two, even for a moment.
+
+    Returns the transitions written, in that order, each with the alert as it now stands:
+    (`alert.resolved`, alert) for an open alert resolved, (`alert.opened`, alert) for one
+    reopened or created open. A continued alert (only its months or value moved) is none."""
     by_start = {alert.period_start: alert for alert in alerts}
     matched: dict[int, Alert] = {}  # crossing index → its alert
     taken: set[int] = set()
@@ -206,8 +227,16 @@ def _alerts_reconcile(
         changes = {f: v for f, v in wanted.items() if getattr(alert, f) != v}
         if changes:
             (closing if changes.get("resolved_at") else others).append((alert, changes))
+    transitions: list[tuple[str, Alert]] = []
     for alert, changes in closing + others:
         batch.filter(pk=alert.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(alert, field, value)
+        if "resolved_at" in changes:  # None: reopened; a time: resolved
+            opened = changes["resolved_at"] is None
+            transitions.append(
+                (EventType.ALERT_OPENED if opened else EventType.ALERT_RESOLVED, alert)
+            )
     new = [
         Alert(
             organisation_id=definition.organisation_id,
@@ -225,6 +254,81 @@ def _alerts_reconcile(
     ]
     if new:
         Alert.objects.bulk_create(new)
+        opened = [alert for alert in new if alert.resolved_at is None]
+        if any(alert.pk is None for alert in opened):
+            # A backend that returns no ids from a bulk insert: read them by opening month.
+            ids = dict(
+                Alert.objects.for_org(definition.organisation_id)
+                .filter(definition_id=definition.pk, granularity=ALERT_GRANULARITY)
+                .values_list("period_start", "pk")
+            )
+            for alert in opened:
+                alert.pk = ids[alert.period_start]
+        transitions += [(EventType.ALERT_OPENED, alert) for alert in opened]
+    return transitions
+
+
+def _alert_side(definition: MetricDefinition) -> str:
+    """The wrong side of the threshold for the definition's kind."""
+    return "below" if kind_of(definition.kind).higher_is_better else "above"
+
+
+def alert_event_summary(*, event_type: str, alert: Alert, definition: MetricDefinition) -> str:
+    """One line a person reads in a chat channel (the Slack body's text):
+    "Teachers: eNPS -12.0 in Nov 2026, below its alert threshold of 0"."""
+    label = definition_label(definition)
+    side = _alert_side(definition)
+    unit = unit_of(definition)
+    value = value_text(alert.value, unit)
+    threshold = with_unit(alert.threshold, unit)
+    last = f"{alert.last_period_start:%b %Y}"
+    since = "" if alert.period_start == alert.last_period_start else f"{alert.period_start:%b %Y}"
+    audience = definition.audience.name
+    if event_type == EventType.ALERT_RESOLVED:
+        was = f"{side} it from {since} to {last}, last {value}" if since else f"{value} in {last}"
+        return f"{audience}: {label} no longer {side} its alert threshold of {threshold} ({was})"
+    line = f"{audience}: {label} {value} in {last}, {side} its alert threshold of {threshold}"
+    return line + (f" (since {since})" if since else "")
+
+
+def alert_event_payload(
+    *, event_type: str, alert: Alert, definition: MetricDefinition, at: datetime
+) -> dict[str, object]:
+    """The webhook payload of an alert's transition (JSON: dates and times in ISO 8601);
+    `at` is the evaluation that found it open (its creation or its reopening)."""
+    data: dict[str, object] = {
+        "id": alert.pk,
+        "audience": definition.audience.slug,
+        "metric": definition.slug,
+        "kind": definition.kind,
+        "label": definition_label(definition),
+        "period_start": alert.period_start.isoformat(),
+        "last_period_start": alert.last_period_start.isoformat(),
+        "value": alert.value,
+        "threshold": alert.threshold,
+        "direction": _alert_side(definition),
+    }
+    if event_type == EventType.ALERT_RESOLVED:
+        data["resolved_at"] = alert.resolved_at.isoformat()
+    else:
+        data["opened_at"] = at.isoformat()
+    return {
+        "alert": data,
+        "summary": alert_event_summary(event_type=event_type, alert=alert, definition=definition),
+    }
+
+
+def alert_event_emit(
+    *, event_type: str, alert: Alert, definition: MetricDefinition, at: datetime
+) -> None:
+    """Send one alert transition to the organisation's endpoints subscribed to it."""
+    webhook_emit(
+        organisation=definition.organisation_id,
+        event_type=event_type,
+        payload=alert_event_payload(
+            event_type=event_type, alert=alert, definition=definition, at=at
+        ),
+    )
 
 
 def alerts_notify_on_commit(*, organisation_id: int | None) -> None:

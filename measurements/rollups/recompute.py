@@ -167,9 +167,11 @@ def definitions_recompute(
     *,
     days: dict[int, set[date]] | None = None,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> int:
     """Recompute rollups of the definitions: all periods, or only those touched by `days`;
-    then open and close their alerts (a period left without a value closes its alert).
+    then open and close their alerts (a period left without a value closes its alert), each
+    transition sent to the organisation's webhooks unless `notify` is False.
     Returns the number of values written.
 
     Call inside a transaction (the claim: marks claimed or definitions chosen by the caller).
@@ -181,7 +183,7 @@ def definitions_recompute(
     rollups_delete_missing(values, scopes)
     # A full recompute rewrites mostly unchanged values: send only those that changed.
     written = rollups_write(values, now=now, skip_unchanged=days is None)
-    alerts_evaluate(values, scopes, now=now)
+    alerts_evaluate(values, scopes, now=now, notify=notify)
     return written
 
 
@@ -211,7 +213,8 @@ def rollup_full(
     notify: bool = True,
 ) -> int:
     """Recompute every rollup of an organisation, an audience, a definition or everything,
-    from raw data; then queue the e-mails of new alerts (unless `notify` is False).
+    from raw data; then queue the e-mails of new alerts (unless `notify` is False: seeding,
+    which sends no webhook events either).
 
     Safe to run twice at once: the per-definition advisory locks serialise the runs. Stale
     marks of these definitions are consumed, since the full recompute covers them.
@@ -230,7 +233,7 @@ def rollup_full(
         if is_postgres():
             marks = marks.select_for_update(skip_locked=True)
         ids = list(marks.values_list("id", flat=True))
-        written = definitions_recompute(chosen)
+        written = definitions_recompute(chosen, notify=notify)
         stale_marks_delete(ids)
     logger.info("Full rollup of %d definitions wrote %d rollups", len(chosen), written)
     if notify:
@@ -257,7 +260,7 @@ def time_based_refresh(
                     Granularity.QUARTER, current_period_start(Granularity.QUARTER, zone, now)
                 )
             }
-        written = definitions_recompute(chosen, days=days, now=now)
+        written = definitions_recompute(chosen, days=days, now=now, notify=notify)
     if notify:
         alerts_notify_on_commit(organisation_id=organisation.pk if organisation else None)
     return written
