@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from django.utils import timezone
 
 from measurements.intervals import Z_95, Interval
 from measurements.models import MetricDefinition, Rollup
-from measurements.periods import periods_between
-from measurements.selectors import organisation_id_of
+from measurements.periods import current_period_start, periods_between
+from measurements.selectors import organisation_id_of, zone_of
 
 MAX_LAG = 3
 # Under 8 pairs a correlation of 0.7 still happens by chance about one time in twenty.
@@ -139,13 +141,26 @@ def compare_choice_error(
 
 
 def compare_series(
-    *, first: MetricDefinition, second: MetricDefinition, granularity: str
+    *,
+    first: MetricDefinition,
+    second: MetricDefinition,
+    granularity: str,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Two definitions (any audiences) on one gap-filled time axis, their correlation in the
-    same period and with the first leading by 1–3 periods. One query."""
+    same period and with the first leading by 1–3 periods, over complete periods only: the
+    current one holds a day's or a week's answers (n 1 or 2 at the start of a month) and
+    alone could make two unrelated series look correlated. One query."""
+    organisation_id = organisation_id_of([first, second])
+    zone = zone_of(first.organisation)  # the caller's select_related saves the query
+    current = current_period_start(granularity, zone, now or timezone.now())
     rows = (
-        Rollup.objects.for_org(organisation_id_of([first, second]))
-        .filter(definition__in=[first, second], granularity=granularity)
+        Rollup.objects.for_org(organisation_id)
+        .filter(
+            definition__in=[first, second],
+            granularity=granularity,
+            period_start__lt=current,
+        )
         .order_by("period_start")
     )
     values: dict[int, dict[date, float | None]] = defaultdict(dict)

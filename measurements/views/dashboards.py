@@ -92,7 +92,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     organisation = request.access.organisation
     options = list(
         MetricDefinition.objects.for_org(organisation)
-        .select_related("audience")
+        .select_related("audience", "organisation")
         .order_by(*ranked_first("audience__"), "slug")
     )
     chosen = [_definition_param(request, name, options) for name in ("first", "second")]

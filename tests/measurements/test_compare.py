@@ -2,7 +2,7 @@
 
 import json
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -235,3 +235,18 @@ def test_the_strongest_lag_is_one_with_an_interval():
     tie = [Correlation(lag=k, n=9, r=0.8, interval=(0.3, 0.96), reason=None) for k in (0, 2)]
     assert strongest_lag(tie).lag == 0
     assert not tie[0].includes_zero
+
+
+def test_the_current_incomplete_period_is_left_out(nps_pair):
+    enps, nps = nps_pair
+    # Jan–Apr 2025 move opposite ways (r = −1); May 2025 is "now": one answer each, both 100.
+    # With May, the four points plus one far outlier at (100, 100) would read as related.
+    _rollups(enps, {(2025, 1): 10.0, (2025, 2): 20.0, (2025, 3): 30.0, (2025, 4): 40.0})
+    _rollups(nps, {(2025, 1): 40.0, (2025, 2): 30.0, (2025, 3): 20.0, (2025, 4): 10.0})
+    _rollups(enps, {(2025, 5): 100.0})
+    _rollups(nps, {(2025, 5): 100.0})
+    now = datetime(2025, 5, 2, 12, tzinfo=UTC)
+    result = compare_series(first=enps, second=nps, granularity="month", now=now)
+    assert result["axis"] == [f"2025-{m:02d}-01" for m in range(1, 5)]
+    assert result["shared"] == 4
+    assert result["correlation"] == pytest.approx(-1.0)
