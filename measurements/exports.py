@@ -13,15 +13,20 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from audiences.models import Organisation
 from measurements.display import value_rounded
 from measurements.intervals import interval_of
 from measurements.kinds import kind_of
-from measurements.models import MetricDefinition, Rollup
+from measurements.metrics import is_indicative
+from measurements.models import Granularity, MetricDefinition, Rollup
+from measurements.periods import current_period_start
 from measurements.scales import scale_of
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -38,6 +43,11 @@ COLUMNS = (
     "interval_low",
     "interval_high",
     "currency",
+    # A lead's spreadsheet must not mistake this month's first days for a month: "no" while
+    # the period is still running (organisation time zone), as the dashboard's "latest
+    # complete" does; "indicative" (n under 30) as the cards and the charts' hollow points say.
+    "complete",
+    "indicative",
 )
 # Details are mostly counts; the rest include fractions (CLV's margin and churn) that the
 # value's one decimal would erase, so they keep four.
@@ -109,8 +119,11 @@ def _number_cell(value: float | None) -> Any:
     return "" if rounded is None else rounded
 
 
-def export_line(row: Rollup, details: Iterable[str]) -> list[Any]:
-    """One CSV line of a rollup row: the fixed columns, then one cell per detail name."""
+def export_line(
+    row: Rollup, details: Iterable[str], current: Mapping[str, date] | None = None
+) -> list[Any]:
+    """One CSV line of a rollup row: the fixed columns, then one cell per detail name.
+    `current` holds the start of the running period per granularity."""
     definition = row.definition
     scale = scale_of(
         kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
@@ -131,13 +144,24 @@ def export_line(row: Rollup, details: Iterable[str]) -> list[Any]:
         _number_cell(interval[0] if interval else None),
         _number_cell(interval[1] if interval else None),
         currency,
+        _yes_no(current is None or row.period_start < current[row.granularity]),
+        "" if row.value is None else _yes_no(is_indicative(row.n)),
         *(_detail_cell(stored.get(name)) for name in details),
     ]
 
 
-def write_rollups_csv(out: Any, rows: QuerySet) -> None:
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def write_rollups_csv(
+    out: Any, rows: QuerySet, *, organisation: Organisation, now: datetime | None = None
+) -> None:
     details = detail_columns(rows)
+    zone = ZoneInfo(organisation.timezone or "UTC")
+    moment = now or timezone.now()
+    current = {g: current_period_start(g, zone, moment) for g in Granularity.values}
     writer = csv.writer(out)
     writer.writerow([*COLUMNS, *(_column(name) for name in details)])
     for row in rows.iterator(chunk_size=2000):
-        writer.writerow(export_line(row, details))
+        writer.writerow(export_line(row, details, current))

@@ -141,7 +141,7 @@ def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = slug or request.access.organisation.slug
     response["Content-Disposition"] = f'attachment; filename="{name}-metrics.csv"'
-    write_rollups_csv(response, rows)
+    write_rollups_csv(response, rows, organisation=request.access.organisation)
     return response
 
 

@@ -13,6 +13,7 @@ from tests.measurements.rollup_helpers import member
 
 HEADER = (
     "audience,metric,kind,granularity,period_start,value,n,interval_low,interval_high,currency,"
+    "complete,indicative,"
     # the union of the rows' detail names, sorted (capitals first)
     "R,S,arpu,churn,detractors,margin,mean,median,open,p90,passives,promoters"
 )
@@ -86,12 +87,12 @@ def test_it_exports_the_rows_as_the_dashboard_shows_them(viewer_client, owned_au
 
     assert _csv(viewer_client, granularity="month") == [
         HEADER,
-        "parents,clv,clv,month,2024-05-01,,2,,,EUR,2,2,,,,,,,,,,",
-        "parents,clv,clv,month,2024-06-01,1234.6,2,,,EUR,1,2,617.2839,0.5,,1.0,,,,,,",
-        "parents,nps,nps,month,2024-05-01,100.0,1,-48.5,98.5,,,,,,0,,,,,,0,1",
-        "parents,nps,nps,month,2024-06-01,33.3,3,-51.3,84.7,,,,,,1,,,,,,0,2",
-        "parents,nps,nps,month,2024-07-01,,0,,,,,,,,,,,,,,,",
-        "parents,ttr,ttr,month,2024-06-01,12.3,4,,,,,,,,,,13.3333,12.25,1,20.0,,",
+        "parents,clv,clv,month,2024-05-01,,2,,,EUR,yes,,2,2,,,,,,,,,,",
+        "parents,clv,clv,month,2024-06-01,1234.6,2,,,EUR,yes,yes,1,2,617.2839,0.5,,1.0,,,,,,",
+        "parents,nps,nps,month,2024-05-01,100.0,1,-48.5,98.5,,yes,yes,,,,,0,,,,,,0,1",
+        "parents,nps,nps,month,2024-06-01,33.3,3,-51.3,84.7,,yes,yes,,,,,1,,,,,,0,2",
+        "parents,nps,nps,month,2024-07-01,,0,,,,yes,,,,,,,,,,,,,",
+        "parents,ttr,ttr,month,2024-06-01,12.3,4,,,,yes,yes,,,,,,,13.3333,12.25,1,20.0,,",
     ]
 
 
@@ -99,7 +100,8 @@ def test_a_series_without_data_exports_only_the_header(viewer_client, owned_audi
     nps = MetricDefinitionFactory(audience=owned_audience, kind=MetricKind.NPS, slug="nps")
     _row(nps, date(2024, 4, 1), None, 0, {})
     assert _csv(viewer_client) == [
-        "audience,metric,kind,granularity,period_start,value,n,interval_low,interval_high,currency"
+        "audience,metric,kind,granularity,period_start,value,n,interval_low,interval_high,currency,"
+        "complete,indicative"
     ]
 
 
@@ -131,11 +133,11 @@ def test_it_leaves_out_the_empty_period_a_member_rollup_writes_before_its_first_
 
     assert lines[0] == (
         "audience,metric,kind,granularity,period_start,value,n,interval_low,interval_high,"
-        "currency,E,N,R,S,joined_and_left"
+        "currency,complete,indicative,E,N,R,S,joined_and_left"
     )
     assert lines[1:3] == [
-        "parents,retention,retention,month,2025-02-01,50.0,2,9.5,90.5,,1,0,1,2,0",
-        "parents,retention,retention,month,2025-03-01,100.0,1,20.7,100.0,,1,0,1,1,0",
+        "parents,retention,retention,month,2025-02-01,50.0,2,9.5,90.5,,yes,yes,1,0,1,2,0",
+        "parents,retention,retention,month,2025-03-01,100.0,1,20.7,100.0,,yes,yes,1,0,1,1,0",
     ]
     assert not any(",2025-01-01," in line for line in lines)
 
@@ -144,4 +146,30 @@ def test_it_leaves_out_the_empty_period_a_member_rollup_writes_before_its_first_
 def test_a_value_that_rounds_to_zero_is_written_as_zero(viewer_client, owned_audience, value):
     nps = MetricDefinitionFactory(audience=owned_audience, kind=MetricKind.NPS, slug="nps")
     _row(nps, date(2024, 5, 1), value, 30, {})
-    assert _csv(viewer_client)[1] == "parents,nps,nps,month,2024-05-01,0.0,30,,,"
+    assert _csv(viewer_client)[1] == "parents,nps,nps,month,2024-05-01,0.0,30,,,,yes,no"
+
+
+def test_the_running_month_is_marked_incomplete_and_small_n_indicative(
+    viewer_client, owned_audience
+):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from measurements.periods import current_period_start, previous_start
+
+    nps = MetricDefinitionFactory(audience=owned_audience, kind=MetricKind.NPS, slug="nps")
+    zone = ZoneInfo(owned_audience.organisation.timezone or "UTC")
+    this_month = current_period_start("month", zone, timezone.now())
+    last_month = previous_start("month", this_month)
+    # Last month: 40 answers, 20 promoters and 20 passives → 50, complete, n ≥ 30.
+    _row(nps, last_month, 50.0, 40, {"promoters": 20, "passives": 20, "detractors": 0})
+    # This month so far: one promoter → 100 on n 1: still running, indicative.
+    _row(nps, this_month, 100.0, 1, {"promoters": 1, "passives": 0, "detractors": 0})
+
+    lines = _csv(viewer_client, granularity="month")
+
+    complete = lines[0].split(",").index("complete")
+    cells = {line.split(",")[4]: line.split(",") for line in lines[1:]}
+    assert cells[last_month.isoformat()][complete : complete + 2] == ["yes", "no"]
+    assert cells[this_month.isoformat()][complete : complete + 2] == ["no", "yes"]
