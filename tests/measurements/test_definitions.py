@@ -307,3 +307,14 @@ def test_an_outsider_gets_404_for_this_organisations_audience(outsider_client, o
 
 def test_kind_choice_lists_every_kind():
     assert {"nps", "csat", "ces", "ttr", "retention", "churn", "clv"} == set(MetricKind.values)
+
+
+def test_a_refused_edit_keeps_the_saved_name_in_the_heading(owner_client, owned_audience):
+    definition = MetricDefinitionFactory(audience=owned_audience, kind="nps", name="Parent NPS")
+    edit = reverse("measurements:definition_edit", args=[owned_audience.slug, definition.pk])
+    # Target 150 is out of NPS's −100…100: refused, and the form keeps what was typed.
+    page = owner_client.post(edit, _form_data(name="Parent NPS (edited)", target="150"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Edit metric “Parent NPS”" in html
+    assert 'value="Parent NPS (edited)"' in html
