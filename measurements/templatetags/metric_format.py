@@ -28,3 +28,16 @@ def metric_target(value: float | None, definition: MetricDefinition) -> str:
 def metric_number(value: float | None) -> str:
     """The rounded number alone ("66.7"), for data attributes, changes and intervals."""
     return number_text(value)
+
+
+@register.filter
+def metric_change(value: float | None, definition: MetricDefinition) -> str:
+    """A change between periods with its unit and sign: "+5.0 pts" for a share (percentage
+    points: 70 % → 75 % is not "+5 %"), "-12.0 h", "+250.0 USD", "-3.0" for NPS."""
+    unit = unit_of(definition)
+    text = value_text(value, "pts" if unit == "%" else unit)
+    return (
+        f"+{text}"
+        if value is not None and text and not text.startswith("-") and value > 0
+        else text
+    )

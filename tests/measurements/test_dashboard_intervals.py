@@ -90,7 +90,8 @@ def test_a_large_csat_change_is_significant_with_a_wilson_interval(viewer_client
     card = _card(_dashboard(viewer_client), "csat")
 
     assert "59.8 – 85.8" in card
-    assert re.search(r"\+50\.0 vs previous\s*<span[^>]*>significant</span>", card)
+    # A share's change is in percentage points.
+    assert re.search(r"\+50\.0 pts vs previous\s*<span[^>]*>significant</span>", card)
 
 
 def test_retention_shows_the_wilson_interval_of_r_over_s(viewer_client, owned_audience):
@@ -130,3 +131,15 @@ def test_ces_shows_the_agree_share_interval_but_no_mean_interval_without_an_sd(
 
     assert "100.0 % (95% interval 20.7 – 100.0 %)" in card
     assert "<dt>95% interval</dt>" not in card
+
+
+def test_a_csat_change_is_in_points_and_its_breakdown_in_percent(viewer_client, owned_audience):
+    from measurements.templatetags.metric_format import metric_change, metric_value
+
+    csat = MetricDefinitionFactory(
+        audience=owned_audience, kind=MetricKind.CSAT, slug="csat", scale_min=1, scale_max=5
+    )
+    # 70 % → 75 % is a rise of 5 percentage points, not of 5 %.
+    assert metric_change(5.0, csat) == "+5.0 pts"
+    assert metric_change(-2.25, csat) == "-2.3 pts"
+    assert metric_value(72.4, csat) == "72.4 %"
