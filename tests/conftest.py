@@ -173,6 +173,11 @@ def _celery_eager(request, settings):
         return
     from axreg.celery import app
 
+    # Eager apply_async still takes a producer from the app's pool (Celery 5.3+); a test that
+    # stopped a broker leaves that pool closed ("Acquire on closed pool"), and an after-commit
+    # enqueue in the next test would then be dropped. Start each test with fresh pools.
+    app._pool = None
+    app.amqp._producer_pool = None
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
