@@ -82,8 +82,14 @@ class MetricDefinition(OrgOwned):
     margin_percent = models.DecimalField(max_digits=5, decimal_places=2, default=100)
     # CLV only: the ISO 4217 code its revenue events are in (ingestion refuses others, so a
     # CLV never adds two currencies); empty for every other kind.
+    # db_default too: the column is added with a DEFAULT, so rows written by the previous
+    # release during a deploy still insert (the migration linter's NOT NULL check).
     currency = models.CharField(
-        max_length=3, blank=True, default="", help_text="CLV only: ISO 4217, e.g. EUR."
+        max_length=3,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="CLV only: ISO 4217, e.g. EUR.",
     )
     min_group_size = models.PositiveSmallIntegerField(
         null=True,
@@ -95,6 +101,7 @@ class MetricDefinition(OrgOwned):
     # not wake an owner for a value PRODUCT.md calls indicative only.
     alert_min_n = models.PositiveSmallIntegerField(
         default=30,
+        db_default=30,
         help_text="A month alerts only with at least this many responses, cases or members "
         "behind it. 30 by default: under 30 a value is indicative only, and one dip in a small "
         "sample would raise an alert that means nothing.",

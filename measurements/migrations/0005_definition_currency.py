@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 default="",
+                db_default="",
                 help_text="CLV only: ISO 4217, e.g. EUR.",
                 max_length=3,
             ),

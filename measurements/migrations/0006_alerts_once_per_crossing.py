@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
             name="alert_min_n",
             field=models.PositiveSmallIntegerField(
                 default=30,
+                db_default=30,
                 help_text="A month alerts only with at least this many responses, cases or "
                 "members behind it. 30 by default: under 30 a value is indicative only, and "
                 "one dip in a small sample would raise an alert that means nothing.",
