@@ -118,7 +118,12 @@ def enqueue_alert_emails(*, organisation_id: int | None) -> None:
     """Ask a worker to e-mail new alerts; never fails the caller: the alerts stay unsent
     (emailed_at NULL) and the next rollup run's notification sends them."""
     try:
-        email_alerts.apply_async((organisation_id,), retry=False)
+        if email_alerts.app.conf.task_always_eager:
+            # In process (the embedded default, and tests): run it here. An eager apply_async
+            # still borrows a producer from the broker pool, and a closed pool lost the e-mail.
+            email_alerts.apply((organisation_id,))
+        else:
+            email_alerts.apply_async((organisation_id,), retry=False)
     except Exception:  # a broker outage or an eager-mode failure must not fail a stored write
         logger.warning(
             "Could not queue the alert e-mails; the next rollup run sends them", exc_info=True
