@@ -217,6 +217,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    followup_target_days = models.PositiveSmallIntegerField(
+        default=2,
+        db_default=2,
+        help_text="A follow-up should be closed within this many days.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

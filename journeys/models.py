@@ -82,6 +82,8 @@ class Persona(OrgOwned):
     goals = models.TextField(blank=True)
     pain_points = models.TextField(blank=True)
     triggers = models.TextField(blank=True)
+    stages = models.ManyToManyField(Stage, blank=True, related_name="personas")
+    touchpoints = models.ManyToManyField(Touchpoint, blank=True, related_name="personas")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from audiences.models import ApiKey, Audience, Organisation, OrgOwned, Person
@@ -33,6 +34,12 @@ class MeasurementPlan(OrgOwned):
     data_sources = models.TextField(blank=True)
     run_by = models.CharField(max_length=200, blank=True)
     last_reviewed_on = models.DateField(null=True, blank=True)
+    # The cadence above is the owner's words; this is the number a reminder can act on.
+    review_every_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Review the plan every this many months. Empty: no review reminder.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -105,6 +112,13 @@ class MetricDefinition(OrgOwned):
         help_text="A month alerts only with at least this many responses, cases or members "
         "behind it. 30 by default: under 30 a value is indicative only, and one dip in a small "
         "sample would raise an alert that means nothing.",
+    )
+    followup_threshold = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A response scoring at or below this, with a comment or a respondent, "
+        "becomes a follow-up for the audience's owner. Empty: detractors (0-6) for NPS, the "
+        "bottom of the scale for CSAT and CES.",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -334,6 +348,12 @@ class Rollup(OrgOwned):
         return f"{self.definition_id} {self.granularity} {self.period_start}: {self.value}"
 
 
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
 class Alert(OrgOwned):
     """One crossing of a definition's alert threshold: opened in the first complete month on
     the wrong side (`period_start`), continued while later months stay there
@@ -356,9 +376,25 @@ class Alert(OrgOwned):
     notified_to = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The people's side of an alert, apart from the numbers' side above (`resolved_at`: the
+    # value came back): open -> acknowledged -> resolved. Resolved by a person closes it for
+    # everyone even while the crossing lasts; a later crossing is a new alert.
+    status = models.CharField(
+        max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_default="open"
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, default="", db_default="")
 
     class Meta(OrgOwned.Meta):
         ordering = ["-created_at"]
@@ -384,3 +420,121 @@ class Alert(OrgOwned):
 
     def __str__(self) -> str:
         return f"Alert {self.definition_id} {self.period_start}: {self.value}"
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+class FollowUp(OrgOwned):
+    """One low response someone should answer: made once per response (its comment or
+    respondent says who to reach), for the audience's owner unless assigned to someone else."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    definition = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="followups"
+    )
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="followup")
+    assignee = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups"
+    )
+    status = models.CharField(
+        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["audience", "status"], name="followup_audience_status"),
+            models.Index(fields=["assignee", "status"], name="followup_assignee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk} on {self.definition_id} ({self.status})"
+
+
+class DigestSent(OrgOwned):
+    """The weekly digest e-mail went to this person for this week (Monday): the unique row is
+    what makes a second beat run in the same week send nothing."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(OrgOwned.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "week_start"], name="digest_one_per_person_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.person_id}, week of {self.week_start}"
+
+
+class OpportunityStatus(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class Opportunity(OrgOwned):
+    """An improvement to a journey: the problem at one or more touchpoints, the idea, and the
+    metric it should move, prioritised by value over effort."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="opportunities")
+    touchpoints = models.ManyToManyField(
+        "journeys.Touchpoint", blank=True, related_name="opportunities"
+    )
+    problem = models.TextField()
+    idea = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="opportunities"
+    )
+    value = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How much it would help the audience, 1 (little) to 5 (a lot).",
+    )
+    effort = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How much work it is, 1 (little) to 5 (a lot).",
+    )
+    status = models.CharField(
+        max_length=12, choices=OpportunityStatus.choices, default=OpportunityStatus.IDEA
+    )
+    definition = models.ForeignKey(
+        MetricDefinition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        help_text="The metric it should move.",
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "opportunities"
+
+    def __str__(self) -> str:
+        return self.problem[:60]

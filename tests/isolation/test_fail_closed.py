@@ -38,8 +38,11 @@ from measurements.models import (
     Alert,
     AudienceMember,
     DailyScoreCount,
+    DigestSent,
+    FollowUp,
     MeasurementPlan,
     MetricDefinition,
+    Opportunity,
     Response,
     RevenueEvent,
     Rollup,
@@ -88,7 +91,7 @@ def _one_of_everything(organisation: Organisation, tag: str) -> None:
     definition = MetricDefinition.objects.create(
         organisation=organisation, audience=audience, kind="nps", name="NPS", slug="nps"
     )
-    Response.objects.create(
+    response = Response.objects.create(
         organisation=organisation,
         audience=audience,
         definition=definition,
@@ -137,6 +140,17 @@ def _one_of_everything(organisation: Organisation, tag: str) -> None:
         period_start=month - dt.timedelta(days=1),
         value=1.0,
         threshold=2.0,
+    )
+    FollowUp.objects.create(
+        organisation=organisation,
+        audience=audience,
+        definition=definition,
+        response=response,
+        assignee=person,
+    )
+    DigestSent.objects.create(organisation=organisation, person=person, week_start=month)
+    Opportunity.objects.create(
+        organisation=organisation, audience=audience, problem="Slow", value=3, effort=2
     )
     endpoint = WebhookEndpoint.objects.create(
         organisation=organisation, url="https://93.184.215.14/hook", secret="whsec_eA=="
@@ -197,6 +211,7 @@ def test_it_discovers_every_organisation_owned_model():
             Stage, Touchpoint, Persona,
             MeasurementPlan, MetricDefinition, Response, SupportCase, RevenueEvent,
             AudienceMember, StaleMark, DailyScoreCount, Rollup, Alert,
+            FollowUp, DigestSent, Opportunity,
             WebhookEndpoint, WebhookDelivery, WebhookAttempt,
         )
     }  # fmt: skip
