@@ -1,12 +1,151 @@
 """Follow-ups: a low response with someone to answer, made once per response and closed by a
-person. The rule (which responses qualify), its services and the loop's numbers live here."""
+person. The rule (which responses qualify), what a reader may see of one, the writes and the
+loop's own numbers live here; pages, the API and the digest only call them.
+
+- **The rule.** A response scoring at or below its definition's `followup_threshold` (when
+  empty, the kind's default in `measurements.kinds`: detractors 0–6 for NPS, the bottom box
+  for CSAT and CES) that carries a comment or a respondent becomes one follow-up, assigned to
+  the audience's owner (none when the audience has no owner). Other kinds make none.
+- **Once.** Follow-ups are made by `followups_create_for_batch` in the transaction that stores
+  the responses (API push and CSV import both go through `measurements.ingest.ingest`), from
+  the rows that batch inserted: a re-sent item the database skips as a duplicate is not in
+  the batch, so it makes no second follow-up; the one-to-one on `response` is the backstop.
+- **No back-fill.** A threshold changed later applies to responses stored from then on. A
+  follow-up asks someone to answer a person soon after they spoke; a raised threshold would
+  otherwise drop months of old answers on the owner at once (and a lowered one does not
+  delete work already done on the existing ones).
+- **Privacy.** `followups_shown` applies `measurements.privacy`: in a protected small group
+  the comment, the respondent and the exact times are withheld, with the reason in words.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from audiences.models import Audience, Organisation, Person
-from measurements.models import FollowUp, FollowUpStatus
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audiences.access import Access
+from audiences.models import ApiKey, Audience, Organisation, Person, Role
+from audiences.services import audit_record
+from measurements import privacy
+from measurements.formulas import definition_label
+from measurements.kinds import NPS_DETRACTOR_MAX, FollowupDefault, kind_of
+from measurements.models import FollowUp, FollowUpStatus, MetricDefinition, Response
+from measurements.scales import bottom_box, scale_of
+from webhooks.models import EventType, WebhookEndpoint
+from webhooks.services import webhook_emit
+
+# The loop's numbers look back this far: long enough to hold a quarter's closes (a handful a
+# month on a small audience), short enough that last year's habits do not hide this month's.
+LOOP_WINDOW_DAYS = 90
+NOTE_MAX = 5000
+
+# --- the rule --------------------------------------------------------------------------------
+
+
+def followup_threshold(definition: MetricDefinition) -> int | None:
+    """The score at or below which a response with a comment or respondent becomes a
+    follow-up; None when the definition's kind makes no follow-ups."""
+    default = kind_of(definition.kind).followup_default
+    if default is None:
+        return None
+    if definition.followup_threshold is not None:
+        return definition.followup_threshold
+    if default == FollowupDefault.DETRACTORS:
+        return NPS_DETRACTOR_MAX
+    scale = scale_of(
+        kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
+    )
+    return bottom_box(kind=definition.kind, scale=scale)[1]
+
+
+def followup_qualifies(
+    definition: MetricDefinition, *, score: int, comment: str, respondent: str
+) -> bool:
+    """The rule for one answer, as `followups_create_for_batch` applies it in SQL."""
+    threshold = followup_threshold(definition)
+    return threshold is not None and score <= threshold and bool(comment or respondent)
+
+
+def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
+    by_definition = Q()
+    any_rule = False
+    for definition in definitions:
+        threshold = followup_threshold(definition)
+        if threshold is not None:
+            by_definition |= Q(definition_id=definition.pk, score__lte=threshold)
+            any_rule = True
+    if not any_rule:
+        return None
+    return by_definition & (~Q(comment="") | ~Q(respondent=""))
+
+
+def followups_create_for_batch(
+    *,
+    organisation: Organisation,
+    batch_id: Any,
+    definitions: Iterable[MetricDefinition],
+    notify: bool = True,
+) -> list[FollowUp]:
+    """Make the follow-ups of the responses one batch just stored, in the caller's
+    transaction, and send `followup.created` for each (unless `notify` is False)."""
+    wanted = _qualifying_q({d.pk: d for d in definitions}.values())
+    if wanted is None:
+        return []
+    responses = list(
+        Response.objects.for_org(organisation)
+        .filter(batch_id=batch_id, followup__isnull=True)
+        .filter(wanted)
+        .values_list("pk", "audience_id", "definition_id", "audience__owner_id")
+    )
+    if not responses:
+        return []
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            organisation=organisation,
+            audience_id=audience_id,
+            definition_id=definition_id,
+            response_id=response_id,
+            assignee_id=owner_id,
+        )
+        for response_id, audience_id, definition_id, owner_id in responses
+    )
+    created = list(followups_for(organisation).filter(response_id__in=[r[0] for r in responses]))
+    if notify and _subscribed(organisation, EventType.FOLLOWUP_CREATED):
+        for shown in followups_shown(created):
+            followup_event_emit(event_type=EventType.FOLLOWUP_CREATED, shown=shown)
+    return created
+
+
+def _subscribed(organisation: Organisation, event_type: str) -> bool:
+    """Whether any active endpoint takes this event: a push of 10,000 detractors looks the
+    endpoints up once instead of once per follow-up."""
+    endpoints = WebhookEndpoint.objects.for_org(organisation).filter(active=True)
+    return any(event_type in e.events for e in endpoints.only("events"))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def followups_for(organisation: Organisation) -> QuerySet[FollowUp]:
+    """The organisation's follow-ups with what every page and answer shows of them."""
+    return FollowUp.objects.for_org(organisation).select_related(
+        "organisation",
+        "audience__owner",
+        "definition__audience",
+        "response",
+        "assignee",
+        "closed_by",
+    )
 
 
 def open_followups(
@@ -17,13 +156,340 @@ def open_followups(
 ) -> QuerySet[FollowUp]:
     """The organisation's follow-ups not closed yet (open or in progress), newest first,
     optionally only one person's or one audience's."""
-    qs = (
-        FollowUp.objects.for_org(organisation)
-        .exclude(status=FollowUpStatus.CLOSED)
-        .select_related("audience", "definition", "assignee")
-    )
+    qs = followups_for(organisation).exclude(status=FollowUpStatus.CLOSED)
     if assignee is not None:
         qs = qs.filter(assignee=assignee)
     if audience is not None:
         qs = qs.filter(audience=audience)
     return qs
+
+
+def followups_filter(
+    organisation: Organisation,
+    *,
+    status: str | None = None,
+    audience: Audience | None = None,
+    assignee: Person | None = None,
+    assignee_email: str | None = None,
+) -> QuerySet[FollowUp]:
+    """The list the page and `GET /api/v1/followups/` show: one filter for both."""
+    qs = followups_for(organisation)
+    if status:
+        qs = qs.filter(status=status)
+    if audience is not None:
+        qs = qs.filter(audience=audience)
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    if assignee_email:
+        qs = qs.filter(assignee__email__iexact=assignee_email)
+    return qs
+
+
+def person_of(organisation: Organisation, user: AbstractBaseUser) -> Person | None:
+    """The organisation's person linked to this user (who "assigned to me" means)."""
+    return Person.objects.for_org(organisation).filter(user_id=user.pk).first()
+
+
+def followup_may_act(access: Access, followup: FollowUp) -> bool:
+    """Leads act on every follow-up; an owner on those of audiences they own and on those
+    assigned to them (whoever is asked to answer must be able to close it); viewers read."""
+    if followup.organisation_id != access.organisation.pk:
+        return False
+    if access.is_lead:
+        return True
+    if access.role != Role.OWNER:
+        return False
+    assignee = followup.assignee
+    mine = assignee is not None and assignee.user_id == access.membership.user_id
+    return mine or access.owns(followup.audience)
+
+
+# --- what a reader may see -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpShown:
+    """A follow-up as any reader may see it: None where small-group privacy withholds."""
+
+    followup: FollowUp
+    comment: str | None
+    respondent: str | None
+    responded_at: datetime | None  # exact; None when withheld
+    responded_on: date  # the organisation's calendar day, always shown
+    created_at: datetime | None  # exact; None when withheld (a live push is the answer's time)
+    created_on: date
+    withheld: str  # why something is withheld, in words; "" when nothing is
+
+    @property
+    def score(self) -> int:
+        return self.followup.response.score
+
+
+def _withheld_line(definition: MetricDefinition, day: date, parts: list[str]) -> str:
+    what = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+    label = definition_label(definition)
+    return (
+        f"The {what} {'are' if len(parts) > 1 else 'is'} withheld: {label} of "
+        f"{definition.audience.name} had fewer than {privacy.min_group_size(definition)} "
+        f"answers in {day:%B %Y}, and in a group this small they could point at one person "
+        "(small-group privacy)."
+    )
+
+
+def followups_shown(followups: Iterable[FollowUp]) -> list[FollowUpShown]:
+    """Each follow-up with what `measurements.privacy` withholds removed (one query for the
+    group sizes of the protected ones, none otherwise)."""
+    followups = list(followups)
+    guarded = [f for f in followups if privacy.protected(f.definition)]
+    sizes = (
+        privacy.groups(
+            organisation_id=guarded[0].organisation_id,
+            keys={(f.definition_id, privacy.month_of(f.response.local_date)) for f in guarded},
+        )
+        if guarded
+        else {}
+    )
+    out = []
+    for f in followups:
+        response = f.response
+        tz = ZoneInfo(f.organisation.timezone)
+        comment, respondent = response.comment, response.respondent
+        responded_at: datetime | None = response.responded_at
+        created_at: datetime | None = f.created_at
+        parts: list[str] = []
+        if privacy.protected(f.definition):
+            group = sizes[(f.definition_id, privacy.month_of(response.local_date))]
+            if not privacy.comments_shown(f.definition, group) and comment:
+                comment = None
+                parts.append("comment")
+            if not privacy.identities_shown(f.definition, group):
+                if respondent:
+                    parts.append("respondent")
+                respondent = None
+                responded_at = created_at = None
+                parts.append("exact time")
+        out.append(
+            FollowUpShown(
+                followup=f,
+                comment=comment or None,
+                respondent=respondent or None,
+                responded_at=responded_at,
+                responded_on=response.local_date,
+                created_at=created_at,
+                created_on=f.created_at.astimezone(tz).date(),
+                withheld=_withheld_line(f.definition, response.local_date, parts) if parts else "",
+            )
+        )
+    return out
+
+
+def followup_shown(followup: FollowUp) -> FollowUpShown:
+    return followups_shown([followup])[0]
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def followup_event_summary(*, event_type: str, shown: FollowUpShown) -> str:
+    """One line a chat channel shows: "Parents: NPS 3 (with a comment), for Olive Owner"."""
+    f = shown.followup
+    label = definition_label(f.definition)
+    who = f.assignee.name if f.assignee else "nobody yet"
+    if event_type == EventType.FOLLOWUP_CLOSED:
+        return f"{f.audience.name}: the follow-up on {label} {shown.score} was closed"
+    extra = " (with a comment)" if shown.comment else ""
+    return f"{f.audience.name}: {label} {shown.score}{extra}, a follow-up for {who}"
+
+
+def followup_payload(shown: FollowUpShown) -> dict[str, Any]:
+    """A follow-up as the API and the webhooks give it (JSON types, times in ISO 8601)."""
+    f = shown.followup
+    return {
+        "id": f.pk,
+        "audience": f.audience.slug,
+        "metric": f.definition.slug,
+        "label": definition_label(f.definition),
+        "score": shown.score,
+        "threshold": followup_threshold(f.definition),
+        "comment": shown.comment,
+        "respondent": shown.respondent,
+        # The day always; the time only where privacy lets it show (like GET /responses/).
+        "responded_at": (shown.responded_at or shown.responded_on).isoformat(),
+        "status": f.status,
+        "assignee": f.assignee.email if f.assignee else None,
+        "note": f.note,
+        "created_at": (shown.created_at or shown.created_on).isoformat(),
+        "closed_at": f.closed_at.isoformat() if f.closed_at else None,
+        "closed_by": f.closed_by.email if f.closed_by else None,
+        "withheld": shown.withheld or None,
+    }
+
+
+def followup_event_emit(*, event_type: str, shown: FollowUpShown) -> None:
+    """Send one follow-up event to the organisation's subscribed endpoints, in the caller's
+    transaction (queued only once it commits). The note stays out: it may quote the answer."""
+    payload = {k: v for k, v in followup_payload(shown).items() if k != "note"}
+    webhook_emit(
+        organisation=shown.followup.organisation_id,
+        event_type=event_type,
+        payload={
+            "followup": payload,
+            "summary": followup_event_summary(event_type=event_type, shown=shown),
+        },
+    )
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+_UNSET: Any = object()
+
+
+def _person_label(person: Person | None) -> str | None:
+    return f"{person.name} ({person.email})" if person else None
+
+
+@transaction.atomic
+def followup_update(
+    *,
+    followup: FollowUp,
+    actor: AbstractBaseUser | None = None,
+    actor_key: ApiKey | None = None,
+    assignee: Person | None = _UNSET,
+    status: str = _UNSET,
+    note: str = _UNSET,
+) -> FollowUp:
+    """Assign, note and move a follow-up (open ⇄ in progress → closed; a closed one may be
+    reopened), the one write for the browser and the API. Closing records when and by whom and
+    sends `followup.closed` once per close; reopening clears them. One audit entry in words."""
+    organisation = followup.organisation
+    current = followups_for(organisation).select_for_update(of=("self",)).get(pk=followup.pk)
+    errors: dict[str, list[str]] = {}
+    if (
+        assignee is not _UNSET
+        and assignee is not None
+        and assignee.organisation_id != organisation.pk
+    ):
+        errors["assignee"] = ["Choose a person of this organisation."]
+    if status is not _UNSET and status not in FollowUpStatus.values:
+        errors["status"] = [f"Use one of {', '.join(FollowUpStatus.values)}."]
+    if note is not _UNSET and len(note) > NOTE_MAX:
+        errors["note"] = [f"At most {NOTE_MAX} characters; this note has {len(note)}."]
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, list[Any]] = {}
+    if assignee is not _UNSET and assignee != current.assignee:
+        changes["assignee"] = [_person_label(current.assignee), _person_label(assignee)]
+        current.assignee = assignee
+    if note is not _UNSET and note.strip() != current.note:
+        changes["note"] = [current.note, note.strip()]
+        current.note = note.strip()
+    closing = False
+    action = "updated"
+    if status is not _UNSET and status != current.status:
+        changes["status"] = [current.status, status]
+        if status == FollowUpStatus.CLOSED:
+            closing, action = True, "closed"
+            current.closed_at = timezone.now()
+            current.closed_by = actor if actor is not None and actor.pk else None
+        elif current.status == FollowUpStatus.CLOSED:
+            action = "reopened"
+            current.closed_at = current.closed_by = None
+        current.status = status
+    if not changes:
+        return current
+    current.full_clean(exclude=["organisation", "audience", "definition", "response"])
+    current.save()
+    audit_record(
+        organisation=organisation,
+        action=action,
+        obj=current,
+        object_repr=f"Follow-up on {definition_label(current.definition)} "
+        f"{current.response.score} ({current.audience.name})",
+        audience=current.audience,
+        actor_user=actor,
+        actor_key=actor_key,
+        changes=changes,
+    )
+    if closing:
+        followup_event_emit(event_type=EventType.FOLLOWUP_CLOSED, shown=followup_shown(current))
+    return current
+
+
+@transaction.atomic
+def followup_target_set(
+    *, organisation: Organisation, days: int, actor: AbstractBaseUser | None = None
+) -> Organisation:
+    """A lead changes how many days a follow-up should take to close (audited)."""
+    if not 1 <= days <= 90:
+        raise ValidationError({"followup_target_days": ["Enter a number of days from 1 to 90."]})
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.followup_target_days == days:
+        return organisation
+    before = organisation.followup_target_days
+    organisation.followup_target_days = days
+    organisation.save(update_fields=["followup_target_days"])
+    audit_record(
+        organisation=organisation,
+        action="updated",
+        obj=organisation,
+        actor_user=actor,
+        changes={"followup_target_days": [before, days]},
+    )
+    return organisation
+
+
+# --- the loop's numbers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loop:
+    """How well the loop closes: open follow-ups now, and over the follow-ups closed in the
+    last LOOP_WINDOW_DAYS the median time to close and the share closed within the target."""
+
+    open: int
+    closed: int
+    median_hours: float | None
+    within_target: int
+    target_days: int
+    window_days: int = LOOP_WINDOW_DAYS
+
+    @property
+    def share_within_target(self) -> float | None:
+        return None if not self.closed else self.within_target / self.closed * 100
+
+    @property
+    def median_text(self) -> str:
+        if self.median_hours is None:
+            return "—"
+        if self.median_hours < 24:
+            return f"{self.median_hours:.1f} h"
+        return f"{self.median_hours / 24:.1f} d"
+
+    @property
+    def share_text(self) -> str:
+        share = self.share_within_target
+        return "—" if share is None else f"{share:.0f} % ({self.within_target} of {self.closed})"
+
+
+def followup_loop(
+    *, organisation: Organisation, audience: Audience | None = None, now: datetime | None = None
+) -> Loop:
+    """The loop's numbers for one audience (or the whole organisation): two queries. Time to
+    close runs from the follow-up's creation (nobody could act before) to its last close."""
+    now = now or timezone.now()
+    qs = FollowUp.objects.for_org(organisation)
+    if audience is not None:
+        qs = qs.filter(audience=audience)
+    open_count = qs.exclude(status=FollowUpStatus.CLOSED).count()
+    closes = qs.filter(
+        status=FollowUpStatus.CLOSED, closed_at__gte=now - timedelta(days=LOOP_WINDOW_DAYS)
+    ).values_list("created_at", "closed_at")
+    hours = [(closed - created).total_seconds() / 3600 for created, closed in closes]
+    target = organisation.followup_target_days
+    return Loop(
+        open=open_count,
+        closed=len(hours),
+        median_hours=statistics.median(hours) if hours else None,
+        within_target=sum(1 for h in hours if h <= target * 24),
+        target_days=target,
+    )

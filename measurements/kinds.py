@@ -30,6 +30,15 @@ _MEMBERS = (
 )
 
 
+class FollowupDefault(StrEnum):
+    """Which low responses become follow-ups when a definition sets no threshold of its own."""
+
+    DETRACTORS = "detractors"  # NPS: 0–6
+    # The mirror of the top box the metric counts as satisfied or agreeing (scales.bottom_box):
+    # 1–2 on a 1–5 CSAT, 1–3 on the 1–7 CES ("the organisation made it easy": low is hard).
+    BOTTOM_BOX = "bottom_box"
+
+
 class Source(StrEnum):
     """Which raw data a kind is computed from; the rollup engine dispatches on it."""
 
@@ -61,6 +70,9 @@ class Kind:
     # `measurements.formulas.formula_text` fills: {label} always; on scored kinds {lo}, {hi},
     # {scale} ("lo–hi") and {top_box}; on kinds that use revenue {margin} ("80%").
     formula: str = ""
+    # Which responses become follow-ups by default; None: the kind makes none (no one answer
+    # to reach: cases, members, revenue).
+    followup_default: FollowupDefault | None = None
 
     @property
     def scored(self) -> bool:
@@ -99,6 +111,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
                 f"{{label}} = % scoring {NPS_PROMOTER_MIN}–{{hi}} minus % scoring "
                 f"{{lo}}–{NPS_DETRACTOR_MAX} on {{scale}}"
             ),
+            followup_default=FollowupDefault.DETRACTORS,
         ),
         MetricKind.CSAT: Kind(
             kind=MetricKind.CSAT,
@@ -109,6 +122,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             unit="%",
             default_scale=(1, 5),
             formula="{label} = % scoring {top_box} on {scale}",
+            followup_default=FollowupDefault.BOTTOM_BOX,
         ),
         MetricKind.CES: Kind(
             kind=MetricKind.CES,
@@ -118,6 +132,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             value_range=(None, None),  # the mean lies within the definition's own scale
             default_scale=(1, 7),
             formula="{label} = mean score on {scale} (agree: {top_box})",
+            followup_default=FollowupDefault.BOTTOM_BOX,
         ),
         MetricKind.TTR: Kind(
             kind=MetricKind.TTR,

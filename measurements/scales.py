@@ -34,3 +34,12 @@ def top_box(*, kind: str, scale: tuple[int, int]) -> tuple[int, int]:
     if kind == MetricKind.CES and points >= 7:
         return hi - 2, hi
     return hi - 1, hi
+
+
+def bottom_box(*, kind: str, scale: tuple[int, int]) -> tuple[int, int]:
+    """The inclusive score range that counts as dissatisfied (CSAT) or disagreeing (CES): the
+    mirror of `top_box` at the bottom of the scale (1–2 on 1–5, 1–3 on 1–7). Both kinds are
+    "higher is better" (PRODUCT.md: CES 7 = "the organisation made it easy")."""
+    lo, hi = scale
+    top_lo, _ = top_box(kind=kind, scale=scale)
+    return lo, lo + (hi - top_lo)

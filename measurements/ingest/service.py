@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audiences.models import ApiKey, Audience, Organisation
 from audiences.services import audit_record
+from measurements.followups import followups_create_for_batch
 from measurements.ingest.fields import CASES, MEMBERS, RESPONSES, REVENUE, ItemError
 from measurements.ingest.validate import validate_items
 from measurements.ingest.write import WRITERS, Batch, IngestResult, stale_marks_write
@@ -102,6 +103,14 @@ def ingest(
     with transaction.atomic():
         WRITERS[kind](batch, clean, result)
         stale_marks_write(organisation, batch.marks)
+        if kind == RESPONSES:
+            # In the same transaction, from the rows this batch inserted: a duplicate the
+            # database skipped makes no second follow-up (measurements.followups).
+            followups_create_for_batch(
+                organisation=organisation,
+                batch_id=result.batch_id,
+                definitions=[i["definition"] for i in clean],
+            )
         audiences = {i["audience_obj"].pk: i["audience_obj"] for i in clean}
         audit_record(
             organisation=organisation,

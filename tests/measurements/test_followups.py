@@ -1,12 +1,27 @@
-"""Follow-ups: the rule, its services and the loop's numbers, with hand-worked cases."""
+"""Follow-ups: the rule, its once-only creation, its services and the loop's numbers, with
+hand-worked cases."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
-from measurements.followups import open_followups
-from measurements.models import FollowUp, FollowUpStatus, Response
+from audiences.models import AuditEntry, Organisation
+from audiences.selectors import audit_rows
+from audiences.services import api_key_create
+from measurements.followups import (
+    followup_loop,
+    followup_shown,
+    followup_target_set,
+    followup_threshold,
+    followup_update,
+    followups_create_for_batch,
+    open_followups,
+)
+from measurements.models import FollowUp, FollowUpStatus, MetricKind, Response
 from tests.factories import AudienceFactory, MetricDefinitionFactory, PersonFactory
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +41,8 @@ def _response(definition, score, *, comment="", respondent="", at=AT):
     )
 
 
-def _followup(definition, score=3, *, status=FollowUpStatus.OPEN, assignee=None):
-    response = _response(definition, score, comment="Too slow")
+def _followup(definition, score=3, *, status=FollowUpStatus.OPEN, assignee=None, comment="Slow"):
+    response = _response(definition, score, comment=comment)
     return FollowUp.objects.create(
         organisation=definition.organisation,
         audience=definition.audience,
@@ -35,6 +50,303 @@ def _followup(definition, score=3, *, status=FollowUpStatus.OPEN, assignee=None)
         response=response,
         assignee=assignee,
         status=status,
+    )
+
+
+@pytest.fixture
+def api(org):
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {api_key_create(organisation=org, name='Survey tool').raw_key}"
+    )
+    return client
+
+
+@pytest.fixture
+def endpoint(org):
+    # Stored directly: no address check needed, and nothing is sent inside a test transaction.
+    return WebhookEndpoint.objects.create(
+        organisation=org,
+        url="https://hooks.example.org/ax",
+        events=["followup.created", "followup.closed"],
+        secret="whsec_" + "A" * 32,
+    )
+
+
+def _push(api, items):
+    answer = api.post("/api/v1/responses/", items, format="json")
+    assert answer.status_code == 201, answer.json()
+    return answer.json()
+
+
+def _item(external_id, score, **extra):
+    return {
+        "external_id": external_id,
+        "audience": "parents",
+        "metric": "nps",
+        "score": score,
+        "responded_at": "2026-11-02T09:00:00Z",
+        **extra,
+    }
+
+
+# --- the rule --------------------------------------------------------------------------------
+
+
+def test_the_default_thresholds_follow_each_kinds_scale(org):
+    audience = AudienceFactory(organisation=org)
+
+    def threshold(kind, lo=None, hi=None, **extra):
+        definition = MetricDefinitionFactory.build(
+            audience=audience, kind=kind, scale_min=lo, scale_max=hi, **extra
+        )
+        return followup_threshold(definition)
+
+    assert threshold(MetricKind.NPS, 0, 10) == 6  # detractors 0–6
+    assert threshold(MetricKind.CSAT, 1, 5) == 2  # the bottom box mirrors the top box 4–5
+    assert threshold(MetricKind.CSAT, 1, 10) == 2  # top box 9–10, bottom box 1–2
+    assert threshold(MetricKind.CES, 1, 7) == 3  # agree 5–7, disagree ("hard") 1–3
+    assert threshold(MetricKind.CES, 1, 5) == 2
+    assert threshold(MetricKind.CSAT, 1, 5, followup_threshold=1) == 1  # the definition's own
+    assert threshold(MetricKind.TTR) is None  # no one answer to reach
+    assert threshold(MetricKind.RETENTION, followup_threshold=50) is None
+
+
+def test_an_nps_6_with_a_comment_becomes_one_followup_for_the_owner(
+    api, owned_audience, owner_person
+):
+    MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    _push(
+        api,
+        [
+            _item("a", 6, comment="The bus was late again"),
+            _item("b", 7, comment="Fine"),  # a passive: no follow-up
+            _item("c", 3),  # no comment, no respondent: nobody to answer
+            _item("d", 0, respondent="parent-17"),  # a respondent is enough
+        ],
+    )
+    made = FollowUp.objects.for_org(owned_audience.organisation).order_by("response__score")
+    assert [(f.response.external_id, f.assignee, f.status) for f in made] == [
+        ("d", owner_person, "open"),
+        ("a", owner_person, "open"),
+    ]
+
+
+def test_a_csat_1_on_1_to_5_becomes_a_followup_and_a_3_does_not(api, owned_audience):
+    MetricDefinitionFactory(
+        audience=owned_audience, kind="csat", slug="csat", scale_min=1, scale_max=5
+    )
+    _push(
+        api,
+        [
+            _item("one", 1, metric="csat", comment="Nobody called back"),
+            _item("three", 3, metric="csat", comment="OK"),
+        ],
+    )
+    assert [f.response.external_id for f in open_followups(owned_audience.organisation)] == ["one"]
+
+
+def test_an_audience_without_owner_gets_an_unassigned_followup(api, unowned_audience):
+    MetricDefinitionFactory(audience=unowned_audience, kind="nps", slug="nps")
+    _push(api, [_item("x", 2, audience="teachers", comment="Too many meetings")])
+    assert FollowUp.objects.for_org(unowned_audience.organisation).get().assignee is None
+
+
+def test_a_resent_item_makes_no_second_followup_and_no_second_event(api, owned_audience, endpoint):
+    MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    item = _item("again", 4, comment="Homework app crashes")
+    assert _push(api, [item])["created"] == 1
+    assert _push(api, [item, item])["duplicates"] == 2
+    org = owned_audience.organisation
+    assert FollowUp.objects.for_org(org).count() == 1
+    created = WebhookDelivery.objects.for_org(org).filter(event_type="followup.created")
+    assert created.count() == 1
+    payload = created.get().payload
+    assert payload["followup"]["comment"] == "Homework app crashes"
+    assert payload["summary"] == "Parents: NPS 4 (with a comment), a follow-up for Olive Owner"
+
+
+def test_the_batch_helper_run_twice_makes_nothing_more(owned_audience):
+    definition = MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    response = _response(definition, 5, comment="Meh")
+    Response.objects.for_org(owned_audience.organisation).filter(pk=response.pk).update(
+        batch_id="6f1c2c9e-0000-4000-8000-000000000001"
+    )
+    org = owned_audience.organisation
+    kwargs = {
+        "organisation": org,
+        "batch_id": "6f1c2c9e-0000-4000-8000-000000000001",
+        "definitions": [definition],
+    }
+    assert len(followups_create_for_batch(**kwargs)) == 1
+    assert followups_create_for_batch(**kwargs) == []
+    assert FollowUp.objects.for_org(org).count() == 1
+
+
+def test_a_csv_import_makes_followups_too(owner_client, owned_audience):
+    from measurements.ingest import RESPONSES, ingest
+
+    MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    # The CSV import's confirm step calls the same ingest() with the parsed rows.
+    ingest(
+        kind=RESPONSES,
+        organisation=owned_audience.organisation,
+        payload=[_item("csv-1", 1, comment="Lost my login")],
+    )
+    assert open_followups(owned_audience.organisation).count() == 1
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def test_closing_records_who_and_when_sends_one_event_and_reads_in_words(
+    owned_audience, owner, owner_person, endpoint
+):
+    definition = MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    followup = _followup(definition, assignee=owner_person)
+    teammate = PersonFactory(organisation=owned_audience.organisation, name="Tom Teammate")
+
+    followup_update(followup=followup, actor=owner, assignee=teammate, note="Called back")
+    followup_update(followup=followup, actor=owner, status="in_progress")
+    closed = followup_update(followup=followup, actor=owner, status="closed")
+    followup_update(followup=followup, actor=owner, status="closed")  # already closed
+
+    assert (closed.status, closed.closed_by) == ("closed", owner)
+    assert closed.closed_at is not None
+    org = owned_audience.organisation
+    assert WebhookDelivery.objects.for_org(org).filter(event_type="followup.closed").count() == 1
+    rows = audit_rows(AuditEntry.objects.for_org(org).filter(object_type="followup"))
+    words = [(row.action, [(c.label, c.before, c.after) for c in row.changes]) for row in rows]
+    assert ("Closed", [("Status", "In progress", "Closed")]) in words
+    assert (
+        "Updated",
+        [
+            ("Assignee", "Olive Owner (owner@example.org)", f"Tom Teammate ({teammate.email})"),
+            ("Note", "—", "Called back"),
+        ],
+    ) in words
+
+
+def test_a_reopened_followup_clears_its_close_and_a_second_close_sends_a_second_event(
+    owned_audience, owner, endpoint
+):
+    followup = _followup(MetricDefinitionFactory(audience=owned_audience))
+    followup_update(followup=followup, actor=owner, status="closed")
+    reopened = followup_update(followup=followup, actor=owner, status="open")
+    assert (reopened.closed_at, reopened.closed_by) == (None, None)
+    followup_update(followup=followup, actor=owner, status="closed")
+    org = owned_audience.organisation
+    assert WebhookDelivery.objects.for_org(org).filter(event_type="followup.closed").count() == 2
+    actions = AuditEntry.objects.for_org(org).filter(object_type="followup")
+    assert sorted(actions.values_list("action", flat=True)) == ["closed", "closed", "reopened"]
+
+
+def test_it_refuses_an_assignee_of_another_organisation(owned_audience, other_org, owner):
+    followup = _followup(MetricDefinitionFactory(audience=owned_audience))
+    with pytest.raises(ValidationError) as refused:
+        followup_update(
+            followup=followup, actor=owner, assignee=PersonFactory(organisation=other_org)
+        )
+    assert "assignee" in refused.value.message_dict
+
+
+def test_a_lead_changes_the_target_days_with_an_audit_entry(org, lead):
+    followup_target_set(organisation=org, days=3, actor=lead)
+    assert Organisation.objects.get(pk=org.pk).followup_target_days == 3
+    entry = AuditEntry.objects.for_org(org).get(object_type="organisation")
+    assert entry.changes == {"followup_target_days": [2, 3]}
+    with pytest.raises(ValidationError):
+        followup_target_set(organisation=org, days=0, actor=lead)
+
+
+# --- the loop's numbers ----------------------------------------------------------------------
+
+
+def test_the_loop_numbers_worked_by_hand(org, owned_audience):
+    # Closes after 1 d, 3 d and 5 h with the default target of 2 d: median 1 d (24 h),
+    # 2 of 3 within the target (1 d and 5 h). One more still open; one closed 100 days ago is
+    # outside the 90-day window; another audience's does not count.
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    definition = MetricDefinitionFactory(audience=owned_audience)
+    for created_days_ago, took in (
+        (10, timedelta(days=1)),
+        (8, timedelta(days=3)),
+        (4, timedelta(hours=5)),
+        (120, timedelta(hours=1)),
+    ):
+        f = _followup(definition, status=FollowUpStatus.CLOSED)
+        created = now - timedelta(days=created_days_ago)
+        FollowUp.objects.for_org(org).filter(pk=f.pk).update(
+            created_at=created, closed_at=created + took
+        )
+    _followup(definition)
+    _followup(MetricDefinitionFactory(audience=AudienceFactory(organisation=org)))
+
+    loop = followup_loop(organisation=org, audience=owned_audience, now=now)
+
+    assert (loop.open, loop.closed, loop.median_hours, loop.within_target) == (1, 3, 24.0, 2)
+    assert round(loop.share_within_target, 1) == 66.7
+    assert (loop.median_text, loop.share_text) == ("1.0 d", "67 % (2 of 3)")
+    assert followup_loop(organisation=org, now=now).open == 2
+
+
+def test_a_longer_target_counts_the_3_day_close_as_within(org, owned_audience):
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    definition = MetricDefinitionFactory(audience=owned_audience)
+    f = _followup(definition, status=FollowUpStatus.CLOSED)
+    FollowUp.objects.for_org(org).filter(pk=f.pk).update(
+        created_at=now - timedelta(days=5), closed_at=now - timedelta(days=2)
+    )
+    assert followup_loop(organisation=org, now=now).within_target == 0
+    org.followup_target_days = 3
+    assert followup_loop(organisation=org, now=now).within_target == 1
+
+
+def test_no_closes_is_no_number_not_zero(org, owned_audience):
+    loop = followup_loop(organisation=org, audience=owned_audience)
+    assert (loop.median_hours, loop.share_within_target, loop.median_text) == (None, None, "—")
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+def test_a_small_employee_group_withholds_comment_respondent_and_time_with_a_reason(
+    org, unowned_audience
+):
+    # Teachers are employees: groups under 5 answers a month withhold (measurements.privacy).
+    enps = MetricDefinitionFactory(audience=unowned_audience, kind="nps", slug="enps")
+    response = _response(enps, 2, comment="My head of year ignores me", respondent="t-4")
+    followup = FollowUp.objects.create(
+        organisation=org, audience=unowned_audience, definition=enps, response=response
+    )
+    shown = followup_shown(followup)
+    assert (shown.comment, shown.respondent, shown.responded_at, shown.created_at) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert shown.responded_on == AT.date()
+    assert shown.withheld == (
+        "The comment, respondent and exact time are withheld: eNPS of Teachers had fewer than "
+        "5 answers in November 2026, and in a group this small they could point at one person "
+        "(small-group privacy)."
+    )
+
+
+def test_a_large_enough_group_shows_the_comment(org, unowned_audience):
+    enps = MetricDefinitionFactory(audience=unowned_audience, kind="nps", slug="enps")
+    for i in range(4):
+        _response(enps, 9, comment=f"Good {i}", respondent=f"t-{i}")
+    response = _response(enps, 2, comment="My head of year ignores me", respondent="t-4")
+    followup = FollowUp.objects.create(
+        organisation=org, audience=unowned_audience, definition=enps, response=response
+    )
+    shown = followup_shown(followup)
+    assert (shown.comment, shown.respondent, shown.withheld) == (
+        "My head of year ignores me",
+        "t-4",
+        "",
     )
 
 
