@@ -48,7 +48,7 @@ from measurements.charts import unit_of, with_unit
 from measurements.display import value_text
 from measurements.formulas import definition_label
 from measurements.kinds import kind_of
-from measurements.models import Alert, Granularity, MetricDefinition, Rollup
+from measurements.models import Alert, AlertStatus, Granularity, MetricDefinition, Rollup
 from measurements.periods import current_period_start
 from webhooks.models import EventType
 from webhooks.services import webhook_emit
@@ -214,7 +214,7 @@ def _alerts_reconcile(
     others: list[tuple[Alert, dict]] = []
     for alert in alerts:
         if alert.pk not in taken and alert.resolved_at is None:
-            closing.append((alert, {"resolved_at": now}))
+            closing.append((alert, _numbers_side(alert, resolved_at=now, now=now)))
     for i, alert in matched.items():
         crossing = crossings[i]
         wanted = {
@@ -222,8 +222,9 @@ def _alerts_reconcile(
             "last_period_start": crossing.last,
             "value": crossing.value,
             "threshold": definition.alert_threshold,
-            "resolved_at": (alert.resolved_at or now) if crossing.resolved else None,
-        }
+        } | _numbers_side(
+            alert, resolved_at=(alert.resolved_at or now) if crossing.resolved else None, now=now
+        )
         changes = {f: v for f, v in wanted.items() if getattr(alert, f) != v}
         if changes:
             (closing if changes.get("resolved_at") else others).append((alert, changes))
@@ -232,8 +233,10 @@ def _alerts_reconcile(
         batch.filter(pk=alert.pk).update(**changes)
         for field, value in changes.items():
             setattr(alert, field, value)
-        if "resolved_at" in changes:  # None: reopened; a time: resolved
-            opened = changes["resolved_at"] is None
+        # The people's side moved (a person's resolution is final, so theirs never does):
+        # resolved when the value came back, open again when late data reopened it.
+        if "status" in changes:
+            opened = changes["status"] == AlertStatus.OPEN
             transitions.append(
                 (EventType.ALERT_OPENED if opened else EventType.ALERT_RESOLVED, alert)
             )
@@ -248,6 +251,8 @@ def _alerts_reconcile(
             value=crossing.value,
             threshold=definition.alert_threshold,
             resolved_at=now if crossing.resolved else None,
+            status=AlertStatus.RESOLVED if crossing.resolved else AlertStatus.OPEN,
+            closed_at=now if crossing.resolved else None,
         )
         for i, crossing in enumerate(crossings)
         if i not in matched
@@ -266,6 +271,31 @@ def _alerts_reconcile(
                 alert.pk = ids[alert.period_start]
         transitions += [(EventType.ALERT_OPENED, alert) for alert in opened]
     return transitions
+
+
+def alert_closed_by_person(alert: Alert) -> bool:
+    """Whether a person resolved the alert (their resolution is final), rather than the value
+    coming back (`closed_by` None: "back on the right side")."""
+    return alert.status == AlertStatus.RESOLVED and alert.closed_by_id is not None
+
+
+def _numbers_side(alert: Alert, *, resolved_at: datetime | None, now: datetime) -> dict:
+    """The fields a recompute wants for the alert's numbers' side: `resolved_at`, and the
+    status that follows it unless a person resolved the alert. A person's resolution stands
+    through later recomputes: the crossing it answered is not opened again, and its end
+    (the value coming back) is recorded but is not news to anyone."""
+    if alert_closed_by_person(alert):
+        return {"resolved_at": resolved_at}
+    if resolved_at is None:
+        return {"resolved_at": None, "status": _reopened_status(alert), "closed_at": None}
+    closed_at = alert.closed_at if alert.status == AlertStatus.RESOLVED else now
+    return {"resolved_at": resolved_at, "status": AlertStatus.RESOLVED, "closed_at": closed_at}
+
+
+def _reopened_status(alert: Alert) -> str:
+    """An alert the numbers reopen (late data moved the month that closed it) asks for
+    someone again; one still open keeps its status (acknowledged stays acknowledged)."""
+    return AlertStatus.OPEN if alert.status == AlertStatus.RESOLVED else alert.status
 
 
 def _alert_side(definition: MetricDefinition) -> str:
@@ -309,13 +339,24 @@ def alert_event_payload(
         "direction": _alert_side(definition),
     }
     if event_type == EventType.ALERT_RESOLVED:
-        data["resolved_at"] = alert.resolved_at.isoformat()
+        # A person may resolve it while the value is still on the wrong side (no resolved_at).
+        data["resolved_at"] = (alert.closed_at or alert.resolved_at).isoformat()
+        data["resolved_by"] = _closer_name(alert)
+        data["note"] = alert.note
     else:
         data["opened_at"] = at.isoformat()
     return {
         "alert": data,
         "summary": alert_event_summary(event_type=event_type, alert=alert, definition=definition),
     }
+
+
+def _closer_name(alert: Alert) -> str | None:
+    """Who resolved the alert, or None when the value came back on its own."""
+    user = alert.closed_by if alert.closed_by_id else None
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
 
 
 def alert_event_emit(
@@ -352,7 +393,8 @@ def _alerts_claim(organisation_id: int | None, *, send: bool) -> int:
     pending = pending.filter(emailed_at=None, audience__owner__isnull=False)
     if send:
         # A crossing already over when it was found (history rolled up at once) is not news.
-        pending = pending.filter(resolved_at=None)
+        # Nor is one a person has already resolved (its audience had no owner until now).
+        pending = pending.filter(resolved_at=None).exclude(status=AlertStatus.RESOLVED)
     pending = pending.select_related("audience__owner", "definition__audience")
     claimed_count = 0
     for alert in pending:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from audiences.models import Audience
 from measurements import intervals, metrics, privacy
+from measurements.alert_selectors import open_alerts
 from measurements.kinds import SCORED_KINDS, kind_of
 from measurements.models import Alert, MetricDefinition, MetricKind, Response, Rollup
 from measurements.periods import latest_complete_start, next_start
@@ -126,8 +127,8 @@ def dashboard_cards(
     # Open crossings still on the wrong side within the window shown: one whose last month is
     # older (the data stopped years ago) is not news about this card.
     for alert in (
-        Alert.objects.for_org(audience.organisation_id)
-        .filter(definition__in=definitions, resolved_at=None, last_period_start__gte=window[0])
+        open_alerts(audience.organisation_id)
+        .filter(definition__in=definitions, last_period_start__gte=window[0])
         .order_by("-last_period_start")
     ):
         alerts[alert.definition_id].append(alert)

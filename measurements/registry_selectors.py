@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audiences.models import TOP_TEN, Audience, Organisation
 from audiences.selectors import ranked_first
+from measurements.alert_selectors import open_alerts
 from measurements.liability import audiences_with_liability_flags, liability_of
 from measurements.models import Alert
 from measurements.periods import latest_complete_start
@@ -121,8 +122,8 @@ def owner_home(
     latest = latest_complete_start("month", zone_of(organisation), now or timezone.now())
     shown_from = series_window("month", latest, ALERT_MONTHS_SHOWN)[0]
     alerts = list(
-        Alert.objects.for_org(organisation)
-        .filter(audience__in=audiences, resolved_at=None, last_period_start__gte=shown_from)
+        open_alerts(organisation)
+        .filter(audience__in=audiences, last_period_start__gte=shown_from)
         .select_related("audience", "definition")
         .order_by("-last_period_start", "-created_at")[:alert_limit]
     )

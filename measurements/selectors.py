@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from audiences.models import Audience, Organisation
 from audiences.selectors import ranked_first
+from measurements.alert_selectors import open_alerts
 from measurements.kinds import KINDS, kind_of
-from measurements.models import Alert, MetricDefinition, MetricKind, Rollup
+from measurements.models import MetricDefinition, MetricKind, Rollup
 from measurements.periods import (
     latest_complete_start,
     period_start,
@@ -151,9 +152,9 @@ def organisation_overview(*, organisation: Organisation, now: datetime | None = 
     values = _monthly_values(organisation, list(headline.values()), window)
     # Open crossings whose latest month is inside the sparkline's window (an older one is not
     # current: its data stopped), as the audience's dashboard shows them.
-    open_alerts = dict(
-        Alert.objects.for_org(organisation)
-        .filter(audience__in=audiences, resolved_at=None, last_period_start__gte=window[0])
+    open_counts = dict(
+        open_alerts(organisation)
+        .filter(audience__in=audiences, last_period_start__gte=window[0])
         .values("audience_id")
         .annotate(c=Count("*"))
         .values_list("audience_id", "c")
@@ -172,7 +173,7 @@ def organisation_overview(*, organisation: Organisation, now: datetime | None = 
                 "n": latest_row.n if latest_row else 0,
                 "period_start": latest,
                 "sparkline": [own[s].value if s in own else None for s in window],
-                "open_alerts": open_alerts.get(audience.pk, 0),
+                "open_alerts": open_counts.get(audience.pk, 0),
             }
         )
     return rows

@@ -233,6 +233,7 @@ def _stored_alert(definition, start: date, last: date, *, resolved: bool = False
         value=10,
         threshold=30,
         resolved_at=timezone.now() if resolved else None,
+        status="resolved" if resolved else "open",
     )
 
 

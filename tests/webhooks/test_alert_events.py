@@ -123,6 +123,8 @@ def test_a_crossing_sends_one_opened_then_one_resolved_event(
         "threshold": 0.0,
         "direction": "below",
         "resolved_at": None,
+        "resolved_by": None,  # the value came back; nobody resolved it
+        "note": "",
     }
     assert resolved[0]["data"]["alert"]["resolved_at"] == "2026-02-01T01:00:00+00:00"
     assert resolved[0]["data"]["summary"] == (
