@@ -190,6 +190,74 @@ def stage_move(
     return True
 
 
+def _reorder(items: list[Any], order: list[int], what: str) -> list[str] | None:
+    """Put `items` in the order of the ids in `order` (all of them, once each); returns the
+    names in the old order, or None when nothing changes."""
+    by_id = {item.pk: item for item in items}
+    if sorted(order) != sorted(by_id) or len(set(order)) != len(order):
+        raise ValidationError(
+            {"order": f"Give every {what} once: the page may be out of date, reload it."}
+        )
+    old = [item.name for item in items]
+    if [item.pk for item in items] == list(order):
+        return None
+    _renumber([by_id[pk] for pk in order])
+    return old
+
+
+@transaction.atomic
+def stage_reorder(
+    *,
+    audience: Audience,
+    order: list[int],
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+) -> list[Stage]:
+    """Put the audience's stages in the given order of ids (a drag and drop on the map)."""
+    _lock_audience(audience)
+    stages = list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience))
+    old = _reorder(stages, order, "stage")
+    ordered = list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience))
+    if old is not None:
+        _audit(
+            audience=audience,
+            action="move",
+            obj=audience,
+            actor_user=actor_user,
+            actor_key=actor_key,
+            changes={"stage order": [", ".join(old), ", ".join(s.name for s in ordered)]},
+            object_repr=f"Journey stages of {audience.name}",
+        )
+    return ordered
+
+
+@transaction.atomic
+def touchpoint_reorder(
+    *,
+    stage: Stage,
+    order: list[int],
+    actor_user: AbstractBaseUser | None,
+    actor_key: ApiKey | None = None,
+) -> list[Touchpoint]:
+    """Put a stage's touchpoints in the given order of ids (a drag and drop on the map)."""
+    audience = stage.audience
+    _lock_audience(audience)
+    touchpoints = Touchpoint.objects.for_org(audience.organisation_id).filter(stage_id=stage.pk)
+    old = _reorder(list(touchpoints), order, "touchpoint of the stage")
+    ordered = list(touchpoints.all())
+    if old is not None:
+        _audit(
+            audience=audience,
+            action="move",
+            obj=stage,
+            actor_user=actor_user,
+            actor_key=actor_key,
+            changes={"touchpoint order": [", ".join(old), ", ".join(t.name for t in ordered)]},
+            object_repr=f"Touchpoints of {stage.name}",
+        )
+    return ordered
+
+
 # --- touchpoints ---------------------------------------------------------------------------
 
 

@@ -14,6 +14,12 @@ urlpatterns = [
     path(_journey + "stages/new/", views.stage_form, name="stage_create"),
     path(_journey + "stages/<int:stage_id>/edit/", views.stage_form, name="stage_edit"),
     path(_journey + "stages/<int:stage_id>/move/", views.stage_move, name="stage_move"),
+    path(_journey + "stages/order/", views.stage_reorder, name="stage_reorder"),
+    path(
+        _journey + "stages/<int:stage_id>/touchpoints/order/",
+        views.touchpoint_reorder,
+        name="touchpoint_reorder",
+    ),
     path(
         _journey + "stages/<int:stage_id>/touchpoints/new/",
         views.touchpoint_form,

@@ -6,9 +6,13 @@ those views are in `measurements/views/journeys.py`, under the same `journeys:` 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -74,6 +78,55 @@ def stage_move(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     if offset and not services.stage_move(stage=stage, actor_user=request.user, offset=offset):
         messages.warning(request, f"“{stage.name}” is already at that end of the journey.")
     return to_journey(audience)
+
+
+def _order_from(request: HttpRequest) -> list[int] | None:
+    """The ids of a drag and drop's new order, from its JSON body {"order": [id, …]}."""
+    try:
+        order = json.loads(request.body or b"{}").get("order")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(order, list) or not all(type(i) is int for i in order):
+        return None
+    return order
+
+
+def _reorder_answer(request: HttpRequest, save: Callable[[list[int]], list]) -> JsonResponse:
+    order = _order_from(request)
+    if order is None:
+        return JsonResponse({"error": 'Send {"order": [id, …]}.'}, status=400)
+    try:
+        saved = save(order)
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    return JsonResponse({"order": [item.pk for item in saved], "message": "Order saved."})
+
+
+@member_required
+@require_POST
+def stage_reorder(request: HttpRequest, slug: str) -> HttpResponse:
+    """Drag and drop of the stage columns (JSON); the move buttons do the same without script."""
+    audience = audience_for_edit(request, slug)
+    return _reorder_answer(
+        request,
+        lambda order: services.stage_reorder(
+            audience=audience, order=order, actor_user=request.user
+        ),
+    )
+
+
+@member_required
+@require_POST
+def touchpoint_reorder(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
+    """Drag and drop of a stage's touchpoint cards (JSON)."""
+    audience = audience_for_edit(request, slug)
+    stage = child_or_404(request, Stage, audience, stage_id)
+    return _reorder_answer(
+        request,
+        lambda order: services.touchpoint_reorder(
+            stage=stage, order=order, actor_user=request.user
+        ),
+    )
 
 
 @member_required

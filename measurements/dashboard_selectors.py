@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from audiences.models import Audience
-from measurements import intervals, metrics, privacy
+from measurements import intervals, metrics, privacy, touchpoint_scores
 from measurements.alert_selectors import open_alerts
 from measurements.kinds import SCORED_KINDS, kind_of
 from measurements.models import Alert, MetricDefinition, MetricKind, Response, Rollup
-from measurements.periods import latest_complete_start, next_start
+from measurements.periods import latest_complete_start
 from measurements.scales import scale_of
 from measurements.selectors import KIND_ORDER, organisation_id_of, series_window, zone_of
 
@@ -172,68 +171,40 @@ class BreakdownCell:
     hidden: bool
 
 
-def _value_of(definition: MetricDefinition, hist: dict[int, int]) -> float | None:
-    scale = scale_of(
-        kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
-    )
-    return metrics.scored_from_histogram(kind=definition.kind, hist=hist, scale=scale).value
-
-
 def dashboard_breakdowns(
     *, definitions: list[MetricDefinition], start: date, granularity: str
 ) -> dict[int, dict[str, list[BreakdownCell]]]:
     """By touchpoint and by journey phase for scored definitions, over one period. 1 query.
 
-    Cells with fewer responses than the definition's minimum group size are hidden.
+    The groups and their values are `measurements.touchpoint_scores`', which the journey map
+    reads too; cells with fewer responses than the definition's minimum group size are hidden.
     """
     scored = [d for d in definitions if d.kind in SCORED_KINDS]
     if not scored:
         return {}
-    end = next_start(granularity, start)
-    rows = (
-        Response.objects.for_org(organisation_id_of(scored))
-        .filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
-        .values("definition_id", "touchpoint__name", "touchpoint__stage__phase", "score")
-        .annotate(c=Count("*"))
-        .order_by()
+    histograms = touchpoint_scores.touchpoint_histograms(
+        definitions=scored, start=start, granularity=granularity
     )
-    touch: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    phase: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows:
-        d, score, c = row["definition_id"], row["score"], row["c"]
-        name = row["touchpoint__name"] or "No touchpoint"
-        touch[d][name][score] = touch[d][name].get(score, 0) + c
-        if row["touchpoint__stage__phase"]:
-            key = row["touchpoint__stage__phase"]
-            phase[d][key][score] = phase[d][key].get(score, 0) + c
     out: dict[int, dict[str, list[BreakdownCell]]] = {}
     for definition in scored:
-
-        def cells(groups: dict[str, dict[int, int]], definition=definition):
-            result = []
-            for label, hist in sorted(groups.items()):
-                n = sum(hist.values())
-                hidden = not privacy.cell_shown(definition, n)
-                value = None if hidden else _value_of(definition, hist)
-                result.append(BreakdownCell(label, value, 0 if hidden else n, hidden))
-            return result
-
-        phases = cells(phase.get(definition.pk, {}))
+        touch = [
+            _cell(histograms.names.get(key[1]) or "No touchpoint", score)
+            for key in histograms.current
+            if key[0] == definition.pk
+            for score in [touchpoint_scores.group_scores(definition, histograms, [key[1]])]
+        ]
+        by_phase = touchpoint_scores.scores_by_phase(definition, histograms)
+        gap = touchpoint_scores.phase_gap(by_phase)
         out[definition.pk] = {
-            "touchpoint": cells(touch.get(definition.pk, {})),
-            "phase": phases,
-            "gap": _phase_gap(phases),
+            "touchpoint": sorted(touch, key=lambda c: c.label),
+            "phase": sorted((_cell(p, s) for p, s in by_phase.items()), key=lambda c: c.label),
+            "gap": [BreakdownCell("after − before", gap, 0, False)] if gap is not None else [],
         }
     return out
 
 
-def _phase_gap(cells: list[BreakdownCell]) -> list[BreakdownCell]:
-    """After minus before: the brief says they are different experiences, so show the gap."""
-    by_label = {c.label: c for c in cells}
-    before, after = by_label.get("before"), by_label.get("after")
-    if not before or not after or before.value is None or after.value is None:
-        return []
-    return [BreakdownCell("after − before", after.value - before.value, 0, False)]
+def _cell(label: str, score: touchpoint_scores.Score) -> BreakdownCell:
+    return BreakdownCell(label, score.value, score.n, score.hidden)
 
 
 def latest_comments(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from audiences.access import audience_for_edit, member_required
 from journeys import services
-from journeys.models import Phase, Stage, Touchpoint
+from journeys.models import Persona, Phase, Stage, Touchpoint
 from journeys.views import audience_or_404, child_or_404, to_journey
 from measurements import journey_selectors as selectors
 
@@ -22,11 +22,18 @@ from measurements import journey_selectors as selectors
 @member_required
 def journey_map(request: HttpRequest, slug: str) -> HttpResponse:
     audience = audience_or_404(request, slug)
+    persona = None
+    if request.GET.get("persona"):
+        wanted = request.GET["persona"]
+        persona = child_or_404(request, Persona, audience, int(wanted) if wanted.isdigit() else 0)
+    journey = selectors.journey_map(audience=audience, persona=persona)
     context = {
         "audience": audience,
-        "stages": selectors.journey_stages_measured(audience=audience),
+        "journey": journey,
+        "stages": journey.stages,
         "phases": Phase.choices,
         "can_edit": request.access.can_edit_audience(audience),
+        "curve": {"points": journey.curve_points},
     }
     return render(request, "journeys/journey_map.html", context)
 

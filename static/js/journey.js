@@ -1,0 +1,185 @@
+/* Journey map: the emotion curve (Chart.js) over the stage columns, drag and drop of stages
+ * and touchpoints (SortableJS), and the move buttons saved without leaving the page.
+ *
+ * The page works without this script: every move button is a POST form and the curve's points
+ * are in the table under the map. With it, a drag posts the new order, a move button posts its
+ * form, and the map is then read again from the server and swapped in, so the lanes, scores
+ * and numbers always show what was stored. Focus stays on the moved item's button.
+ */
+(function () {
+  "use strict";
+  var chart = null;
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function say(message, isError) {
+    var status = document.getElementById("map-status");
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("error", !!isError);
+    status.classList.toggle("ok", !isError);
+  }
+
+  // --- the emotion curve -------------------------------------------------------------------
+  function drawCurve() {
+    var canvas = document.getElementById("emotion-curve");
+    var data = window.AXCharts && AXCharts.readJson("emotion-curve-data");
+    if (!canvas || !data || typeof Chart === "undefined") return;
+    if (chart) chart.destroy();
+    var points = data.points;
+    chart = new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: points.map(function (p) { return p.stage; }),
+        datasets: [{
+          label: "Emotion (0–100)",
+          data: points.map(function (p) { return p.value; }),
+          borderColor: "#2b59c3",
+          backgroundColor: "#2b59c3",
+          spanGaps: true,
+          tension: 0.3,
+          // A measured point is filled; an owner's note (no data) is a hollow triangle.
+          pointStyle: points.map(function (p) { return p.source === "note" ? "triangle" : "circle"; }),
+          pointRadius: points.map(function (p) { return p.source === "note" ? 7 : 5; }),
+          pointBackgroundColor: points.map(function (p) { return p.source === "note" ? "#fff" : "#2b59c3"; }),
+          segment: {
+            borderDash: function (ctx) {
+              var a = points[ctx.p0DataIndex], b = points[ctx.p1DataIndex];
+              return (a.source !== "scores" || b.source !== "scores") ? [5, 4] : undefined;
+            },
+          },
+        }],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        layout: { padding: { left: 0, right: 0, top: 8, bottom: 0 } },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                var p = points[ctx.dataIndex];
+                if (p.source === "note") return "No data, owner's note (neutral 50): " + p.note;
+                return "Emotion " + p.value.toFixed(1) + " of 100, from the scores";
+              },
+            },
+          },
+        },
+        // The x axis is hidden and offset so each point sits over the middle of its column.
+        scales: {
+          x: { display: false, offset: true },
+          y: { min: 0, max: 100, ticks: { stepSize: 50 }, grid: { color: "#e3e7ef" } },
+        },
+      },
+    });
+  }
+
+  // --- saving an order and reading the map again ---------------------------------------------
+  function post(url, body, headers) {
+    var all = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+    Object.keys(headers || {}).forEach(function (k) { all[k] = headers[k]; });
+    return fetch(url, { method: "POST", body: body, headers: all, credentials: "same-origin" });
+  }
+
+  function refresh(focusId, message) {
+    return fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["journey-map", "curve-table", "emotion-curve-data"].forEach(function (id) {
+          var now = document.getElementById(id), next = fresh.getElementById(id);
+          if (now && next) now.replaceWith(next);
+        });
+        var summary = document.querySelector(".map-summary"), nextSummary = fresh.querySelector(".map-summary");
+        if (summary && nextSummary) summary.replaceWith(nextSummary);
+        setUp();
+        if (focusId) {
+          var target = document.getElementById(focusId);
+          if (target && target.disabled) {
+            target = target.parentElement.querySelector("button:not([disabled])");
+          }
+          if (target) target.focus();
+        }
+        if (message) say(message, false);
+      });
+  }
+
+  function onMoveSubmit(event) {
+    var form = event.target.closest("form[data-move]");
+    if (!form) return;
+    event.preventDefault();
+    var button = event.submitter || form.querySelector("button:focus");
+    var body = new FormData(form);
+    if (button && button.name) body.append(button.name, button.value);
+    var label = button ? button.getAttribute("aria-label") : "Moved";
+    post(form.action, body)
+      .then(function (r) {
+        if (!r.ok) throw new Error("The move could not be saved; reload the page and try again.");
+        return refresh(button && button.id, label.replace(/^Move /, "Moved ") + ". Saved.");
+      })
+      .catch(function (e) { say(e.message, true); });
+  }
+
+  function saveOrder(url, ids, focusId) {
+    post(url, JSON.stringify({ order: ids }), { "Content-Type": "application/json" })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          if (!r.ok) throw new Error(data.error || "The order could not be saved; reload the page and try again.");
+          return refresh(focusId, "Order saved.");
+        });
+      })
+      .catch(function (e) { say(e.message, true); refresh(null); });
+  }
+
+  function setUp() {
+    drawCurve();
+    var root = document.getElementById("journey-map");
+    if (!root || root.dataset.editable !== "true" || typeof Sortable === "undefined") return;
+    var journey = root.querySelector(".journey");
+    Sortable.create(journey, {
+      draggable: ".stage",
+      handle: ".stage-handle",
+      animation: 150,
+      forceFallback: true,
+      // Each column's place is set on it (the curve spans them): follow the drag's order.
+      onChange: function () {
+        Array.prototype.forEach.call(journey.querySelectorAll(".stage"), function (s, i) { s.style.gridColumn = String(i + 2); });
+      },
+      onEnd: function (event) {
+        if (event.oldIndex === event.newIndex) return;
+        var ids = Array.prototype.map.call(journey.querySelectorAll(".stage"), function (s) { return Number(s.dataset.stageId); });
+        saveOrder(root.dataset.stageOrderUrl, ids);
+      },
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("ol.touchpoints"), function (list) {
+      Sortable.create(list, {
+        draggable: ".touchpoint",
+        handle: ".drag-handle",
+        animation: 150,
+        forceFallback: true,
+        onEnd: function (event) {
+          if (event.oldIndex === event.newIndex) return;
+          var ids = Array.prototype.map.call(list.querySelectorAll(".touchpoint"), function (li) { return Number(li.dataset.id); });
+          saveOrder(list.dataset.reorderUrl, ids);
+        },
+      });
+    });
+  }
+
+  document.addEventListener("submit", onMoveSubmit);
+  var printButton = document.querySelector("[data-print]");
+  if (printButton) {
+    printButton.hidden = false;
+    printButton.addEventListener("click", function () { window.print(); });
+  }
+  // Redraw at print size so the curve is not a stretched screen bitmap.
+  window.addEventListener("beforeprint", function () { if (chart) chart.resize(); });
+  setUp();
+})();
