@@ -61,12 +61,45 @@ class TouchpointForm(BrowserModelForm):
 class PersonaForm(BrowserModelForm):
     class Meta:
         model = Persona
-        fields = ["name", "role", "responsibilities", "goals", "pain_points", "triggers"]
+        fields = [
+            "name",
+            "role",
+            "responsibilities",
+            "goals",
+            "pain_points",
+            "triggers",
+            "stages",
+            "touchpoints",
+        ]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in ("responsibilities", "goals", "pain_points", "triggers")
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("responsibilities", "goals", "pain_points", "triggers")
+            },
+            "stages": forms.CheckboxSelectMultiple,
+            "touchpoints": forms.CheckboxSelectMultiple,
         }
-        help_texts = {"triggers": "What makes them act: the moments that start a journey."}
+        help_texts = {
+            "triggers": "What makes them act: the moments that start a journey.",
+            "stages": "The journey stages this persona goes through as a whole (all their "
+            "touchpoints). The journey map can be filtered to one persona.",
+            "touchpoints": "The touchpoints this persona uses; a stage with one of them ticked "
+            "shows only the ticked ones when the map is filtered to the persona.",
+        }
+
+    def __init__(self, *args: Any, audience: Audience, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this audience's journey: the service refuses any other, whatever is posted.
+        self.fields["stages"].queryset = Stage.objects.for_org(audience.organisation_id).filter(
+            audience=audience
+        )
+        self.fields["touchpoints"].queryset = (
+            Touchpoint.objects.for_org(audience.organisation_id)
+            .filter(audience=audience)
+            .select_related("stage")
+            .order_by("stage__position", "position", "id")
+        )
+        self.fields["touchpoints"].label_from_instance = lambda t: f"{t.stage.name}: {t.name}"
 
 
 class QuoteForm(BrowserModelForm):

@@ -453,6 +453,22 @@ def _quotes_apply(
             )
 
 
+def _persona_links(audience: Audience, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """The stages and touchpoints a persona is linked to, when given: this audience's only."""
+    links: dict[str, list[Any]] = {}
+    errors: dict[str, str] = {}
+    for name, what in (("stages", "stage"), ("touchpoints", "touchpoint")):
+        if name not in data or data[name] is None:
+            continue
+        chosen = list(data[name])
+        if any(o.audience_id != audience.pk for o in chosen):
+            errors[name] = f"Choose only a {what} of this audience's journey."
+        links[name] = chosen
+    if errors:
+        raise ValidationError(errors)
+    return links
+
+
 @transaction.atomic
 def persona_save(
     *,
@@ -473,8 +489,16 @@ def persona_save(
         before = snapshot(stored, PERSONA_FIELDS)
     _assign(persona, PERSONA_FIELDS, data)
     persona.full_clean()
+    links = _persona_links(audience, data)
     persona.save()
     changes = model_changes(before, snapshot(persona, PERSONA_FIELDS))
+    for name, chosen in links.items():
+        manager = getattr(persona, name)
+        old = sorted(str(o) for o in manager.all()) if not creating else []
+        manager.set(chosen)
+        new = sorted(str(o) for o in chosen)
+        if old != new:
+            changes[name] = [", ".join(old) or None, ", ".join(new) or None]
     if changes:
         _audit(
             audience=audience,

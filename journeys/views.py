@@ -184,7 +184,7 @@ def personas(request: HttpRequest, slug: str) -> HttpResponse:
 def persona_form(request: HttpRequest, slug: str, persona_id: int | None = None) -> HttpResponse:
     audience = audience_for_edit(request, slug)
     persona = child_or_404(request, Persona, audience, persona_id) if persona_id else None
-    form = PersonaForm(request.POST or None, instance=persona)
+    form = PersonaForm(request.POST or None, instance=persona, audience=audience)
     quotes = QuoteFormSet(request.POST or None, instance=persona or Persona(), prefix="quotes")
     if (
         request.method == "POST"

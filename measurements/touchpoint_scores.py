@@ -246,21 +246,6 @@ def _reveals_a_hidden_part(definition: MetricDefinition, parts: list[Histogram])
     return bool(hidden) and not privacy.cell_shown(definition, sum(hidden))
 
 
-def scores_by_touchpoint(
-    definitions: list[MetricDefinition], histograms: TouchpointHistograms
-) -> dict[int | None, list[Score]]:
-    """Per touchpoint id (None: answers tagged with none), each scored definition's score,
-    in the order of `definitions`."""
-    out: dict[int | None, list[Score]] = defaultdict(list)
-    for definition in definitions:
-        for key in sorted(
-            (k for k in histograms.current if k[0] == definition.pk),
-            key=lambda k: (k[1] is None, k[1] or 0),
-        ):
-            out[key[1]].append(group_scores(definition, histograms, [key[1]]))
-    return out
-
-
 def scores_by_phase(
     definition: MetricDefinition, histograms: TouchpointHistograms
 ) -> dict[str, Score]:
