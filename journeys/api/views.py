@@ -1,46 +1,240 @@
-"""`GET /api/v1/touchpoints/`: the touchpoints results may name, per audience."""
+"""`/api/v1/stages/` and `/api/v1/touchpoints/`: read an organisation's journey maps, and
+change those of audiences you may change. Writes go through `journeys.services`, as the
+browser's do (locked per audience, audited with the user or key)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from audiences.models import Audience
 from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
-from axreg.api.schema import READ_ERRORS
-from journeys.api.serializers import TouchpointSerializer
-from journeys.models import Touchpoint
+from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
+from journeys import services
+from journeys.api.serializers import (
+    StageAnswer,
+    StageSerializer,
+    TouchpointSerializer,
+    TouchpointWriteSerializer,
+)
+from journeys.models import Stage, Touchpoint
 from journeys.selectors import touchpoint_list
 
+AUDIENCE_PARAM = OpenApiParameter(
+    "audience", str, description="Only this audience's (slug).", pattern=SLUG_PATTERN
+)
 
-class TouchpointViewSet(OrgScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Touchpoints of your organisation's journey maps, in journey order."""
 
+def _audience_param(request: Request) -> str | None:
+    audience = request.query_params.get("audience")
+    if audience is not None and not SLUG_RE.match(audience):
+        raise ValidationError(
+            {"audience": "Must be a slug: letters, digits, hyphens and underscores."}
+        )
+    return audience
+
+
+def _service_errors(exc: DjangoValidationError) -> ValidationError:
+    """A model's ValidationError as the API's 400, field by field."""
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+class _JourneyWrites(OrgScopedMixin):
+    def _actors(self) -> dict[str, Any]:
+        return {"actor_user": self.actor_user, "actor_key": self.api_key}
+
+    def get_object(self) -> Any:
+        obj = super().get_object()
+        obj.audience = self.scoped(Audience.objects.select_related("organisation")).get(
+            pk=obj.audience_id
+        )
+        return obj
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Journey stages in order, per audience.",
+        parameters=[AUDIENCE_PARAM],
+        responses={200: StageAnswer.__class__(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        description="One stage by id.", responses={200: StageAnswer, **READ_ERRORS}
+    ),
+    create=extend_schema(
+        description="Add a stage at the end of an audience's journey (its owner, a lead or a key).",
+        responses={201: StageAnswer, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        description="Change a stage's name, phase or description; an unchanged body changes "
+        "nothing.",
+        responses={200: StageAnswer, **WRITE_ERRORS},
+    ),
+    destroy=extend_schema(
+        description="Remove a stage and its touchpoints (metric definitions measured there stay, "
+        "without their touchpoint).",
+        responses={204: OpenApiResponse(description="Deleted."), **READ_ERRORS},
+    ),
+)
+class StageViewSet(
+    _JourneyWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Stages of your organisation's journey maps, by id."""
+
+    queryset = Stage.objects.all()
+    serializer_class = StageSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no key
+            return Stage.objects.none()
+        stages = self.scoped(Stage.objects.select_related("audience")).order_by(
+            "audience__slug", "position", "id"
+        )
+        audience = _audience_param(self.request) if self.action == "list" else None
+        return stages.filter(audience__slug=audience) if audience is not None else stages
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slug = serializer.validated_data.pop("audience")
+        audience = (
+            self.scoped(Audience.objects.select_related("organisation")).filter(slug=slug).first()
+        )
+        if audience is None:
+            raise ValidationError({"audience": f"No audience '{slug}' in this organisation."})
+        self.check_audience_writable(audience)
+        try:
+            stage = services.stage_create(
+                audience=audience, data=serializer.validated_data, **self._actors()
+            )
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(stage).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        stage = self.get_object()
+        self.check_audience_writable(stage.audience)
+        serializer = self.get_serializer(stage, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.pop("audience", stage.audience.slug) != stage.audience.slug:
+            raise ValidationError({"audience": "A stage cannot move to another audience."})
+        try:
+            stage = services.stage_update(stage=stage, data=data, **self._actors())
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(stage).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        stage = self.get_object()
+        self.check_audience_writable(stage.audience)
+        services.stage_delete(stage=stage, **self._actors())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Touchpoints in journey order; `slug` is what results send as `touchpoint`.",
+        parameters=[AUDIENCE_PARAM],
+        responses={200: TouchpointSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        description="One touchpoint by id.", responses={200: TouchpointSerializer, **READ_ERRORS}
+    ),
+    create=extend_schema(
+        description="Add a touchpoint at the bottom of a stage (of an audience you may change).",
+        request=TouchpointWriteSerializer,
+        responses={201: TouchpointSerializer, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        description="Change a touchpoint; a new `stage` (of the same audience) puts it at the "
+        "bottom of that stage.",
+        request=TouchpointWriteSerializer,
+        responses={200: TouchpointSerializer, **WRITE_ERRORS},
+    ),
+    destroy=extend_schema(
+        description="Remove a touchpoint (metric definitions measured there stay, without it).",
+        responses={204: OpenApiResponse(description="Deleted."), **READ_ERRORS},
+    ),
+)
+class TouchpointViewSet(
+    _JourneyWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Touchpoints of your organisation's journey maps, in journey order, by id."""
+
+    queryset = Touchpoint.objects.all()
     serializer_class = TouchpointSerializer
-    http_method_names = ["get", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self) -> type:
+        if self.action in ("create", "partial_update"):
+            return TouchpointWriteSerializer
+        return TouchpointSerializer
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no key
             return Touchpoint.objects.none()
-        audience = self.request.query_params.get("audience")
-        if audience is not None and not SLUG_RE.match(audience):
-            raise ValidationError(
-                {"audience": "Must be a slug: letters, digits, hyphens and underscores."}
-            )
+        audience = _audience_param(self.request) if self.action == "list" else None
         return touchpoint_list(organisation=self.organisation, audience_slug=audience)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "audience", str, description="Only this audience's (slug).", pattern=SLUG_PATTERN
+    def _stage(self, stage_id: int, audience: Audience | None = None) -> Stage:
+        stages = self.scoped(Stage.objects.select_related("audience__organisation"))
+        if audience is not None:
+            stages = stages.filter(audience=audience)
+        stage = stages.filter(pk=stage_id).first()
+        if stage is None:
+            where = f"of the audience '{audience.slug}'" if audience else "in this organisation"
+            raise ValidationError({"stage": f"No stage {stage_id} {where}."})
+        return stage
+
+    def _answer(self, touchpoint: Touchpoint, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=touchpoint.pk)
+        return Response(TouchpointSerializer(fresh).data, status=code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        stage = self._stage(data.pop("stage"))
+        self.check_audience_writable(stage.audience)
+        try:
+            touchpoint = services.touchpoint_create(stage=stage, data=data, **self._actors())
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return self._answer(touchpoint, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        touchpoint = self.get_object()
+        self.check_audience_writable(touchpoint.audience)
+        serializer = self.get_serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "stage" in data:
+            data["stage"] = self._stage(data["stage"], touchpoint.audience)
+        try:
+            touchpoint = services.touchpoint_update(
+                touchpoint=touchpoint, data=data, **self._actors()
             )
-        ],
-        responses={200: TouchpointSerializer(many=True), **READ_ERRORS},
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return self._answer(touchpoint)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        touchpoint = self.get_object()
+        self.check_audience_writable(touchpoint.audience)
+        services.touchpoint_delete(touchpoint=touchpoint, **self._actors())
+        return Response(status=status.HTTP_204_NO_CONTENT)
