@@ -23,6 +23,7 @@ from django.db import transaction
 from audiences.models import Audience
 from journeys.demo import seed_journeys
 from journeys.models import Touchpoint
+from measurements.demo_opportunities import seed_opportunities
 from measurements.models import MeasurementPlan, Method, MetricDefinition
 from measurements.services import definition_validate
 
@@ -200,3 +201,4 @@ def seed_measurement(demo: dict[str, Any]) -> None:
         for audience_slug, rows in definitions.items():
             for row in rows:
                 _definition(demo["audiences"][org_slug][audience_slug], row)
+    seed_opportunities(demo)

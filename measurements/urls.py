@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measurements.views import dashboards, imports, journeys, plans, registry
+from measurements.views import dashboards, imports, journeys, opportunities, plans, registry
 
 app_name = "measurements"
 urlpatterns = [
@@ -37,6 +37,38 @@ urlpatterns = [
     path("overview.csv", dashboards.export_csv, name="overview_csv"),
     path("health/", dashboards.health, name="health"),
     path("compare/", dashboards.compare, name="compare"),
+    # --- opportunities (measurements/views/opportunities.py) ---
+    path("opportunities/", opportunities.organisation_list, name="opportunities"),
+    path(
+        "audiences/<slug:slug>/opportunities/",
+        opportunities.audience_list,
+        name="opportunity_list",
+    ),
+    path(
+        "audiences/<slug:slug>/opportunities/new/",
+        opportunities.create,
+        name="opportunity_create",
+    ),
+    path(
+        "audiences/<slug:slug>/opportunities/<int:opportunity_id>/",
+        opportunities.detail,
+        name="opportunity_detail",
+    ),
+    path(
+        "audiences/<slug:slug>/opportunities/<int:opportunity_id>/edit/",
+        opportunities.edit,
+        name="opportunity_edit",
+    ),
+    path(
+        "audiences/<slug:slug>/opportunities/<int:opportunity_id>/status/",
+        opportunities.status,
+        name="opportunity_status",
+    ),
+    path(
+        "audiences/<slug:slug>/opportunities/<int:opportunity_id>/delete/",
+        opportunities.delete,
+        name="opportunity_delete",
+    ),
 ]
 
 # The registry pages that show liability and alerts read all three apps, so their views live

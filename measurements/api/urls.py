@@ -2,6 +2,7 @@ from django.urls import re_path
 
 from axreg.api.base import PATH_SEGMENT, SlashOptionalRouter
 from measurements.api import views
+from measurements.api.opportunities import OpportunityViewSet
 
 # Every path answers with and without its trailing slash (see SlashOptionalRouter).
 router = SlashOptionalRouter()
@@ -9,6 +10,7 @@ router.register("responses", views.ResponseViewSet, basename="api-response")
 router.register("cases", views.CaseViewSet, basename="api-case")
 router.register("revenue-events", views.RevenueEventViewSet, basename="api-revenue-event")
 router.register("members", views.MemberViewSet, basename="api-member")
+router.register("opportunities", OpportunityViewSet, basename="api-opportunity")
 
 definitions = views.DefinitionViewSet
 urlpatterns = [

@@ -24,6 +24,7 @@ from journeys import services as journeys
 from journeys.models import Persona, Stage, Touchpoint
 from measurements import services as measurements
 from measurements.models import Alert, MeasurementPlan, MetricDefinition, Rollup
+from measurements.opportunity_services import opportunity_create
 from measurements.rollups import rollup_full
 from tests.factories import MembershipFactory
 from webhooks import services as webhooks
@@ -51,6 +52,7 @@ class WorldB:
     alert: Alert
     webhook: WebhookEndpoint
     delivery: WebhookDelivery
+    opportunity: Any = None  # an Opportunity at B's touchpoint
 
     def kwargs_for(self, name: str) -> dict[str, Any]:
         """Values for a URL kwarg, by kwarg name (the view name picks among several pks)."""
@@ -62,6 +64,7 @@ class WorldB:
             "persona_id": self.persona.pk,
             "definition_id": self.definition.pk,
             "delivery_id": self.delivery.pk,
+            "opportunity_id": self.opportunity.pk if self.opportunity else None,
         }
 
 
@@ -221,6 +224,19 @@ def world_b(other_org) -> WorldB:
     [delivery] = webhooks.webhook_emit(
         organisation=other_org, event_type="alert.opened", payload={"summary": _secret("Event")}
     )
+    opportunity = opportunity_create(
+        audience=audience,
+        actor_user=lead,
+        data={
+            "problem": _secret("Problem"),
+            "idea": _secret("Idea"),
+            "value": 4,
+            "effort": 2,
+            "touchpoints": [touchpoint],
+            "definition": definition,
+            "status": "done",
+        },
+    )
     return WorldB(
         organisation=other_org,
         lead=lead,
@@ -235,6 +251,7 @@ def world_b(other_org) -> WorldB:
         alert=alert,
         webhook=webhook,
         delivery=delivery,
+        opportunity=opportunity,
     )
 
 

@@ -23,6 +23,7 @@ from audiences.models import Role
 from audiences.services import api_key_create
 from journeys.models import Persona
 from measurements.models import MeasurementPlan
+from measurements.opportunity_services import opportunity_create
 from tests.factories import (
     MembershipFactory,
     MetricDefinitionFactory,
@@ -188,6 +189,27 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
         True,
     ),
     "api-webhook-detail": ("api-patch", API_LEAD_ONLY, {"active": False}, True),
+    "measurements:opportunity_create": (
+        "post",
+        AUDIENCE_EDITORS,
+        {"problem": "Queue at the door", "value": "3", "effort": "2"},
+        True,
+    ),
+    "measurements:opportunity_edit": (
+        "post",
+        AUDIENCE_EDITORS,
+        {"problem": "Edited", "value": "4", "effort": "2", "status": "planned"},
+        True,
+    ),
+    "measurements:opportunity_status": ("post", AUDIENCE_EDITORS, {"status": "done"}, True),
+    "measurements:opportunity_delete": ("post", AUDIENCE_EDITORS, {}, True),
+    "api-opportunity-list": (
+        "api-post",
+        API_AUDIENCE_EDITORS,
+        {"audience": "parents", "problem": "Api", "value": 3, "effort": 1},
+        True,
+    ),
+    "api-opportunity-detail": ("api-patch", API_AUDIENCE_EDITORS, {"status": "planned"}, True),
 }
 
 # Views that answer POST (a form page rendering on any method) but write nothing: a lead's
@@ -208,6 +230,9 @@ READ_ONLY = {
     "measurements:overview_csv",
     "measurements:health",
     "measurements:compare",
+    "measurements:opportunities",
+    "measurements:opportunity_list",
+    "measurements:opportunity_detail",
     "webhooks:list",
     "webhooks:detail",
     None,  # "/" redirects to the home page
@@ -236,6 +261,10 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
         organisation=org, url="https://93.184.215.14/hook", events=["alert.opened"]
     ).endpoint
     [delivery] = webhook_emit(organisation=org, event_type="alert.opened", payload={})
+    opportunity = opportunity_create(
+        audience=owned_audience,
+        data={"problem": "Long queue", "value": 3, "effort": 3, "touchpoints": [touchpoint]},
+    )
     return {
         "org": org,
         "users": {"lead": lead, "owner_this": owner, "owner_other": other_owner, "viewer": viewer},
@@ -248,6 +277,7 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
         "key": key,
         "webhook": webhook,
         "delivery": delivery,
+        "opportunity": opportunity,
     }
 
 
@@ -261,9 +291,12 @@ def _kwargs(name: str, world: dict[str, Any], wanted: tuple[str, ...]) -> dict[s
         "definition_id": world["definition"].pk,
         "pk": world["key"].api_key.pk if "key" in name else world["person"].pk,
         "delivery_id": world["delivery"].pk,
+        "opportunity_id": world["opportunity"].pk,
     }
     if "webhook" in name:
         values["pk"] = world["webhook"].pk
+    if "opportunity" in name:
+        values["pk"] = world["opportunity"].pk
     if name == "api-definition-detail":
         values["slug"] = world["definition"].slug
     return {k: values[k] for k in wanted}

@@ -46,6 +46,7 @@ PK_BY_VIEW = {
     "webhooks:delete": "webhook",
     "webhooks:redeliver": "webhook",
     "api-webhook-detail": "webhook",
+    "api-opportunity-detail": "opportunity",
 }
 # Views whose `slug` is not the audience's: which of B's objects' slug the walker sends.
 SLUG_BY_VIEW = {
