@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("measurements.api.urls")),
     path("", include("measurements.api.metrics_urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("measurements.api.followup_urls")),
 ]
 
 # Last: any other path under /api/v1/ answers a JSON 404 (not Django's HTML page), with or

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from measurements.views import dashboards, imports, journeys, opportunities, plans, registry
+from measurements.views import (
+    dashboards,
+    followups,
+    imports,
+    journeys,
+    opportunities,
+    plans,
+    registry,
+)
 
 app_name = "measurements"
 urlpatterns = [
@@ -37,6 +45,10 @@ urlpatterns = [
     path("overview.csv", dashboards.export_csv, name="overview_csv"),
     path("health/", dashboards.health, name="health"),
     path("compare/", dashboards.compare, name="compare"),
+    # --- follow-ups (measurements/views/followups.py) ---
+    path("follow-ups/", followups.followup_list, name="followups"),
+    path("follow-ups/target/", followups.followup_target, name="followup_target"),
+    path("follow-ups/<int:pk>/", followups.followup_detail, name="followup_detail"),
     # --- opportunities (measurements/views/opportunities.py) ---
     path("opportunities/", opportunities.organisation_list, name="opportunities"),
     path(

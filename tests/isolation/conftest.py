@@ -23,7 +23,7 @@ from audiences.services import NewApiKey, api_key_create
 from journeys import services as journeys
 from journeys.models import Persona, Stage, Touchpoint
 from measurements import services as measurements
-from measurements.models import Alert, MeasurementPlan, MetricDefinition, Rollup
+from measurements.models import Alert, FollowUp, MeasurementPlan, MetricDefinition, Rollup
 from measurements.opportunity_services import opportunity_create
 from measurements.rollups import rollup_full
 from tests.factories import MembershipFactory
@@ -53,6 +53,7 @@ class WorldB:
     webhook: WebhookEndpoint
     delivery: WebhookDelivery
     opportunity: Any = None  # an Opportunity at B's touchpoint
+    followup: FollowUp | None = None  # made by the push of B's detractors with comments
 
     def kwargs_for(self, name: str) -> dict[str, Any]:
         """Values for a URL kwarg, by kwarg name (the view name picks among several pks)."""
@@ -252,6 +253,7 @@ def world_b(other_org) -> WorldB:
         webhook=webhook,
         delivery=delivery,
         opportunity=opportunity,
+        followup=FollowUp.objects.for_org(other_org).order_by("pk").first(),
     )
 
 

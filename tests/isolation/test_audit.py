@@ -238,6 +238,8 @@ BULK_WRITES = {
     "measurements/ingest/": "one 'ingested' entry per batch (test above)",
     "measurements/rollups/": "derived",
     "measurements/alerts.py": "derived",
+    "measurements/followups.py": "follow-ups are made with their response batch (its one "
+    "'ingested' entry); a person's change to one is its own entry (followup_update)",
     "webhooks/services.py": "delivery claims and outcomes are sending bookkeeping; a redelivery "
     "is one 'redelivered' entry",
 }

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from audiences.models import Role
 from audiences.services import api_key_create
 from journeys.models import Persona
-from measurements.models import MeasurementPlan
+from measurements.models import FollowUp, MeasurementPlan, Response
 from measurements.opportunity_services import opportunity_create
 from tests.factories import (
     MembershipFactory,
@@ -210,6 +210,15 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
         True,
     ),
     "api-opportunity-detail": ("api-patch", API_AUDIENCE_EDITORS, {"status": "planned"}, True),
+    # A follow-up on the owner's audience, assigned to nobody: its owner and leads act on it.
+    "measurements:followup_detail": (
+        "post",
+        AUDIENCE_EDITORS,
+        {"status": "closed", "note": "Called back"},
+        True,
+    ),
+    "measurements:followup_target": ("post", LEAD_ONLY, {"followup_target_days": "5"}, True),
+    "api-followup-detail": ("api-patch", API_AUDIENCE_EDITORS, {"status": "closed"}, True),
 }
 
 # Views that answer POST (a form page rendering on any method) but write nothing: a lead's
@@ -265,6 +274,18 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
         audience=owned_audience,
         data={"problem": "Long queue", "value": 3, "effort": 3, "touchpoints": [touchpoint]},
     )
+    answer = Response.objects.create(
+        organisation=org,
+        audience=owned_audience,
+        definition=definition,
+        score=2,
+        responded_at=dt.datetime.now(dt.UTC),
+        local_date=dt.date.today(),
+        comment="The bus was late",
+    )
+    followup = FollowUp.objects.create(
+        organisation=org, audience=owned_audience, definition=definition, response=answer
+    )
     return {
         "org": org,
         "users": {"lead": lead, "owner_this": owner, "owner_other": other_owner, "viewer": viewer},
@@ -278,6 +299,7 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
         "webhook": webhook,
         "delivery": delivery,
         "opportunity": opportunity,
+        "followup": followup,
     }
 
 
@@ -295,6 +317,8 @@ def _kwargs(name: str, world: dict[str, Any], wanted: tuple[str, ...]) -> dict[s
     }
     if "webhook" in name:
         values["pk"] = world["webhook"].pk
+    if "followup" in name:
+        values["pk"] = world["followup"].pk
     if "opportunity" in name:
         values["pk"] = world["opportunity"].pk
     if name == "api-definition-detail":

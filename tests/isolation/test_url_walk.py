@@ -47,6 +47,8 @@ PK_BY_VIEW = {
     "webhooks:redeliver": "webhook",
     "api-webhook-detail": "webhook",
     "api-opportunity-detail": "opportunity",
+    "measurements:followup_detail": "followup",
+    "api-followup-detail": "followup",
 }
 # Views whose `slug` is not the audience's: which of B's objects' slug the walker sends.
 SLUG_BY_VIEW = {

@@ -1,0 +1,64 @@
+"""API shapes for follow-ups: the answer (what `measurements.followups.followup_payload` gives,
+privacy applied) and the strict PATCH body. Writes go through `followups.followup_update`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from axreg.api.serializers import StrictSerializer
+from measurements.followups import NOTE_MAX, FollowUpShown, followup_payload
+from measurements.models import FollowUpStatus
+
+WITHHELD = "null when small-group privacy withholds it (see `withheld`)."
+
+
+class FollowUpSerializer(serializers.Serializer):
+    """One follow-up: a low response with a comment or respondent, and who answers it."""
+
+    id = serializers.IntegerField()
+    audience = serializers.CharField(help_text="Audience slug.")
+    metric = serializers.CharField(help_text="Metric definition slug.")
+    label = serializers.CharField(help_text='The metric\'s name for this audience ("eNPS").')
+    score = serializers.IntegerField()
+    threshold = serializers.IntegerField(
+        allow_null=True, help_text="Scores at or below it become follow-ups."
+    )
+    comment = serializers.CharField(allow_null=True, help_text="The comment; " + WITHHELD)
+    respondent = serializers.CharField(allow_null=True, help_text="The respondent; " + WITHHELD)
+    responded_at = serializers.CharField(
+        help_text="ISO 8601 date-time; only the date (organisation's calendar) where withheld."
+    )
+    status = serializers.ChoiceField(choices=FollowUpStatus.choices)
+    assignee = serializers.EmailField(allow_null=True, help_text="The assigned person's e-mail.")
+    note = serializers.CharField(allow_blank=True)
+    created_at = serializers.CharField(
+        help_text="ISO 8601 date-time; only the date where the answer's time is withheld."
+    )
+    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_by = serializers.EmailField(allow_null=True)
+    withheld = serializers.CharField(
+        allow_null=True, help_text="Why something is withheld, in words; null when nothing is."
+    )
+
+    def to_representation(self, instance: FollowUpShown) -> dict[str, Any]:
+        return followup_payload(instance)
+
+
+class FollowUpUpdateSerializer(StrictSerializer):
+    """Assign, move or note a follow-up; every field optional."""
+
+    assignee = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        help_text="E-mail of a person of your organisation; null to unassign.",
+    )
+    status = serializers.ChoiceField(
+        choices=FollowUpStatus.choices,
+        required=False,
+        help_text="closed records when and by whom; a closed follow-up may be reopened.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=NOTE_MAX, trim_whitespace=True
+    )

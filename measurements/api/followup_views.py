@@ -1,0 +1,88 @@
+"""`/api/v1/followups/`: list and read follow-ups, and assign, move or note one (PATCH)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audiences.models import Person
+from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
+from measurements import followups
+from measurements.api.followup_serializers import FollowUpSerializer, FollowUpUpdateSerializer
+from measurements.models import FollowUp, FollowUpStatus
+
+LIST_PARAMS = [
+    OpenApiParameter("status", str, enum=FollowUpStatus.values, description="Only this status."),
+    OpenApiParameter("audience", str, description="Audience slug.", pattern=SLUG_PATTERN),
+    OpenApiParameter("assignee", str, description="Only those assigned to this e-mail."),
+]
+
+
+class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
+    """Follow-ups of your organisation, newest first. Small-group privacy holds: where the
+    dashboard withholds a comment, respondent or exact time, so does this answer."""
+
+    queryset = FollowUp.objects.all()
+    serializer_class = FollowUpSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return followups.followups_for(self.organisation)
+
+    def _filtered(self) -> Any:
+        params = self.request.query_params
+        status = params.get("status")
+        if status is not None and status not in FollowUpStatus.values:
+            raise ValidationError({"status": f"Use one of {', '.join(FollowUpStatus.values)}."})
+        slug = params.get("audience")
+        if slug is not None and not SLUG_RE.match(slug):
+            raise ValidationError({"audience": "Must be a slug: letters, digits, hyphens, _."})
+        queryset = followups.followups_filter(
+            self.organisation, status=status, assignee_email=params.get("assignee")
+        )
+        return queryset.filter(audience__slug=slug) if slug is not None else queryset
+
+    @extend_schema(
+        parameters=LIST_PARAMS, responses={200: FollowUpSerializer(many=True), **READ_ERRORS}
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self._filtered())
+        shown = followups.followups_shown(page)
+        return self.get_paginated_response(FollowUpSerializer(shown, many=True).data)
+
+    @extend_schema(responses={200: FollowUpSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(FollowUpSerializer(followups.followup_shown(self.get_object())).data)
+
+    @extend_schema(
+        request=FollowUpUpdateSerializer, responses={200: FollowUpSerializer, **WRITE_ERRORS}
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        followup = self.get_object()
+        if self.api_key is None and not followups.followup_may_act(request.access, followup):
+            raise PermissionDenied(
+                "Only a lead, the audience's owner or the assignee can change this follow-up."
+            )
+        body = FollowUpUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "assignee" in data:
+            data["assignee"] = self._person(data["assignee"])
+        saved = followups.followup_update(
+            followup=followup, actor=self.actor_user, actor_key=self.api_key, **data
+        )
+        return Response(FollowUpSerializer(followups.followup_shown(saved)).data)
+
+    def _person(self, email: str | None) -> Person | None:
+        if email is None:
+            return None
+        person = self.scoped(Person.objects.all()).filter(email__iexact=email).first()
+        if person is None:
+            raise ValidationError({"assignee": f"No person with e-mail {email} here."})
+        return person

@@ -1,0 +1,65 @@
+"""The follow-up pages' forms: the list's filters, the assign / status / note form, and the
+lead's target. They only validate; `measurements.followups` writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from audiences.models import Audience, Organisation, Person
+from axreg.forms import BrowserForm
+from measurements.followups import NOTE_MAX
+from measurements.models import FollowUpStatus
+
+
+class FollowUpFilterForm(BrowserForm):
+    """GET filters of the list; an unknown value is ignored (the list shows everything)."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Not closed"), ("all", "All"), *FollowUpStatus.choices], required=False
+    )
+    audience = forms.ModelChoiceField(
+        queryset=Audience.objects.none(),
+        required=False,
+        empty_label="All audiences",
+        to_field_name="slug",
+    )
+    mine = forms.BooleanField(label="Assigned to me", required=False)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].queryset = (
+            Audience.objects.for_org(organisation).filter(archived=False).order_by("name")
+        )
+
+
+class FollowUpForm(BrowserForm):
+    """Assign, move and note one follow-up."""
+
+    assignee = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text="Who answers the person behind this response.",
+    )
+    status = forms.ChoiceField(choices=FollowUpStatus.choices)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=NOTE_MAX,
+        help_text="What was done or agreed; shown to everyone in the organisation.",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = Person.objects.for_org(organisation).order_by("name")
+
+
+class FollowUpTargetForm(BrowserForm):
+    followup_target_days = forms.IntegerField(
+        label="Close follow-ups within (days)",
+        min_value=1,
+        max_value=90,
+        help_text="The loop's numbers count a follow-up closed within this many days as on target.",
+    )
