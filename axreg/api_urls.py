@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("journeys.api.urls")),
     path("", include("measurements.api.urls")),
     path("", include("measurements.api.metrics_urls")),
+    path("", include("measurements.api.alert_urls")),
     path("", include("webhooks.api.urls")),
     path("", include("measurements.api.followup_urls")),
 ]

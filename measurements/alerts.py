@@ -44,6 +44,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from measurements.alert_selectors import alert_closed_by_person
 from measurements.charts import unit_of, with_unit
 from measurements.display import value_text
 from measurements.formulas import definition_label
@@ -273,12 +274,6 @@ def _alerts_reconcile(
     return transitions
 
 
-def alert_closed_by_person(alert: Alert) -> bool:
-    """Whether a person resolved the alert (their resolution is final), rather than the value
-    coming back (`closed_by` None: "back on the right side")."""
-    return alert.status == AlertStatus.RESOLVED and alert.closed_by_id is not None
-
-
 def _numbers_side(alert: Alert, *, resolved_at: datetime | None, now: datetime) -> dict:
     """The fields a recompute wants for the alert's numbers' side: `resolved_at`, and the
     status that follows it unless a person resolved the alert. A person's resolution stands
@@ -314,6 +309,14 @@ def alert_event_summary(*, event_type: str, alert: Alert, definition: MetricDefi
     last = f"{alert.last_period_start:%b %Y}"
     since = "" if alert.period_start == alert.last_period_start else f"{alert.period_start:%b %Y}"
     audience = definition.audience.name
+    if event_type == EventType.ALERT_RESOLVED and alert_closed_by_person(alert):
+        # Someone closed it while the value may still be on the wrong side: say who, not "no
+        # longer below".
+        by = _closer_name(alert) or "an API client"
+        return (
+            f"{audience}: {label} alert resolved by {by} ({value} in {last}, {side} its alert "
+            f"threshold of {threshold})"
+        )
     if event_type == EventType.ALERT_RESOLVED:
         was = f"{side} it from {since} to {last}, last {value}" if since else f"{value} in {last}"
         return f"{audience}: {label} no longer {side} its alert threshold of {threshold} ({was})"

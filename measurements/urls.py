@@ -1,5 +1,6 @@
 from django.urls import path
 
+from measurements.views import alerts as alert_views
 from measurements.views import (
     dashboards,
     followups,
@@ -81,6 +82,18 @@ urlpatterns = [
         opportunities.delete,
         name="opportunity_delete",
     ),
+]
+
+# --- alerts (measurements/views/alerts.py) ---
+urlpatterns += [
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", alert_views.alert_detail, name="alert_detail"),
+    path(
+        "alerts/<int:alert_id>/acknowledge/",
+        alert_views.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path("alerts/<int:alert_id>/resolve/", alert_views.alert_resolve, name="alert_resolve"),
 ]
 
 # The registry pages that show liability and alerts read all three apps, so their views live

@@ -65,6 +65,7 @@ class WorldB:
             "persona_id": self.persona.pk,
             "definition_id": self.definition.pk,
             "delivery_id": self.delivery.pk,
+            "alert_id": self.alert.pk,
             "opportunity_id": self.opportunity.pk if self.opportunity else None,
         }
 

@@ -46,6 +46,7 @@ PK_BY_VIEW = {
     "webhooks:delete": "webhook",
     "webhooks:redeliver": "webhook",
     "api-webhook-detail": "webhook",
+    "api-alert-detail": "alert",
     "api-opportunity-detail": "opportunity",
     "measurements:followup_detail": "followup",
     "api-followup-detail": "followup",

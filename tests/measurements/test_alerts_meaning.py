@@ -223,6 +223,7 @@ def test_the_api_creates_and_patches_the_minimum_n(org, owned_audience):
 
 
 def _stored_alert(definition, start: date, last: date, *, resolved: bool = False) -> Alert:
+    at = timezone.now() if resolved else None
     return Alert.objects.create(
         organisation=definition.organisation,
         audience=definition.audience,
@@ -232,7 +233,8 @@ def _stored_alert(definition, start: date, last: date, *, resolved: bool = False
         last_period_start=last,
         value=10,
         threshold=30,
-        resolved_at=timezone.now() if resolved else None,
+        resolved_at=at,
+        closed_at=at,  # back on the right side, as a recompute closes it
         status="resolved" if resolved else "open",
     )
 
