@@ -233,6 +233,8 @@ BULK_WRITES = {
     "axreg/api/authentication.py": "last_used_at bookkeeping, not a change anyone made",
     "audiences/demo.py": "demo seed clears ranks before writing the demo's own",
     "measurements/demo_results.py": "one 'seeded' entry for the demo batch",
+    "measurements/demo_followups.py": "demo seed dates its follow-ups (created_at is set on "
+    "insert only); demo seeding is not audited",
     "measurements/demo_opportunities.py": "demo seed dates its rows (created_at is set on "
     "insert only); demo seeding is not audited",
     "measurements/ingest/": "one 'ingested' entry per batch (test above)",

@@ -370,3 +370,30 @@ def test_open_followups_narrows_to_one_assignee_and_one_audience(org):
 
     assert set(open_followups(org, assignee=olive)) == {mine, theirs}
     assert list(open_followups(org, assignee=olive, audience=first.audience)) == [mine]
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_seeds_followups_in_every_state_once_and_sends_nothing(org, endpoint):
+    from django.core.management import call_command
+
+    # `org` is the demo's riverside (same slug), here with a webhook for follow-up events.
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    made = FollowUp.objects.for_org(org)
+    assert sorted(made.values_list("status", flat=True)) == [
+        "closed",
+        "closed",
+        "closed",
+        "closed",
+        "closed",
+        "in_progress",
+        "open",
+        "open",
+    ]
+    assert WebhookDelivery.objects.for_org(org).count() == 0
+    # Closes after 20 h, 28 h, 5 h, 98 h and 78 h: median 28 h, 3 of 5 within 2 days.
+    loop = followup_loop(organisation=Organisation.objects.get(pk=org.pk))
+    assert (loop.open, loop.closed, loop.median_hours, loop.within_target) == (3, 5, 28.0, 3)
+    assert all(f.response.responded_at <= f.created_at for f in made.select_related("response"))

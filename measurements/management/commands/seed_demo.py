@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from audiences.demo import seed_registry
 from measurements.demo import seed_measurement
+from measurements.demo_followups import seed_demo_followups
 from measurements.demo_results import demo_results_clear_stale, seed_demo_results
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             demo_results_clear_stale(organisation)
         seed_measurement(demo)  # journeys, personas, plans, metric definitions
         seed_demo_results(demo)  # a year of results, rolled up
+        seed_demo_followups(demo)  # a few follow-ups in each state, on the recent low answers
         self.print_sign_ins(demo["sign_ins"])
 
     def print_sign_ins(self, sign_ins: list[dict[str, str]]) -> None:
