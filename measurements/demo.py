@@ -15,10 +15,12 @@ northwind/prospects: ces.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from audiences.models import Audience
 from journeys.demo import seed_journeys
@@ -27,7 +29,10 @@ from measurements.demo_opportunities import seed_opportunities
 from measurements.models import MeasurementPlan, Method, MetricDefinition
 from measurements.services import definition_validate
 
-# audience slug -> (process, methods, cadence, data sources, run by, last reviewed on)
+# audience slug -> (process, methods, cadence, data sources, run by, review), where review is
+# (review every N months, last reviewed this many days before the seeding) or None (no review
+# cadence, never reviewed). Relative to the day, as the results are, so that the demo keeps
+# one overdue review: Maya Chen's teacher candidates (every 3 months, 130 days ago).
 PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
     "riverside": {
         "students": (
@@ -35,7 +40,7 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             "student councils and publish three changes they will make.",
             ["relationship_survey", "focus_groups", "product_analytics"],
             "Each term", "Survey tool; learning-app analytics", "Priya Natarajan",
-            date(2025, 1, 20),
+            (6, 40),
         ),
         "parents": (
             "Relationship NPS each month to a rolling twelfth of families, and a short CSAT "
@@ -43,7 +48,7 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             "routes issues to principals; results go to the board each semester.",
             ["relationship_survey", "transactional_survey", "interviews", "social_listening"],
             "NPS monthly (each family once a year); CSAT continuous", "Survey tool; phone system",
-            "Luis Ortega", date(2025, 2, 3),
+            "Luis Ortega", (6, 75),
         ),
         "teachers": (
             "eNPS pulse each quarter, a third of the schools each month; stay interviews with "
@@ -52,20 +57,20 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             ["relationship_survey", "interviews", "focus_groups"],
             "Quarterly pulse (monthly by school); stay interviews each spring",
             "HR system; survey tool",
-            "Maya Chen", date(2025, 1, 10),
+            "Maya Chen", (3, 30),
         ),
         "special-education-families": (
             "Every evaluation request and family enquiry is a case in the helpdesk; we track "
             "time to resolution against the legal timelines and ask a one-question CSAT when "
             "a case closes.",
             ["support_tickets", "transactional_survey", "interviews"],
-            "Continuous; reviewed monthly", "Helpdesk", "Grace Okafor", date(2024, 11, 18),
+            "Continuous; reviewed monthly", "Helpdesk", "Grace Okafor", (1, 12),
         ),
         "teacher-candidates": (
             "Candidate NPS after every interview loop; recruiting reviews comments monthly.",
             ["transactional_survey", "interviews"],
             "After each interview loop", "Applicant tracking system", "Maya Chen",
-            date(2024, 9, 2),
+            (3, 130),
         ),
         "prospective-families": (
             "CES after online enrolment ('the district made enrolling easy'); tour feedback "
@@ -78,7 +83,7 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             "Recurring donors' retention and lifetime value (USD) from the foundation's CRM; "
             "calls with the top fifty donors each January.",
             ["interviews", "other"],
-            "Monthly, with a January review", "Donor CRM", "Marcus Hill", date(2025, 1, 31),
+            "Monthly, with a January review", "Donor CRM", "Marcus Hill", (12, 300),
         ),
     },
     "northwind": {
@@ -88,13 +93,13 @@ PLANS: dict[str, dict[str, tuple[Any, ...]]] = {
             ["relationship_survey", "transactional_survey", "support_tickets",
              "product_analytics"],
             "Weekly review; quarterly NPS", "Survey tool; helpdesk; billing", "Ayşe Demir",
-            date(2025, 2, 10),
+            (3, 20),
         ),
         "employees": (
             "Quarterly eNPS pulse with open comments; People Operations shares results at the "
             "all-hands and agrees actions with team leads.",
             ["relationship_survey", "interviews"],
-            "Quarterly", "HR survey tool", "Zeynep Kaya", date(2025, 1, 15),
+            "Quarterly", "HR survey tool", "Zeynep Kaya", (3, 45),
         ),
         "prospects": (
             "CES after the trial's setup wizard.",
@@ -148,7 +153,10 @@ DEFINITIONS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
 
 
 def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
-    process, methods, cadence, sources, run_by, reviewed = row
+    process, methods, cadence, sources, run_by, review = row
+    every, days_ago = review or (None, None)
+    today = timezone.localdate(timezone=ZoneInfo(audience.organisation.timezone or "UTC"))
+    reviewed = None if days_ago is None else today - timedelta(days=days_ago)
     MeasurementPlan.objects.for_org(audience.organisation_id).update_or_create(
         audience=audience,
         defaults={
@@ -160,6 +168,7 @@ def _plan(audience: Audience, row: tuple[Any, ...]) -> None:
             "data_sources": sources,
             "run_by": run_by,
             "last_reviewed_on": reviewed,
+            "review_every_months": every,
         },
     )
 

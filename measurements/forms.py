@@ -30,9 +30,18 @@ class PlanForm(BrowserModelForm):
 
     class Meta:
         model = MeasurementPlan
-        fields = ["process", "methods", "cadence", "data_sources", "run_by", "last_reviewed_on"]
+        fields = [
+            "process",
+            "methods",
+            "cadence",
+            "review_every_months",
+            "data_sources",
+            "run_by",
+            "last_reviewed_on",
+        ]
         labels = {
             "process": "Process, in your own words",
+            "review_every_months": "Review every N months",
             "run_by": "Who runs it",
             "last_reviewed_on": "Last reviewed on",
         }
@@ -40,12 +49,16 @@ class PlanForm(BrowserModelForm):
             "process": "How you listen to this audience, what you do with what you hear, "
             "and who acts on it.",
             "cadence": "e.g. “Relationship survey twice a year; transactional after each case”.",
+            "review_every_months": "How often the plan itself is reviewed, in months (1–36). "
+            "Past it, the plan is overdue: it shows on your home, in the weekly digest and "
+            "as a gap in the liability checks. Empty: no review reminder.",
             "data_sources": "The tools the data comes from (survey tool, helpdesk, CRM…).",
         }
         widgets = {
             "process": forms.Textarea(attrs={"rows": 5}),
             "data_sources": forms.Textarea(attrs={"rows": 2}),
             "last_reviewed_on": forms.DateInput(),  # ISO and type=date: BrowserModelForm
+            "review_every_months": forms.NumberInput(attrs={"min": 1, "max": 36}),
         }
 
 

@@ -3,6 +3,7 @@
 An audience is a liability when any check fails:
 - owner named;
 - measurement plan recorded: a process in words (not just blanks) AND at least one method;
+- the plan's review not overdue, when it has a review cadence (`measurements.reviews`);
 - journey mapped: at least one stage with a touchpoint;
 - at least one active metric definition;
 - data flowing in the last 90 days for one of its definitions: a survey response to any of
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -32,6 +33,7 @@ from measurements.models import (
     RevenueEvent,
     SupportCase,
 )
+from measurements.reviews import plans_overdue
 
 DATA_FLOWING_DAYS = 90
 REVENUE_KINDS = tuple(kind for kind, spec in KINDS.items() if spec.uses_revenue)
@@ -40,6 +42,7 @@ REVENUE_KINDS = tuple(kind for kind, spec in KINDS.items() if spec.uses_revenue)
 CHECKS: list[tuple[str, str, str]] = [
     ("owner_named", "No owner", "Name the person who owns this audience's experience."),
     ("plan_recorded", "No measurement plan", "Describe the process and at least one method."),
+    ("plan_reviewed", "Plan review overdue", "Review the measurement plan and mark it reviewed."),
     ("journey_mapped", "No journey map", "Map at least one stage with a touchpoint."),
     ("metric_defined", "No active metric", "Define at least one active metric."),
     ("data_flowing", "No data in 90 days", "Push results for one of its metrics (API or CSV)."),
@@ -49,6 +52,7 @@ CHECKS: list[tuple[str, str, str]] = [
 CHECK_DONE_LABELS: dict[str, str] = {
     "owner_named": "Owner named",
     "plan_recorded": "Measurement plan recorded",
+    "plan_reviewed": "Plan reviewed on time",
     "journey_mapped": "Journey mapped",
     "metric_defined": "Active metric defined",
     "data_flowing": "Data received in the last 90 days",
@@ -74,6 +78,10 @@ class Liability:
         return sum(1 for key, _, _ in CHECKS if self.passed.get(key))
 
     @property
+    def check_count(self) -> int:
+        return len(CHECKS)
+
+    @property
     def checklist(self) -> list[tuple[str, str, str, str, bool]]:
         """Every check as (key, label when done, label when missing, what to do, passed)."""
         return [
@@ -86,9 +94,20 @@ def _has_definition(*kinds: str) -> Exists:
     return Exists(MetricDefinition.objects.filter(audience=OuterRef("pk"), kind__in=kinds))
 
 
-def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Audience]:
-    """Annotate an audience queryset with one boolean per check, in a single query."""
+def audiences_with_liability_flags(
+    queryset: QuerySet[Audience], *, today: date | None = None
+) -> QuerySet[Audience]:
+    """Annotate an audience queryset with one boolean per check, in a single query.
+
+    A plan's review is overdue by `today`, by default the day in the current time zone: the
+    organisation's on its pages (`audiences.middleware` activates it), UTC in the API."""
     since = timezone.now() - timedelta(days=DATA_FLOWING_DAYS)
+    zone = timezone.get_current_timezone()
+    overdue_plans = plans_overdue(
+        MeasurementPlan.objects.filter(audience=OuterRef("pk")),
+        today=today or timezone.localdate(timezone=zone),
+        zone=zone,
+    )
     # Subqueries of the audience query: it is the one that runs, and it is narrowed to an
     # organisation (OrgQuerySet refuses to run it otherwise), so these need no for_org().
     plans = MeasurementPlan.objects.filter(audience=OuterRef("pk"), process__regex=r"\S").exclude(
@@ -96,8 +115,16 @@ def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Aud
     )
     touchpoints = Touchpoint.objects.filter(audience=OuterRef("pk"), stage__audience=OuterRef("pk"))
     active_definitions = MetricDefinition.objects.filter(audience=OuterRef("pk"), active=True)
+    # `local_date` is the response's day in its organisation's zone (UTC offsets lie within
+    # ±14 h), so a response since `since` is dated on or after the UTC day before it: a bound
+    # the (definition, local_date) index answers at once, where `responded_at` alone has no
+    # index and a dormant audience read every response it ever had (7 s at 10M). The
+    # organisation filter keeps the read on one shard of a distributed table.
     recent_responses = Response.objects.filter(
-        definition__audience=OuterRef("pk"), responded_at__gte=since
+        organisation=OuterRef("organisation"),
+        definition__audience=OuterRef("pk"),
+        local_date__gte=(since - timedelta(days=1)).date(),
+        responded_at__gte=since,
     )
     recent_cases = SupportCase.objects.filter(audience=OuterRef("pk")).filter(
         Q(opened_at__gte=since) | Q(resolved_at__gte=since)
@@ -108,6 +135,7 @@ def audiences_with_liability_flags(queryset: QuerySet[Audience]) -> QuerySet[Aud
     )
     return queryset.annotate(
         plan_recorded=Exists(plans),
+        plan_reviewed=~Exists(overdue_plans),
         journey_mapped=Exists(touchpoints),
         metric_defined=Exists(active_definitions),
         data_flowing=Exists(recent_responses)
@@ -128,6 +156,7 @@ def audiences_by_liability(
     failing = (
         Q(owner__isnull=True)
         | Q(plan_recorded=False)
+        | Q(plan_reviewed=False)
         | Q(journey_mapped=False)
         | Q(metric_defined=False)
         | Q(data_flowing=False)
@@ -146,6 +175,7 @@ def liability_of(audience: Audience) -> Liability:
         passed={
             "owner_named": audience.owner_id is not None,
             "plan_recorded": bool(audience.plan_recorded),
+            "plan_reviewed": bool(audience.plan_reviewed),
             "journey_mapped": bool(audience.journey_mapped),
             "metric_defined": bool(audience.metric_defined),
             "data_flowing": bool(audience.data_flowing),

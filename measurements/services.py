@@ -29,9 +29,18 @@ from measurements.models import (
     RevenueEvent,
     SupportCase,
 )
+from measurements.reviews import REVIEW_MONTHS_MAX, REVIEW_MONTHS_MIN
 from measurements.tasks import enqueue_definition_rollup
 
-PLAN_FIELDS = ("process", "methods", "cadence", "data_sources", "run_by", "last_reviewed_on")
+PLAN_FIELDS = (
+    "process",
+    "methods",
+    "cadence",
+    "review_every_months",
+    "data_sources",
+    "run_by",
+    "last_reviewed_on",
+)
 # A new definition over cases or members already stored (TTR, retention, churn, CLV) has
 # numbers at once; changing one of these fields changes numbers already rolled up.
 # A change of these re-runs the definition's rollup (and so its alerts) at once, rather than
@@ -89,9 +98,20 @@ def plan_save(
     plan.methods = sorted(set(plan.methods or []), key=_method_order)
     if plan.last_reviewed_on and plan.last_reviewed_on > timezone.localdate():
         raise ValidationError({"last_reviewed_on": "The last review cannot be in the future."})
+    months = plan.review_every_months
+    if months is not None and not REVIEW_MONTHS_MIN <= months <= REVIEW_MONTHS_MAX:
+        raise ValidationError(
+            {
+                "review_every_months": f"Use a number of months from {REVIEW_MONTHS_MIN} to "
+                f"{REVIEW_MONTHS_MAX}, or leave it empty for no review reminder."
+            }
+        )
     plan.full_clean()
-    plan.save()
     changes = model_changes(before, snapshot(plan, PLAN_FIELDS))
+    if creating or changes:
+        # Not on an unchanged save: a plan never reviewed is due counting from its last save
+        # (measurements.reviews), which an untouched form must not move.
+        plan.save()
     if changes:
         audit_record(
             organisation=audience.organisation,

@@ -17,6 +17,11 @@ urlpatterns = [
     path("audiences/<slug:slug>/measurement/", plans.plan, name="plan"),
     path("audiences/<slug:slug>/measurement/plan/edit/", plans.plan_edit, name="plan_edit"),
     path(
+        "audiences/<slug:slug>/measurement/plan/reviewed/",
+        plans.plan_reviewed,
+        name="plan_reviewed",
+    ),
+    path(
         "audiences/<slug:slug>/measurement/metrics/new/",
         plans.definition_create,
         name="definition_create",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from audiences.access import audience_for_edit, member_required, org_object_or_404
 from audiences.models import Audience
 from axreg.forms import save_through_service
-from measurements import services
+from measurements import reviews, services
 from measurements.forms import DefinitionForm, PlanForm
 from measurements.formulas import definition_label, formula_text
 from measurements.liability import liabilities_for
@@ -27,11 +27,13 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("audience", "touchpoint__stage")
         .order_by("-active", "kind", "slug")
     ]
+    plan = MeasurementPlan.objects.for_org(audience.organisation_id).filter(audience=audience)
+    plan = plan.select_related("organisation").first()
     context = {
         "audience": audience,
-        "plan": MeasurementPlan.objects.for_org(audience.organisation_id)
-        .filter(audience=audience)
-        .first(),
+        "plan": plan,
+        "review_due": plan and reviews.plan_review_due(plan),
+        "review_overdue": plan and reviews.plan_review_overdue(plan),
         "definitions": definitions,
         "liability": liabilities_for([audience])[audience.pk],
         "can_edit": request.access.can_edit_audience(audience),
@@ -58,6 +60,19 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Measurement plan saved.")
         return redirect("measurements:plan", slug=audience.slug)
     return render(request, "measurements/plan_form.html", {"audience": audience, "form": form})
+
+
+@member_required
+@require_POST
+def plan_reviewed(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark the plan reviewed today: the review reminder starts again from today."""
+    audience = audience_for_edit(request, slug)
+    plan = org_object_or_404(request, MeasurementPlan, audience=audience)
+    if reviews.plan_mark_reviewed(plan=plan, actor_user=request.user):
+        messages.success(request, "Measurement plan marked reviewed today.")
+    else:
+        messages.info(request, "The plan was already marked reviewed today.")
+    return redirect("measurements:plan", slug=audience.slug)
 
 
 @member_required

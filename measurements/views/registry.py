@@ -16,12 +16,14 @@ from audiences.models import Audience, Role
 from measurements import registry_selectors as selectors
 from measurements.filters import RegistryFilter
 from measurements.liability import audiences_with_liability_flags, liability_of
+from measurements.reviews import overdue_plans
 from measurements.selectors import organisation_overview
 
 # The page that fills each liability gap, and what its link says.
 FIX_PAGES = {
     "owner_named": ("audiences:edit", "Name an owner"),
     "plan_recorded": ("measurements:plan_edit", "Record the measurement plan"),
+    "plan_reviewed": ("measurements:plan", "Review the plan"),
     "journey_mapped": ("journeys:map", "Map the journey"),
     "metric_defined": ("measurements:definition_create", "Define a metric"),
     "data_flowing": ("measurements:import", "Import results (CSV)"),
@@ -62,7 +64,9 @@ def home(request: HttpRequest) -> HttpResponse:
         mine = selectors.owner_home(organisation=organisation, user=request.user)
         for audience in mine.audiences:
             audience.fixes = liability_fixes(audience, access=access)
-        return render(request, "audiences/home_owner.html", {"mine": mine})
+        overdue = overdue_plans(organisation, audiences=mine.audiences)
+        context = {"mine": mine, "overdue_reviews": overdue}
+        return render(request, "audiences/home_owner.html", context)
     rows = organisation_overview(organisation=organisation)
     return render(request, "audiences/home_viewer.html", {"rows": rows})
 

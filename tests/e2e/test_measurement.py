@@ -70,7 +70,7 @@ def test_an_owner_fills_plan_journey_and_metric_and_sees_the_checks_clear(
     for key in ("owner_named", "plan_recorded", "journey_mapped", "metric_defined"):
         expect(check_state(page, key)).to_have_attribute("data-passed", "yes")
     expect(check_state(page, "data_flowing")).to_have_attribute("data-passed", "no")
-    expect(page.locator("#liability-checks")).to_contain_text("4 of 5 checks pass")
+    expect(page.locator("#liability-checks")).to_contain_text("5 of 6 checks pass")
 
 
 def test_the_journey_map_shows_stages_in_order_and_moves_them_with_the_keyboard(

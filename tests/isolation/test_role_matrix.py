@@ -96,6 +96,18 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
     "journeys:touchpoint_edit": ("post", AUDIENCE_EDITORS, "touchpoint", True),
     "journeys:touchpoint_delete": ("post", AUDIENCE_EDITORS, {}, True),
     "journeys:touchpoint_move": ("post", AUDIENCE_EDITORS, {"direction": "down"}, True),
+    # Drag and drop on the map: the new order of the ids, as journey.js posts it.
+    "journeys:stage_reorder": ("json", AUDIENCE_EDITORS, "stage_order", True),
+    "journeys:touchpoint_reorder": ("json", AUDIENCE_EDITORS, "touchpoint_order", True),
+    "api-stage-list": (
+        "api-post",
+        API_AUDIENCE_EDITORS,
+        {"audience": "parents", "name": "Api stage", "phase": "after"},
+        True,
+    ),
+    "api-stage-detail": ("api-patch", API_AUDIENCE_EDITORS, {"name": "Renamed"}, True),
+    "api-touchpoint-list": ("api-post", API_AUDIENCE_EDITORS, "touchpoint", True),
+    "api-touchpoint-detail": ("api-patch", API_AUDIENCE_EDITORS, {"name": "Renamed"}, True),
     "journeys:persona_create": ("post", AUDIENCE_EDITORS, "persona", True),
     "journeys:persona_edit": ("post", AUDIENCE_EDITORS, "persona", True),
     "journeys:persona_delete": ("post", AUDIENCE_EDITORS, {}, True),
@@ -117,6 +129,8 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
         {"kind": "nps", "slug": "nps", "name": "Renamed", "margin_percent": "100"},
         True,
     ),
+    # The plan of the world's audience, marked reviewed today (it never was).
+    "measurements:plan_reviewed": ("post", AUDIENCE_EDITORS, {}, True),
     "measurements:definition_active": ("post", AUDIENCE_EDITORS, {"active": "0"}, True),
     # Upload shows a preview (nothing stored yet); confirm stores what the session holds.
     "measurements:import": ("post", AUDIENCE_EDITORS, "csv", False),
@@ -323,6 +337,10 @@ def _kwargs(name: str, world: dict[str, Any], wanted: tuple[str, ...]) -> dict[s
         values["pk"] = world["opportunity"].pk
     if name == "api-definition-detail":
         values["slug"] = world["definition"].slug
+    if name == "api-stage-detail":
+        values["pk"] = world["stage"].pk
+    if name == "api-touchpoint-detail":
+        values["pk"] = world["touchpoint"].pk
     return {k: values[k] for k in wanted}
 
 
@@ -334,6 +352,12 @@ def _body(spec: Any, world: dict[str, Any]) -> Any:
             "slug": "call",
             "channel": "phone",
         }
+    if spec == "stage_order":
+        stages = world["audience"].stages.order_by("-position")
+        return {"order": list(stages.values_list("pk", flat=True))}
+    if spec == "touchpoint_order":
+        cards = world["stage"].touchpoints.order_by("-position")
+        return {"order": list(cards.values_list("pk", flat=True))}
     if spec == "persona":
         return {"name": "Sam", "quotes-TOTAL_FORMS": "0", "quotes-INITIAL_FORMS": "0"}
     if spec == "csv":

@@ -49,8 +49,15 @@ def _measured(org, **skip):
         audience.owner = PersonFactory(organisation=org)
         audience.save()
     if "plan_recorded" not in skip:
+        # Reviewed 200 days ago, every 6 months (at most 184 days): overdue, when skipped.
+        overdue = "plan_reviewed" in skip
         MeasurementPlan.objects.create(
-            organisation=org, audience=audience, process="Survey each term.", methods=["interviews"]
+            organisation=org,
+            audience=audience,
+            process="Survey each term.",
+            methods=["interviews"],
+            review_every_months=6 if overdue else None,
+            last_reviewed_on=timezone.localdate() - timedelta(days=200) if overdue else None,
         )
     if "journey_mapped" not in skip:
         TouchpointFactory(stage__audience=audience)
@@ -71,7 +78,7 @@ def test_a_fully_measured_audience_is_no_liability(org):
     audience = _measured(org)
     liability = liabilities_for([audience])[audience.pk]
     assert not liability.is_liability
-    assert liability.score == 5
+    assert liability.score == 6  # owner, plan, review, journey, metric, data
 
 
 @pytest.mark.parametrize("check", sorted(ALL))
@@ -172,4 +179,4 @@ def test_the_checklist_lists_every_check_with_its_state(org):
     audience = _measured(org, journey_mapped=True)
     checklist = liabilities_for([audience])[audience.pk].checklist
     assert [row[0] for row in checklist] == [key for key, _, _ in CHECKS]
-    assert [row[4] for row in checklist] == [True, True, False, True, True]
+    assert [row[4] for row in checklist] == [True, True, True, False, True, True]
