@@ -48,6 +48,8 @@ PK_BY_VIEW = {
     "api-webhook-detail": "webhook",
     "api-alert-detail": "alert",
     "api-opportunity-detail": "opportunity",
+    "api-stage-detail": "stage",
+    "api-touchpoint-detail": "touchpoint",
     "measurements:followup_detail": "followup",
     "api-followup-detail": "followup",
 }
