@@ -36,6 +36,7 @@ from measurements.rollups.common import (
     lock_definitions,
     zone_of,
 )
+from measurements.rollups.events import rollup_changes, rollup_events_emit, rollup_subscribers
 from measurements.rollups.full import scored_full_compute_postgres
 from measurements.rollups.histograms import histograms_rebuild
 from measurements.rollups.members import member_first_start, member_rollups_compute
@@ -171,7 +172,8 @@ def definitions_recompute(
 ) -> int:
     """Recompute rollups of the definitions: all periods, or only those touched by `days`;
     then open and close their alerts (a period left without a value closes its alert), each
-    transition sent to the organisation's webhooks unless `notify` is False.
+    transition sent to the organisation's webhooks unless `notify` is False, and so is each
+    definition's `rollup.updated` when its stored periods changed (`rollups.events`).
     Returns the number of values written.
 
     Call inside a transaction (the claim: marks claimed or definitions chosen by the caller).
@@ -180,10 +182,14 @@ def definitions_recompute(
     lock_definitions(d.pk for d in definitions)
     commit_without_waiting()
     values, scopes = rollups_compute(definitions, days=days, now=now)
+    # Read before the write what it will change, for `rollup.updated` (subscribers only).
+    subscribed = rollup_subscribers(definitions) if notify else set()
+    changes = rollup_changes(values, scopes, definition_ids=subscribed) if subscribed else {}
     rollups_delete_missing(values, scopes)
     # A full recompute rewrites mostly unchanged values: send only those that changed.
     written = rollups_write(values, now=now, skip_unchanged=days is None)
     alerts_evaluate(values, scopes, now=now, notify=notify)
+    rollup_events_emit(changes, definitions, at=now)
     return written
 
 

@@ -45,7 +45,7 @@ def stale_rollups_recompute(
             days: dict[int, set[date]] = defaultdict(set)
             for _, definition_id, day in marks:
                 days[definition_id].add(day)
-            definitions_recompute(definitions_of(days), days=days)
+            definitions_recompute(definitions_of(days), days=days, notify=notify)
             stale_marks_delete([m[0] for m in marks])
             consumed += len(marks)
         if len(marks) < batch_size:

@@ -335,6 +335,16 @@ ALL_ORGS = [
         "e-mails new alerts after a stale batch or a run for every organisation",
     ),
     (
+        "measurements/rollups/events.py",
+        "endpoints = WebhookEndpoint.all_orgs.filter(organisation_id__in=list(by_org), active=True)",
+        "which organisations of a rollup batch subscribed to rollup.updated",
+    ),
+    (
+        "measurements/rollups/events.py",
+        "for definition_id, granularity, start, value, n in Rollup.all_orgs.filter(scope_q)",
+        "the stored rows a rollup batch is about to change, of any organisation in it",
+    ),
+    (
         "measurements/rollups/histograms.py",
         "Response.all_orgs.filter(source)",
         "the responses of a stale batch's definitions, compiled into INSERT … SELECT",
