@@ -141,7 +141,8 @@ ACTION_LABELS = {
 }
 CREATE_ACTIONS = {"create", "created", "member_added"}
 DELETE_ACTIONS = {"delete"}
-OBJECT_TYPE_LABELS = {"apikey": "API key"}
+# Model names whose verbose name reads wrong ("Follow up" is the verb).
+OBJECT_TYPE_LABELS = {"apikey": "API key", "followup": "Follow-up"}
 AUDITED_APPS = ("audiences", "journeys", "measurements")
 EMPTY = "—"
 

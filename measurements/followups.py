@@ -403,7 +403,7 @@ def followup_update(
         organisation=organisation,
         action=action,
         obj=current,
-        object_repr=f"Follow-up on {definition_label(current.definition)} "
+        object_repr=f"#{current.pk}: {definition_label(current.definition)} "
         f"{current.response.score} ({current.audience.name})",
         audience=current.audience,
         actor_user=actor,
@@ -461,6 +461,8 @@ class Loop:
     def median_text(self) -> str:
         if self.median_hours is None:
             return "—"
+        if self.median_hours < 1:
+            return f"{max(1, round(self.median_hours * 60))} min"
         if self.median_hours < 24:
             return f"{self.median_hours:.1f} h"
         return f"{self.median_hours / 24:.1f} d"

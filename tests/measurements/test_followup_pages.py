@@ -185,3 +185,13 @@ def test_only_a_lead_changes_the_target(owner_client, org):
 
 def test_the_nav_links_to_follow_ups(viewer_client):
     assert 'href="/app/follow-ups/"' in _page(viewer_client, "/app/audiences/")
+
+
+def test_the_audit_trail_reads_a_close_in_words(lead_client, lead, parents_followup):
+    from measurements.followups import followup_update
+
+    followup_update(followup=parents_followup, actor=lead, status="closed")
+    html = " ".join(lead_client.get("/app/audit/").content.decode().split())
+    assert "Follow up" not in html
+    assert f"#{parents_followup.pk}: NPS 3 (Parents)" in html
+    assert "<strong>Status</strong>: Open → Closed" in html
