@@ -299,6 +299,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.deliver_due",
         "schedule": 60.0,
     },
+    # Hourly: each organisation's owners get the weekly digest from 08:00 on its local Monday,
+    # once (measurements/digest.py claims each owner's week before sending).
+    "digest-weekly": {
+        "task": "measurements.tasks.send_weekly_digests",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # Outbound webhooks: seconds to wait for a receiver (connect, and each read), how long a
@@ -310,6 +316,8 @@ WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ax-registry@localhost")
+# Where the app is reached from outside, for the links in e-mails (which have no request).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

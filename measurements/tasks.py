@@ -18,6 +18,7 @@ from django.db import InterfaceError, OperationalError
 
 from audiences.models import Organisation
 from measurements.alerts import alerts_email_pending
+from measurements.digest import digests_send
 from measurements.models import MetricDefinition
 from measurements.rollups import rollup_full, stale_rollups_recompute
 
@@ -84,6 +85,13 @@ def email_alerts(organisation_id: int | None = None) -> int:
     """E-mail the owners of new alerts (of one organisation, or of all): the rollup flow's
     last step, queued once its alerts are committed."""
     return alerts_email_pending(organisation_id=organisation_id)
+
+
+@shared_task(**RETRY)
+def send_weekly_digests() -> int:
+    """Send the week's digest to the owners whose Monday morning it is (hourly by beat); an
+    owner's week is claimed before the e-mail, so a second run sends nothing."""
+    return digests_send().sent
 
 
 def enqueue_stale_recompute() -> None:

@@ -240,6 +240,7 @@ BULK_WRITES = {
     "measurements/ingest/": "one 'ingested' entry per batch (test above)",
     "measurements/rollups/": "derived",
     "measurements/alerts.py": "derived",
+    "measurements/digest.py": "a digest's sent_at is sending bookkeeping, not a change anyone made",
     "measurements/followups.py": "follow-ups are made with their response batch (its one "
     "'ingested' entry); a person's change to one is its own entry (followup_update)",
     "webhooks/services.py": "delivery claims and outcomes are sending bookkeeping; a redelivery "
