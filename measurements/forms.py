@@ -98,6 +98,7 @@ class DefinitionForm(BrowserModelForm):
             "target",
             "alert_threshold",
             "alert_min_n",
+            "followup_threshold",
             "margin_percent",
             "currency",
             "min_group_size",
@@ -110,6 +111,7 @@ class DefinitionForm(BrowserModelForm):
             "currency": "Currency (CLV only)",
             "min_group_size": "Minimum group size",
             "alert_min_n": "Minimum n for an alert",
+            "followup_threshold": "Follow-up threshold",
         }
         help_texts = {
             "slug": "Unique within this audience; API clients send it. Empty: the kind "
@@ -122,6 +124,10 @@ class DefinitionForm(BrowserModelForm):
             "alert_min_n": "A month alerts only with at least this many responses, cases or "
             "members behind it. Empty: 30 for a new metric (under 30 a value is indicative "
             "only), else unchanged.",
+            "followup_threshold": "A response scoring at or below this, with a comment or a "
+            "respondent, becomes a follow-up for the audience's owner. Empty: detractors (0–6) "
+            "for NPS, the bottom box for CSAT (1–2 on 1–5) and CES (1–3 on 1–7). A change applies "
+            "to responses stored from then on.",
             "currency": "ISO 4217, e.g. EUR: the currency of this audience's revenue events, "
             "which are refused in any other. Empty: the one the audience's (else the "
             "organisation's) revenue is already in, else EUR. Leave it empty for other kinds.",

@@ -64,6 +64,7 @@ DEFINITION_FIELDS = (
     "target",
     "alert_threshold",
     "alert_min_n",
+    "followup_threshold",
     "margin_percent",
     "currency",
     "min_group_size",
@@ -346,6 +347,19 @@ def _alert_min_n_rule(definition: MetricDefinition) -> Problems:
     return []
 
 
+def _followup_threshold_rule(
+    definition: MetricDefinition, spec: Kind, label: str, scale: tuple[int, int] | None
+) -> Problems:
+    value = definition.followup_threshold
+    if value is None:
+        return []
+    if spec.followup_default is None:
+        return [("followup_threshold", f"{label} makes no follow-ups; leave it empty.")]
+    if scale is not None and not scale[0] <= value <= scale[1]:
+        return [("followup_threshold", f"Enter a score on the scale, {scale[0]} to {scale[1]}.")]
+    return []
+
+
 def _group_size_rule(definition: MetricDefinition) -> Problems:
     if definition.min_group_size is not None and definition.min_group_size < 1:
         return [("min_group_size", "Enter at least 1, or leave it empty for the default.")]
@@ -402,6 +416,7 @@ def definition_validate(definition: MetricDefinition) -> None:
         *_margin_rule(definition, spec),
         *_currency_rule(definition, spec),
         *_alert_min_n_rule(definition),
+        *_followup_threshold_rule(definition, spec, label, scale),
         *_group_size_rule(definition),
         *_stored_results_rule(definition, spec),
     ]

@@ -61,6 +61,15 @@ class MetricDefinitionSerializer(StrictSerializer):
         help_text="A month alerts only with at least this many responses, cases or members "
         "behind it. Default 30: under 30 a value is indicative only.",
     )
+    followup_threshold = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=SCALE_LIMITS[0],
+        max_value=SCALE_LIMITS[1],
+        help_text="NPS, CSAT and CES: a response at or below it with a comment or respondent "
+        "becomes a follow-up. Null: detractors (0-6) for NPS, the bottom box for CSAT and CES. "
+        "Applies to responses stored from then on.",
+    )
     margin_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, coerce_to_string=False
     )
@@ -92,6 +101,7 @@ class MetricDefinitionSerializer(StrictSerializer):
             "target": instance.target,
             "alert_threshold": instance.alert_threshold,
             "alert_min_n": instance.alert_min_n,
+            "followup_threshold": instance.followup_threshold,
             "margin_percent": float(instance.margin_percent),
             "currency": instance.currency,
             "touchpoint": instance.touchpoint.slug if instance.touchpoint_id else None,

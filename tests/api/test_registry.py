@@ -107,6 +107,7 @@ def test_it_creates_and_patches_metric_definitions(api, unowned_audience):
         "target": 80.0,
         "alert_threshold": None,
         "alert_min_n": 30,
+        "followup_threshold": None,
         "margin_percent": 100.0,
         "currency": "",
         "touchpoint": None,

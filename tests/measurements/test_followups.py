@@ -397,3 +397,53 @@ def test_the_demo_seeds_followups_in_every_state_once_and_sends_nothing(org, end
     loop = followup_loop(organisation=Organisation.objects.get(pk=org.pk))
     assert (loop.open, loop.closed, loop.median_hours, loop.within_target) == (3, 5, 28.0, 3)
     assert all(f.response.responded_at <= f.created_at for f in made.select_related("response"))
+
+
+# --- a definition's own threshold ------------------------------------------------------------
+
+
+def test_a_definitions_own_threshold_is_set_in_the_form_and_used_from_then_on(
+    api, owner_client, owned_audience
+):
+    definition = MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    _push(api, [_item("before", 4, comment="Meh")])  # 4 ≤ 6: a follow-up by default
+    edit = f"/app/audiences/parents/measurement/metrics/{definition.pk}/edit/"
+    assert 'name="followup_threshold"' in owner_client.get(edit).content.decode()
+    answer = owner_client.post(
+        edit,
+        {
+            "kind": "nps",
+            "slug": "nps",
+            "name": "NPS",
+            "margin_percent": "100",
+            "alert_min_n": "30",
+            "followup_threshold": "3",
+            "active": "on",
+        },
+    )
+    assert answer.status_code == 302
+    _push(api, [_item("after-4", 4, comment="Meh"), _item("after-3", 3, comment="Poor")])
+    made = FollowUp.objects.for_org(owned_audience.organisation)
+    # No back-fill, no removal: "before" keeps its follow-up; from now on only 0–3 qualify.
+    assert sorted(made.values_list("response__external_id", flat=True)) == ["after-3", "before"]
+
+
+def test_a_threshold_off_the_scale_or_on_a_kind_without_followups_is_refused(api, org):
+    audience = AudienceFactory(organisation=org, slug="customers")
+    MetricDefinitionFactory(audience=audience, kind="csat", slug="csat", scale_min=1, scale_max=5)
+    off_scale = api.patch(
+        "/api/v1/metric-definitions/customers/csat/", {"followup_threshold": 7}, format="json"
+    )
+    assert off_scale.status_code == 400
+    assert "Enter a score on the scale, 1 to 5." in str(off_scale.json())
+    ttr = api.post(
+        "/api/v1/metric-definitions/",
+        {"audience": "customers", "kind": "ttr", "slug": "ttr", "followup_threshold": 2},
+        format="json",
+    )
+    assert ttr.status_code == 400
+    assert "makes no follow-ups" in str(ttr.json())
+    ok = api.patch(
+        "/api/v1/metric-definitions/customers/csat/", {"followup_threshold": 1}, format="json"
+    )
+    assert ok.status_code == 200 and ok.json()["followup_threshold"] == 1
