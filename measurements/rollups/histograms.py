@@ -6,31 +6,39 @@ the daily rows without reading raw responses again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Q
 
 from measurements.models import DailyScoreCount, Response
+from measurements.rollups.common import ids_sharing
 
 
 def histograms_rebuild(
     *,
     definition_days: dict[int, set[date]] | None = None,
     definition_ids: Iterable[int] | None = None,
+    organisations: Mapping[int, int] | None = None,
 ) -> None:
     """Replace the daily histograms of the given (definition, day)s, or of whole definitions.
 
     One DELETE and one INSERT … SELECT … GROUP BY (definition, local_date, score): the
-    aggregation runs in the database, never row by row in Python.
+    aggregation runs in the database, never row by row in Python. `organisations` (definition
+    id → organisation id) adds the organisations to the read of the responses, so it names
+    the distribution column a sharded responses table is split on.
     """
     if definition_days:
         target = Q()
         source = Q()
-        for definition_id, days in definition_days.items():
-            target |= Q(definition_id=definition_id, day__in=sorted(days))
-            source |= Q(definition_id=definition_id, local_date__in=sorted(days))
+        shared = ids_sharing({pk: frozenset(days) for pk, days in definition_days.items()})
+        for days, ids in shared.items():
+            target |= Q(definition_id__in=ids, day__in=sorted(days))
+            rows = Q(definition_id__in=ids, local_date__in=sorted(days))
+            if organisations is not None:
+                rows &= Q(organisation_id__in=sorted({organisations[pk] for pk in ids}))
+            source |= rows
     elif definition_ids is not None:
         ids = list(definition_ids)
         if not ids:

@@ -82,7 +82,10 @@ def _scores_compute(definitions: list[MetricDefinition], *, days: Days, now: dat
     values: list[RollupValue] = []
     scopes: list[RollupScope] = []
     scored_days = {d.pk: days[d.pk] for d in definitions}
-    histograms_rebuild(definition_days=scored_days)
+    histograms_rebuild(
+        definition_days=scored_days,
+        organisations={d.pk: d.organisation_id for d in definitions},
+    )
     for granularity in GRANULARITIES:
         starts = {
             pk: {period_start(granularity, day) for day in day_set}

@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 
 from measurements.models import DailyScoreCount, MetricDefinition
 from measurements.rollups.common import (
+    ids_sharing,
     is_postgres,
     merge_ranges,
     scored_result,
@@ -36,9 +37,12 @@ def scored_rollups_compute(
         scope = Q(definition_id__in=list(by_id))
     else:
         scope = Q()
-        for definition_id, starts in period_starts.items():
-            for first, end in merge_ranges(starts, granularity):
-                scope |= Q(definition_id=definition_id, day__gte=first, day__lt=end)
+        ranges = {
+            pk: tuple(merge_ranges(starts, granularity)) for pk, starts in period_starts.items()
+        }
+        for shared, ids in ids_sharing(ranges).items():
+            for first, end in shared:
+                scope |= Q(definition_id__in=ids, day__gte=first, day__lt=end)
         if not scope:
             return []
     # All organisations: the histograms of the given definitions (a batch spans organisations).

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from measurements import metrics
 from measurements.models import MetricDefinition, Rollup
-from measurements.rollups.common import is_postgres
+from measurements.rollups.common import ids_sharing, is_postgres
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,10 @@ class RollupScope:
     from_start: date | None = None
     starts: frozenset[date] | None = None
 
-    def as_q(self) -> Q:
-        q = Q(definition_id=self.definition_id)
+    def as_q(self, *, definition_ids: list[int] | None = None) -> Q:
+        """These periods of the definition (or, with `definition_ids`, of those)."""
+        ids = [self.definition_id] if definition_ids is None else definition_ids
+        q = Q(definition_id__in=ids)
         if self.granularity is not None:
             q &= Q(granularity=self.granularity)
         if self.from_start is not None:
@@ -56,6 +58,18 @@ class RollupScope:
         return q
 
 
+def scopes_q(scopes: list[RollupScope]) -> Q:
+    """The rollup rows inside any of the scopes, with one branch per kind of scope rather
+    than per definition: a stale batch's thousand definitions mostly share their
+    granularities and periods, and a branch each cost ~2 ms to build and plan."""
+    shared = ids_sharing({i: (s.granularity, s.from_start, s.starts) for i, s in enumerate(scopes)})
+    q = Q()
+    for indexes in shared.values():
+        ids = sorted({scopes[i].definition_id for i in indexes})
+        q |= scopes[indexes[0]].as_q(definition_ids=ids)
+    return q
+
+
 def rollups_delete_missing(values: list[RollupValue], scopes: list[RollupScope]) -> int:
     """Delete the stored rows inside `scopes` that `values` does not hold; returns how many.
 
@@ -63,12 +77,9 @@ def rollups_delete_missing(values: list[RollupValue], scopes: list[RollupScope])
     """
     if not scopes:
         return 0
-    scope_q = Q()
-    for scope in scopes:
-        scope_q |= scope.as_q()
     kept = {(v.definition.pk, v.granularity, v.period_start) for v in values}
     # All organisations: the rows of the definitions just recomputed (a batch spans them).
-    stored = Rollup.all_orgs.filter(scope_q).order_by()
+    stored = Rollup.all_orgs.filter(scopes_q(scopes)).order_by()
     gone = [
         pk
         for pk, definition_id, granularity, start in stored.values_list(
