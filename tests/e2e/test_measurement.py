@@ -50,7 +50,10 @@ def test_an_owner_fills_plan_journey_and_metric_and_sees_the_checks_clear(
     page.get_by_role("button", name="Add touchpoint").click()
     card = page.locator('[data-touchpoint="school-tour"]')
     expect(card).to_contain_text("School tour")
-    expect(card).to_contain_text("Nervous about fitting in")
+    # What the audience feels is on the map's Feels lane, under the stage's column.
+    feels = page.locator('.stage[data-stage="Enquire"] .lane-feels')
+    expect(feels).to_contain_text("School tour")
+    expect(feels).to_contain_text("Nervous about fitting in")
 
     # 3. An active metric definition measured at that touchpoint.
     page.get_by_role("navigation", name="Audience sections").get_by_role(
@@ -91,8 +94,9 @@ def test_the_journey_map_shows_stages_in_order_and_moves_them_with_the_keyboard(
     assert lefts == sorted(lefts) and len(set(lefts)) == 4
 
     page.get_by_role("button", name="Move stage Enquire left").focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    # The move is saved in place (the map is read again), with the result said aloud.
+    page.keyboard.press("Enter")
+    expect(page.locator("#map-status")).to_contain_text("Saved")
     order = page.locator(".journey > .stage").evaluate_all("cols => cols.map(c => c.dataset.stage)")
     assert order == ["Term one", "Enrol", "Enquire", "Visit"]
     expect(page.locator(".journey > .stage").first.locator(".phase-tag")).to_have_text(
