@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
@@ -34,6 +35,8 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "review_due": plan and reviews.plan_review_due(plan),
         "review_overdue": plan and reviews.plan_review_overdue(plan),
+        # The current time zone is the organisation's (audiences.middleware).
+        "reviewed_today": plan and plan.last_reviewed_on == timezone.localdate(),
         "definitions": definitions,
         "liability": liabilities_for([audience])[audience.pk],
         "can_edit": request.access.can_edit_audience(audience),

@@ -117,7 +117,7 @@ def test_an_owner_sets_the_cadence_on_the_plan_form_and_the_page_says_when_it_is
     html = page.content.decode()
     # 15 March 2024 + 6 months = 15 September 2024, long past.
     assert "Review overdue since 15 September 2024." in html
-    assert "Every 6 months; next due by" in html
+    assert "Every 6 months; was due by" in html
     assert reverse("measurements:plan_reviewed", args=[owned_audience.slug]) in html
     entry = AuditEntry.all_orgs.get(object_type="measurementplan")
     assert entry.changes["review_every_months"] == [None, 6]
