@@ -26,7 +26,7 @@ class AlertFilterForm(BrowserForm):
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     audience = forms.ChoiceField(required=False)
     owner = forms.ChoiceField(required=False)
-    mine = forms.BooleanField(required=False, label="Only audiences I own")
+    mine = forms.BooleanField(required=False, label="Mine only")
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
