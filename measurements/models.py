@@ -141,8 +141,10 @@ class Response(OrgOwned):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: `response_day_covering` leads with it (a definition's delete and
+    # foreign-key checks use that one).
     definition = models.ForeignKey(
-        MetricDefinition, on_delete=models.CASCADE, related_name="responses"
+        MetricDefinition, on_delete=models.CASCADE, related_name="responses", db_index=False
     )
     # NULL, not "", means "no external id" so that it stays out of the unique constraint.
     external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
@@ -156,7 +158,11 @@ class Response(OrgOwned):
     )
     respondent = models.CharField(max_length=200, blank=True)
     comment = models.TextField(blank=True)
-    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)
+    # No index: keys are revoked, never deleted, so nothing looks responses up by key (an
+    # organisation's deletion takes its keys with a scan). Every ingested row paid for it.
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
     batch_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -168,7 +174,17 @@ class Response(OrgOwned):
                 name="response_unique_org_external_id",
             )
         ]
-        indexes = [models.Index(fields=["definition", "local_date"], name="response_def_day")]
+        indexes = [
+            # A definition's days, carrying what the reads of days need: the stale rebuild
+            # (score), the liability's "since" check (responded_at), the dashboard's breakdown
+            # (touchpoint) and every one's organisation filter are answered by an index-only
+            # scan, not by one heap page per response (docs/performance.md).
+            models.Index(
+                fields=["definition", "local_date"],
+                include=["organisation", "score", "responded_at", "touchpoint"],
+                name="response_day_covering",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.definition.slug}={self.score} at {self.responded_at:%Y-%m-%d}"

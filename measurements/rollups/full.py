@@ -38,9 +38,11 @@ def _score_range(definitions: list[MetricDefinition]) -> tuple[int, int]:
     return min(s[0] for s in scales), max(s[1] for s in scales)
 
 
-def _fresh_days_create(cursor, ids: list[int], scores: range) -> int:
+def _fresh_days_create(cursor, ids: list[int], organisation_ids: list[int], scores: range) -> int:
     """Aggregate the responses into one row per (definition, day); returns how many responses
-    fall outside `scores` (then the count columns cannot hold them)."""
+    fall outside `scores` (then the count columns cannot hold them). The organisations are
+    named too: on a table distributed by organisation that keeps one organisation's rollup
+    on its shard."""
     columns = ", ".join(
         f"count(*) FILTER (WHERE score = {score}) AS c{i}" for i, score in enumerate(scores)
     )
@@ -50,8 +52,9 @@ def _fresh_days_create(cursor, ids: list[int], scores: range) -> int:
         f"CREATE TEMPORARY TABLE {FRESH_TABLE} ON COMMIT DROP AS "
         f"SELECT definition_id, local_date AS day, {columns}, "
         f"count(*) FILTER (WHERE score < {scores[0]} OR score > {scores[-1]}) AS other "
-        "FROM measurements_response WHERE definition_id = ANY(%s) GROUP BY 1, 2",
-        [ids],
+        "FROM measurements_response WHERE organisation_id = ANY(%s) AND definition_id = ANY(%s) "
+        "GROUP BY 1, 2",
+        [organisation_ids, ids],
     )
     cursor.execute(f"SELECT coalesce(sum(other), 0) FROM {FRESH_TABLE}")
     return int(cursor.fetchone()[0])
@@ -138,7 +141,8 @@ def scored_full_compute_postgres(definitions: list[MetricDefinition]) -> list[Ro
     }
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        if _fresh_days_create(cursor, ids, scores):
+        organisation_ids = sorted({d.organisation_id for d in definitions})
+        if _fresh_days_create(cursor, ids, organisation_ids, scores):
             return None
         _histograms_sync(cursor, ids, scores)
         rows = _period_histograms(cursor, scores)
