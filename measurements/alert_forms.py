@@ -12,7 +12,7 @@ from axreg.forms import BrowserForm
 from measurements.alert_services import NOTE_MAX_LENGTH
 
 STATUS_CHOICES = [
-    ("", "Open or acknowledged"),
+    ("", "Not resolved"),
     ("open", "Open"),
     ("acknowledged", "Acknowledged"),
     ("resolved", "Resolved"),

@@ -39,8 +39,16 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "counts": selectors.alert_status_counts(organisation, **scope),
         "limit": LIST_LIMIT,
         "has_person": me is not None,
+        # The count links keep the other filters: "open on this audience", not everywhere.
+        "keep": _without(request, "status"),
     }
     return render(request, "measurements/alert_list.html", context)
+
+
+def _without(request: HttpRequest, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode() + "&" if query else ""
 
 
 def _alert(request: HttpRequest, alert_id: int) -> Alert:

@@ -99,6 +99,7 @@ def test_the_list_filters_by_audience_and_by_the_audiences_i_own(
     teachers = _as(lead, org).get("/app/alerts/?audience=teachers").content.decode()
     assert "Teacher eNPS" in teachers and "Parent NPS" not in teachers
     assert 'data-count="open">1<' in teachers  # the counts follow the audience filter
+    assert 'href="?audience=teachers&amp;status=resolved"' in teachers  # and their links too
     # A lead owns nothing (no person): "mine" is empty, not everything.
     assert 'class="alert-row"' not in _as(lead, org).get("/app/alerts/?mine=on").content.decode()
 
