@@ -46,7 +46,8 @@ def _snapshot(opportunity: Opportunity, touchpoints: Iterable[Touchpoint]) -> di
         "value": opportunity.value,
         "effort": opportunity.effort,
         "status": opportunity.status,
-        "definition": opportunity.definition.name if opportunity.definition else None,
+        # "metric": the audit page labels it so (the field is `definition`).
+        "metric": opportunity.definition.name if opportunity.definition else None,
         "touchpoints": sorted(t.name for t in touchpoints),
     }
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audiences.models import AuditEntry
 from audiences.selectors import audit_rows
@@ -212,7 +213,7 @@ def test_it_audits_in_words_and_an_unchanged_save_records_nothing(journey, lead)
     rows = {row.action: row for row in audit_rows(entries)}
     created = {c.label: c.after for c in rows["Created"].changes}
     assert created["Owner"] == "Olive Owner"
-    assert created["Definition"] == "Parent NPS"
+    assert created["Metric"] == "Parent NPS"
     assert created["Touchpoints"] == "Open day"
     assert created["Status"] == "Idea"
     [moved] = rows["Updated"].changes
@@ -322,3 +323,24 @@ def test_it_shows_no_after_until_a_month_after_the_done_one_is_complete(journey)
     assert result.before_period == "May 2026"
     assert result.after_period == "no complete month yet"
     assert result.rows[0].after.value is None
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_seeds_three_teacher_opportunities_once_one_done_before_today(db):
+    from audiences.demo import seed_registry
+    from measurements.demo import seed_measurement
+
+    demo = seed_registry()
+    seed_measurement(demo)
+    seed_measurement(demo)  # a second run changes nothing
+    teachers = demo["audiences"]["riverside"]["teachers"]
+    rows = list(opportunity_queryset(organisation_id=teachers.organisation_id))
+    assert sorted(o.status for o in rows) == ["done", "in_progress", "planned"]
+    assert {o.audience_id for o in rows} == {teachers.pk}
+    [done] = [o for o in rows if o.status == "done"]
+    assert done.definition.name == "Teacher eNPS"
+    assert [t.name for t in done.touchpoints.all()] == ["New-teacher induction"]
+    # Recorded and done months ago, so its before and after have complete months to show.
+    assert done.created_at < done.done_at < timezone.now() - dt.timedelta(days=60)
