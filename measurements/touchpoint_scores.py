@@ -232,9 +232,13 @@ def group_scores(
         for t in ids
         if (definition.pk, t) in histograms.previous
     ]
-    previous = score_of(definition, merged(then)) if then else None
-    score = score_of(definition, merged(now), previous)
-    if len(now) > 1 and not score.hidden and _reveals_a_hidden_part(definition, now):
+    previous = _guarded(definition, then, None) if then else None
+    return _guarded(definition, now, previous)
+
+
+def _guarded(definition: MetricDefinition, parts: list[Histogram], previous: Score | None) -> Score:
+    score = score_of(definition, merged(parts), previous)
+    if len(parts) > 1 and not score.hidden and _reveals_a_hidden_part(definition, parts):
         return Score(definition, None, 0, {}, True, previous)
     return score
 
