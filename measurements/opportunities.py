@@ -125,9 +125,9 @@ def _gap_text(definition: MetricDefinition, gap: float | None) -> str:
 def opportunity_list(
     *, queryset: QuerySet[Opportunity], now: datetime | None = None
 ) -> list[Opportunity]:
-    """The (filtered) opportunities of live audiences in priority order, the done ones with
-    their before and after."""
-    rows = opportunities_prioritised(queryset.filter(audience__archived=False), now=now)
+    """The (filtered) opportunities in priority order, the done ones with their before and
+    after."""
+    rows = opportunities_prioritised(queryset, now=now)
     attach_before_after(rows, now=now)
     return rows
 

@@ -26,8 +26,9 @@ def _opportunity_or_404(request: HttpRequest, audience: Audience, pk: int) -> Op
 
 def _list(request: HttpRequest, audience: Audience | None) -> HttpResponse:
     rows = opportunity_queryset(organisation_id=request.access.organisation.pk)
-    if audience is not None:
-        rows = rows.filter(audience=audience)
+    # The organisation's list leaves archived audiences out, as the registry does; an archived
+    # audience's own list still shows what it had.
+    rows = rows.filter(audience=audience) if audience else rows.filter(audience__archived=False)
     filterset = OpportunityFilter(request.GET, queryset=rows, request=request)
     context = {
         "audience": audience,

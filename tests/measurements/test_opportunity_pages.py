@@ -185,3 +185,14 @@ def test_it_moves_the_status_and_an_unchanged_edit_records_nothing(
     }
     assert owner_client.post(base + "edit/", unchanged).status_code == 302
     assert entries.count() == count
+
+
+def test_it_leaves_an_archived_audience_out_of_the_organisations_list_only(
+    lead_client, owned_audience
+):
+    opportunity_create(audience=owned_audience, data={"problem": "Queue", "value": 2, "effort": 2})
+    owned_audience.archived = True
+    owned_audience.save()
+    assert "Queue" not in lead_client.get("/app/opportunities/").content.decode()
+    own = lead_client.get("/app/audiences/parents/opportunities/").content.decode()
+    assert "Queue" in own
