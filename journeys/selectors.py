@@ -34,11 +34,11 @@ def journey_stages(
 
 
 def audience_personas(*, audience: Audience) -> QuerySet[Persona]:
-    """The audience's personas with their quotes."""
+    """The audience's personas with their quotes and the stages and touchpoints they use."""
     return (
         Persona.objects.for_org(audience.organisation_id)
         .filter(audience=audience)
-        .prefetch_related("quotes")
+        .prefetch_related("quotes", "stages", "touchpoints")
     )
 
 

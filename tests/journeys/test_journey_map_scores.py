@@ -271,3 +271,13 @@ def test_a_viewer_cannot_reorder_a_journey(viewer_client, journey):
     _order, body = _reorder_body(stages)
     assert viewer_client.post(url, **body).status_code == 403
     assert Stage.all_orgs.get(pk=stages[Phase.BEFORE].pk).position == 0
+
+
+def test_the_persona_list_links_to_the_personas_journey(viewer_client, journey, owned_audience):
+    _stages, tps, _csat = journey
+    persona = PersonaFactory(audience=owned_audience, name="Busy parent")
+    persona.touchpoints.set([tps["helpdesk"]])
+    page = viewer_client.get(reverse("journeys:personas", args=[owned_audience.slug]))
+    text = page.content.decode()
+    assert "Helpdesk" in text
+    assert f"{reverse('journeys:map', args=[owned_audience.slug])}?persona={persona.pk}" in text
