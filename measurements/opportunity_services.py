@@ -14,12 +14,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audience_check_open, audit_record, model_changes
 from journeys.models import Touchpoint
-from measurements.models import MetricDefinition, Opportunity, OpportunityStatus
+from measurements.models import MetricDefinition, Opportunity, OpportunityStatus, Response
 
 # The fields a write may set; `touchpoints` is the many-to-many.
 FIELDS = ("problem", "idea", "owner", "value", "effort", "status", "definition", "touchpoints")
@@ -27,14 +28,22 @@ _UNSET = object()
 
 
 def touchpoint_default_definition(touchpoint: Touchpoint) -> MetricDefinition | None:
-    """The metric measured at a touchpoint that an opportunity there should move by default:
-    its first active definition by name."""
-    return (
-        MetricDefinition.objects.for_org(touchpoint.organisation_id)
-        .filter(touchpoint=touchpoint, active=True)
-        .order_by("name", "pk")
+    """The metric an opportunity at a touchpoint should move by default, as the map's
+    "Measured by" reads: the first active definition named for the touchpoint, else the active
+    one with the most answers tagged with it (an eNPS asked across the journey)."""
+    definitions = MetricDefinition.objects.for_org(touchpoint.organisation_id).filter(active=True)
+    named = definitions.filter(touchpoint=touchpoint).order_by("name", "pk").first()
+    if named is not None:
+        return named
+    tagged = (
+        Response.objects.for_org(touchpoint.organisation_id)
+        .filter(touchpoint=touchpoint, definition__active=True)
+        .values("definition_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "definition_id")
         .first()
     )
+    return definitions.filter(pk=tagged["definition_id"]).first() if tagged else None
 
 
 def _snapshot(opportunity: Opportunity, touchpoints: Iterable[Touchpoint]) -> dict[str, Any]:
@@ -218,4 +227,3 @@ def opportunity_delete(
         changes={name: [value, None] for name, value in snapshot.items()},
     )
     opportunity.delete()
-

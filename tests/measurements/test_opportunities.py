@@ -344,3 +344,18 @@ def test_the_demo_seeds_three_teacher_opportunities_once_one_done_before_today(d
     assert [t.name for t in done.touchpoints.all()] == ["New-teacher induction"]
     # Recorded and done months ago, so its before and after have complete months to show.
     assert done.created_at < done.done_at < timezone.now() - dt.timedelta(days=60)
+
+
+def test_it_defaults_to_the_metric_whose_answers_are_tagged_with_the_touchpoint(journey):
+    # No metric is named for the website, but Parent NPS has 2 answers there and Visit CSAT
+    # 1: the map says "Measured by" both; the default is the one with more answers.
+    audience = journey["audience"]
+    nps = MetricDefinitionFactory(audience=audience, kind="nps", name="Parent NPS")
+    csat = MetricDefinitionFactory(
+        audience=audience, kind="csat", slug="csat", name="Visit CSAT", scale_min=1, scale_max=5
+    )
+    _answers(nps, journey["website"], dt.date(2026, 6, 1), [9, 3])
+    _answers(csat, journey["website"], dt.date(2026, 6, 1), [5])
+    _answers(csat, journey["open_day"], dt.date(2026, 6, 1), [5, 5, 5])
+    created = _add(audience, value=3, effort=2, touchpoints=[journey["website"]])
+    assert created.definition == nps
