@@ -91,3 +91,24 @@ def test_a_touchpoint_moves_with_the_keyboard_and_stays_moved(page, sign_in, own
         "helpdesk",
         "form",
     ]
+
+
+def test_a_touchpoint_dragged_above_another_is_saved(page, sign_in, owner, owned_audience):
+    _open_day, form = _journey(owned_audience)
+    sign_in(owner)
+    page.goto(f"/app/audiences/{owned_audience.slug}/journey/")
+    # By its handle onto the upper half of the card above, as a mouse would (SortableJS).
+    page.locator('[data-touchpoint="form"]').scroll_into_view_if_needed()
+    handle = page.locator('[data-touchpoint="helpdesk"] .drag-handle').bounding_box()
+    target = page.locator('[data-touchpoint="form"]').bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 5, handle["y"] + 8, steps=3)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 5, steps=15)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 3, steps=3)
+    page.mouse.up()
+    expect(page.locator("#map-status")).to_contain_text("Order saved")
+    assert list(Touchpoint.all_orgs.filter(stage=form.stage).values_list("slug", flat=True)) == [
+        "helpdesk",
+        "form",
+    ]
