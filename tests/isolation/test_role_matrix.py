@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from audiences.models import Role
 from audiences.services import api_key_create
 from journeys.models import Persona
-from measurements.models import FollowUp, MeasurementPlan, Response
+from measurements.models import Alert, FollowUp, MeasurementPlan, Response
 from measurements.opportunity_services import opportunity_create
 from tests.factories import (
     MembershipFactory,
@@ -235,6 +235,13 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
     "api-followup-detail": ("api-patch", API_AUDIENCE_EDITORS, {"status": "closed"}, True),
 }
 
+# An open alert on the owner's audience: its owner and leads acknowledge and resolve it.
+WRITES |= {
+    "measurements:alert_acknowledge": ("post", AUDIENCE_EDITORS, {"note": "On it"}, True),
+    "measurements:alert_resolve": ("post", AUDIENCE_EDITORS, {"note": "Done"}, True),
+    "api-alert-detail": ("api-patch", API_AUDIENCE_EDITORS, {"status": "resolved"}, True),
+}
+
 # Views that answer POST (a form page rendering on any method) but write nothing: a lead's
 # POST to them must leave the database as it was.
 READ_ONLY = {
@@ -256,6 +263,8 @@ READ_ONLY = {
     "measurements:opportunities",
     "measurements:opportunity_list",
     "measurements:opportunity_detail",
+    "measurements:alerts",
+    "measurements:alert_detail",
     "webhooks:list",
     "webhooks:detail",
     None,  # "/" redirects to the home page
@@ -300,7 +309,17 @@ def world_a(org, lead, owner, viewer, owned_audience, unowned_audience, owner_pe
     followup = FollowUp.objects.create(
         organisation=org, audience=owned_audience, definition=definition, response=answer
     )
+    alert = Alert.objects.create(
+        organisation=org,
+        audience=owned_audience,
+        definition=definition,
+        granularity="month",
+        period_start=dt.date(2026, 10, 1),
+        value=-40,
+        threshold=0,
+    )
     return {
+        "alert": alert,
         "org": org,
         "users": {"lead": lead, "owner_this": owner, "owner_other": other_owner, "viewer": viewer},
         "audience": owned_audience,
@@ -327,10 +346,13 @@ def _kwargs(name: str, world: dict[str, Any], wanted: tuple[str, ...]) -> dict[s
         "definition_id": world["definition"].pk,
         "pk": world["key"].api_key.pk if "key" in name else world["person"].pk,
         "delivery_id": world["delivery"].pk,
+        "alert_id": world["alert"].pk,
         "opportunity_id": world["opportunity"].pk,
     }
     if "webhook" in name:
         values["pk"] = world["webhook"].pk
+    if "alert" in name:
+        values["pk"] = world["alert"].pk
     if "followup" in name:
         values["pk"] = world["followup"].pk
     if "opportunity" in name:
