@@ -143,6 +143,10 @@ class JourneyMap:
     persona: Persona | None = None
 
     @property
+    def has_scores(self) -> bool:
+        return any(t.scores for s in self.stages for t in s.touchpoints)
+
+    @property
     def curve_points(self) -> list[dict]:
         """The emotion curve, one point per stage column (for the chart and its table)."""
         return [

@@ -93,8 +93,9 @@ class Score:
 
     @property
     def shortfall_share(self) -> float | None:
-        """The shortfall as a share of the metric's whole range, to compare NPS with CSAT."""
-        if self.shortfall is None:
+        """The shortfall as a share of the metric's whole range, to compare NPS with CSAT;
+        None for kinds without a bounded range (hours to resolution)."""
+        if self.shortfall is None or self.definition.kind not in SCORED_KINDS:
             return None
         return self.shortfall / value_span(self.definition)
 

@@ -16,7 +16,7 @@ from journeys.models import Phase, Stage, Touchpoint
 from journeys.services import persona_save, stage_reorder, touchpoint_reorder
 from measurements import dashboard_selectors
 from measurements.journey_selectors import journey_map
-from measurements.models import MetricKind
+from measurements.models import MetricKind, Rollup
 from measurements.periods import latest_complete_start, previous_start
 from tests.factories import (
     AudienceFactory,
@@ -281,3 +281,35 @@ def test_the_persona_list_links_to_the_personas_journey(viewer_client, journey, 
     text = page.content.decode()
     assert "Helpdesk" in text
     assert f"{reverse('journeys:map', args=[owned_audience.slug])}?persona={persona.pk}" in text
+
+
+def test_a_time_to_resolution_measured_at_a_touchpoint_shows_its_own_rollup(journey):
+    _stages, tps, _csat = journey
+    ttr = MetricDefinitionFactory(
+        audience=tps["helpdesk"].audience,
+        kind=MetricKind.TTR,
+        slug="ttr",
+        name="Helpdesk TTR",
+        scale_min=None,
+        scale_max=None,
+        touchpoint=tps["helpdesk"],
+        target=24,
+    )
+    latest = journey_map(audience=ttr.audience).period_start
+    # Cases at the helpdesk resolved in 10 h and 50 h: median 30 h, 6 h over the target.
+    Rollup.objects.create(
+        organisation=ttr.organisation,
+        audience=ttr.audience,
+        definition=ttr,
+        granularity="month",
+        period_start=latest,
+        value=30.0,
+        n=2,
+    )
+    result = journey_map(audience=ttr.audience)
+    helpdesk = next(
+        t for s in result.stages for t in s.touchpoints if t.touchpoint.slug == "helpdesk"
+    )
+    (score,) = helpdesk.scores
+    assert (score.value, score.n, score.target_met, score.shortfall) == (30.0, 2, False, 6.0)
+    assert [d.slug for d in helpdesk.measured_by] == ["ttr"]
