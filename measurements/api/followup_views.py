@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -20,7 +23,9 @@ from measurements.models import FollowUp, FollowUpStatus
 LIST_PARAMS = [
     OpenApiParameter("status", str, enum=FollowUpStatus.values, description="Only this status."),
     OpenApiParameter("audience", str, description="Audience slug.", pattern=SLUG_PATTERN),
-    OpenApiParameter("assignee", str, description="Only those assigned to this e-mail."),
+    OpenApiParameter(
+        "assignee", OpenApiTypes.EMAIL, description="Only those assigned to this e-mail."
+    ),
 ]
 
 
@@ -43,8 +48,14 @@ class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
         slug = params.get("audience")
         if slug is not None and not SLUG_RE.match(slug):
             raise ValidationError({"audience": "Must be a slug: letters, digits, hyphens, _."})
+        email = params.get("assignee")
+        if email is not None:
+            try:
+                validate_email(email)  # also keeps a NUL byte away from PostgreSQL
+            except DjangoValidationError as exc:
+                raise ValidationError({"assignee": "Must be an e-mail address."}) from exc
         queryset = followups.followups_filter(
-            self.organisation, status=status, assignee_email=params.get("assignee")
+            self.organisation, status=status, assignee_email=email
         )
         return queryset.filter(audience__slug=slug) if slug is not None else queryset
 
