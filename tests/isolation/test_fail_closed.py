@@ -391,7 +391,7 @@ ALL_ORGS = [
     ),
     (
         "measurements/rollups/writing.py",
-        "stored = Rollup.all_orgs.filter(scope_q).order_by()",
+        "stored = Rollup.all_orgs.filter(scopes_q(scopes)).order_by()",
         "the stored rows of the definitions just recomputed, of any organisation in the batch",
     ),
     (
