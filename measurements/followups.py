@@ -76,14 +76,24 @@ def followup_qualifies(
     return threshold is not None and score <= threshold and bool(comment or respondent)
 
 
-def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
+def _qualifying_q(
+    definitions: Iterable[MetricDefinition], days: dict[int, set[date]] | None = None
+) -> Q | None:
+    """The rule as a filter on responses; with `days` (definition id → local days) also
+    bounded to those days, so the read uses the (definition, local_date) index."""
     by_definition = Q()
     any_rule = False
     for definition in definitions:
         threshold = followup_threshold(definition)
-        if threshold is not None:
-            by_definition |= Q(definition_id=definition.pk, score__lte=threshold)
-            any_rule = True
+        if threshold is None:
+            continue
+        one = Q(definition_id=definition.pk, score__lte=threshold)
+        if days is not None:
+            if not days.get(definition.pk):
+                continue
+            one &= Q(local_date__in=sorted(days[definition.pk]))
+        by_definition |= one
+        any_rule = True
     if not any_rule:
         return None
     return by_definition & (~Q(comment="") | ~Q(respondent=""))
@@ -94,13 +104,21 @@ def followups_create_for_batch(
     organisation: Organisation,
     batch_id: Any,
     definitions: Iterable[MetricDefinition],
+    marks: Iterable[tuple[int, date]] | None = None,
     notify: bool = True,
-) -> list[FollowUp]:
+) -> int:
     """Make the follow-ups of the responses one batch just stored, in the caller's
-    transaction, and send `followup.created` for each (unless `notify` is False)."""
-    wanted = _qualifying_q({d.pk: d for d in definitions}.values())
+    transaction, and send `followup.created` for each (unless `notify` is False); returns how
+    many it made. `marks` are the batch's (definition id, local day) pairs: the batch id has no
+    index, so the read goes by the days the batch touched."""
+    days: dict[int, set[date]] | None = None
+    if marks is not None:
+        days = {}
+        for definition_id, day in marks:
+            days.setdefault(definition_id, set()).add(day)
+    wanted = _qualifying_q({d.pk: d for d in definitions}.values(), days)
     if wanted is None:
-        return []
+        return 0
     responses = list(
         Response.objects.for_org(organisation)
         .filter(batch_id=batch_id, followup__isnull=True)
@@ -108,22 +126,26 @@ def followups_create_for_batch(
         .values_list("pk", "audience_id", "definition_id", "audience__owner_id")
     )
     if not responses:
-        return []
+        return 0
     FollowUp.objects.bulk_create(
-        FollowUp(
-            organisation=organisation,
-            audience_id=audience_id,
-            definition_id=definition_id,
-            response_id=response_id,
-            assignee_id=owner_id,
-        )
-        for response_id, audience_id, definition_id, owner_id in responses
+        (
+            FollowUp(
+                organisation=organisation,
+                audience_id=audience_id,
+                definition_id=definition_id,
+                response_id=response_id,
+                assignee_id=owner_id,
+            )
+            for response_id, audience_id, definition_id, owner_id in responses
+        ),
+        batch_size=5000,
     )
-    created = list(followups_for(organisation).filter(response_id__in=[r[0] for r in responses]))
+    # Read back only to send: a push of 10,000 detractors with no subscriber loads nothing.
     if notify and _subscribed(organisation, EventType.FOLLOWUP_CREATED):
-        for shown in followups_shown(created):
+        made = followups_for(organisation).filter(response_id__in=[r[0] for r in responses])
+        for shown in followups_shown(made.order_by("pk")):
             followup_event_emit(event_type=EventType.FOLLOWUP_CREATED, shown=shown)
-    return created
+    return len(responses)
 
 
 def _subscribed(organisation: Organisation, event_type: str) -> bool:

@@ -110,6 +110,7 @@ def ingest(
                 organisation=organisation,
                 batch_id=result.batch_id,
                 definitions=[i["definition"] for i in clean],
+                marks=batch.marks,
             )
         audiences = {i["audience_obj"].pk: i["audience_obj"] for i in clean}
         audit_record(

@@ -178,8 +178,8 @@ def test_the_batch_helper_run_twice_makes_nothing_more(owned_audience):
         "batch_id": "6f1c2c9e-0000-4000-8000-000000000001",
         "definitions": [definition],
     }
-    assert len(followups_create_for_batch(**kwargs)) == 1
-    assert followups_create_for_batch(**kwargs) == []
+    assert followups_create_for_batch(**kwargs) == 1
+    assert followups_create_for_batch(**kwargs) == 0
     assert FollowUp.objects.for_org(org).count() == 1
 
 
