@@ -63,7 +63,9 @@ def test_an_owner_takes_a_pushed_detractor_from_created_to_closed(
     expect(page.get_by_text("parent-42")).to_be_visible()
     page.get_by_role("combobox", name="Assignee").select_option(label="Tom Teammate")
     page.get_by_role("combobox", name="Status").select_option("in_progress")
-    page.get_by_role("textbox", name="Note").fill("Rang the family; the route letter went to an old address.")
+    page.get_by_role("textbox", name="Note").fill(
+        "Rang the family; the route letter went to an old address."
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Follow-up saved: in progress.")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("In progress")
