@@ -251,6 +251,8 @@ SPECTACULAR_SETTINGS = {
         "MetricKindEnum": "measurements.models.MetricKind",
         "WebhookEventEnum": "webhooks.models.EventType",
         "WebhookFormatEnum": "webhooks.models.BodyFormat",
+        "FollowUpStatusEnum": "measurements.models.FollowUpStatus",
+        "OpportunityStatusEnum": "measurements.models.OpportunityStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

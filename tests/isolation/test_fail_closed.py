@@ -336,7 +336,8 @@ ALL_ORGS = [
     ),
     (
         "measurements/rollups/events.py",
-        "endpoints = WebhookEndpoint.all_orgs.filter(organisation_id__in=list(by_org), active=True)",
+        "endpoints = WebhookEndpoint.all_orgs.filter("
+        "organisation_id__in=list(by_org), active=True)",
         "which organisations of a rollup batch subscribed to rollup.updated",
     ),
     (

@@ -166,7 +166,9 @@ def test_it_lists_the_top_ten_with_headline_metric_and_open_alerts(viewer_client
     assert page.index("Students") < page.index("Parents")
     assert first.name in page
     assert "NPS: <strong>-100.0</strong>" in page
-    assert '<span class="badge bad">1</span>' in page
+    # The count links to the audience's open alerts, where they can be acted on.
+    assert 'class="badge bad" data-testid="open-alerts">1<' in page
+    assert f"/app/alerts/?audience={nps.audience.slug}" in page
     assert "<polyline" in page
     assert "Olive Owner" in page
 
