@@ -36,6 +36,7 @@ class MeasurementPlan(OrgOwned):
     last_reviewed_on = models.DateField(null=True, blank=True)
     # The cadence above is the owner's words; this is the number a reminder can act on.
     review_every_months = models.PositiveSmallIntegerField(
+        "review every (months)",
         null=True,
         blank=True,
         help_text="Review the plan every this many months. Empty: no review reminder.",

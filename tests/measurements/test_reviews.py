@@ -121,6 +121,9 @@ def test_an_owner_sets_the_cadence_on_the_plan_form_and_the_page_says_when_it_is
     assert reverse("measurements:plan_reviewed", args=[owned_audience.slug]) in html
     entry = AuditEntry.all_orgs.get(object_type="measurementplan")
     assert entry.changes["review_every_months"] == [None, 6]
+    # The audit trail names the field so that it reads (it said "Review every months").
+    labels = {change.label: change.after for change in audit_rows([entry])[0].changes}
+    assert labels["Review every (months)"] == "6"
 
 
 @pytest.mark.parametrize("months", ["0", "37"])
