@@ -49,6 +49,31 @@ def url_parts(url: str) -> tuple[SplitResult, str, int]:
     return parts, host, port or SCHEMES[parts.scheme]
 
 
+CREDENTIALS_MESSAGE = (
+    "Leave the user name and password out of the address: every delivery is signed with the "
+    "webhook's secret, and an address holds no secret (it is listed to everyone who can see "
+    "the webhook)."
+)
+
+
+def url_has_credentials(url: str) -> bool:
+    """Whether the URL carries `user:pass@` (or just `user@`) before its host."""
+    return "@" in urlsplit(url.strip()).netloc
+
+
+def url_without_credentials(url: str) -> str:
+    """The URL with any `user:pass@` removed, to show back a refused address safely."""
+    parts = urlsplit(url.strip())
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def url_refuse_credentials(url: str) -> None:
+    """A ValidationError on `url` for an address with credentials: a lead pasting a URL with
+    a password would otherwise store it in clear and see it echoed on every list."""
+    if url_has_credentials(url):
+        raise ValidationError({"url": CREDENTIALS_MESSAGE})
+
+
 def url_addresses(url: str) -> list[IPAddress]:
     """The addresses a webhook URL resolves to, refused when one of them is private.
 

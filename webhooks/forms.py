@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from axreg.forms import BrowserForm
+from webhooks.addresses import CREDENTIALS_MESSAGE, url_has_credentials, url_without_credentials
 from webhooks.models import BodyFormat, EventType
 
 
@@ -29,6 +30,15 @@ class EndpointForm(BrowserForm):
         widget=forms.RadioSelect,
         help_text="Slack-compatible sends one line of text, for a chat channel's incoming webhook.",
     )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if url_has_credentials(url):
+            # Refused, and not shown back either: the re-rendered field loses the password.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("url")] = url_without_credentials(url)
+            raise forms.ValidationError(CREDENTIALS_MESSAGE)
+        return url
 
 
 class EndpointEditForm(EndpointForm):

@@ -20,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 
 from audiences.models import ApiKey, Audience, Organisation, Role
 from axreg.api.authentication import ApiKeyPrincipal
+from axreg.api.errors import NOT_FOUND
 from axreg.api.parsers import BulkJSONParser
 from axreg.api.throttles import ApiKeyRateThrottle
 
@@ -101,7 +102,7 @@ class OrgScopedMixin:
     def get_object(self) -> Any:
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
         if not SLUG_RE.match(lookup):
-            raise NotFound("No such object in this organisation.")
+            raise NotFound(NOT_FOUND)
         return super().get_object()
 
     def can_write_audience(self, audience: Audience) -> bool:

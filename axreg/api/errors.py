@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,6 +26,9 @@ from axreg.middleware import (
 
 BODY = "body"
 RETRY_HEADERS = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+# Django's own 404 says "No FollowUp matches the given query.": a model class is nothing a
+# client can act on, and it differs from view to view. Every object lookup answers this.
+NOT_FOUND = "Not found in your organisation."
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -56,6 +59,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, TooManyFieldsSent):
         # Answered here: left to DRF, DEBUG's error page re-reads the query and fails again.
         return Response({"errors": unreadable_request_errors(exc)}, status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(NOT_FOUND)
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(f"The request body is too large: {exc}")
     if isinstance(exc, DjangoValidationError):

@@ -1,4 +1,4 @@
-"""`/api/v1/webhooks/`: leads and keys manage the organisation's webhooks; nobody else's."""
+"""`/api/v1/webhooks/`: leads manage the organisation's webhooks; API keys and nobody else's."""
 
 from __future__ import annotations
 
@@ -51,14 +51,55 @@ def test_a_lead_changes_and_deletes_a_webhook_and_both_are_audited(org, lead, le
     assert sorted(actions) == ["deleted", "updated"]
 
 
-def test_a_key_manages_webhooks_like_a_lead(org):
-    key = api_key_create(organisation=org, name="Integration")
+def test_an_api_key_cannot_list_add_or_repoint_webhooks(org):
+    # Issue 14: a leaked survey-tool key must not be able to send the alerts elsewhere.
+    endpoint = services.endpoint_create(organisation=org, url=PUBLIC, events=["alert.opened"])
+    key = api_key_create(organisation=org, name="Survey tool")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.raw_key}")
-    assert client.post(URL, BODY, format="json").status_code == 201
-    assert (
-        AuditEntry.objects.for_org(org).get(object_type="webhookendpoint").actor_key == key.api_key
-    )
+    path = f"{URL}{endpoint.endpoint.pk}/"
+    answers = [
+        client.get(URL),
+        client.get(path),
+        client.post(URL, BODY, format="json"),
+        client.patch(path, {"url": "https://93.184.215.15/steal"}, format="json"),
+        client.delete(path),
+    ]
+    assert [a.status_code for a in answers] == [403] * 5
+    assert answers[3].json() == {
+        "detail": "Webhooks are managed by a lead: on /app/webhooks/ in the app, or here with "
+        "a signed-in lead's session. API keys cannot manage them."
+    }
+    endpoint.endpoint.refresh_from_db()
+    assert endpoint.endpoint.url == PUBLIC
+    assert WebhookEndpoint.objects.for_org(org).count() == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user:hunter2@93.184.215.14/hooks", "https://token@93.184.215.14/hooks"]
+)
+def test_an_address_with_credentials_is_refused_on_url_and_not_stored(org, lead_api, url):
+    answer = lead_api.post(URL, {**BODY, "url": url}, format="json")
+    assert answer.status_code == 400
+    [error] = answer.json()["errors"]
+    assert error["field"] == "url"
+    assert error["message"].startswith("Leave the user name and password out of the address")
+    assert "hunter2" not in answer.content.decode() and "token" not in answer.content.decode()
+    endpoint = services.endpoint_create(organisation=org, url=PUBLIC, events=["alert.opened"])
+    path = f"{URL}{endpoint.endpoint.pk}/"
+    assert lead_api.patch(path, {"url": url}, format="json").status_code == 400
+    assert [e.url for e in WebhookEndpoint.objects.for_org(org)] == [PUBLIC]
+
+
+def test_the_events_list_needs_one_in_plain_words(lead_api):
+    answer = lead_api.post(URL, {**BODY, "events": []}, format="json")
+    assert answer.json()["errors"] == [{"field": "events", "message": "Give at least 1 event."}]
+
+
+def test_a_missing_webhook_is_a_404_that_names_no_model(lead_api):
+    answer = lead_api.get(f"{URL}999999/")
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "Not found in your organisation."}
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/x", "http://10.0.0.1/", "ftp://93.184.215.14/"])

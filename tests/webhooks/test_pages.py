@@ -54,6 +54,18 @@ def test_the_form_refuses_a_private_address_next_to_the_field(org, browser):
     assert not WebhookEndpoint.objects.for_org(org).exists()
 
 
+def test_the_form_refuses_an_address_with_a_password_and_does_not_show_it_back(org, browser):
+    url = "https://ada:hunter2@93.184.215.14/hooks/ax"
+    answer = browser.post(reverse("webhooks:create"), {**FORM, "url": url})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert 'id="id_url_error"' in page
+    assert "Leave the user name and password out of the address" in page
+    assert "hunter2" not in page
+    assert 'value="https://93.184.215.14/hooks/ax"' in page
+    assert not WebhookEndpoint.objects.for_org(org).exists()
+
+
 def test_a_lead_edits_events_and_switches_it_off(org, lead, browser):
     endpoint = services.endpoint_create(organisation=org, url=PUBLIC, events=["alert.opened"])
     path = reverse("webhooks:edit", args=[endpoint.endpoint.pk])

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from axreg.api.serializers import StrictSerializer
+from axreg.api.serializers import StrictCharField, StrictSerializer, at_least
+from webhooks.addresses import url_refuse_credentials, url_without_credentials
 from webhooks.models import BodyFormat, EventType, WebhookEndpoint
 
 
 class WebhookEndpointSerializer(StrictSerializer):
     """A URL that receives the organisation's events, signed with its secret."""
 
-    url = serializers.CharField(
+    url = StrictCharField(
         min_length=1,
         max_length=500,
-        help_text="http:// or https:// on a public address (private ones are refused).",
+        help_text="http:// or https:// on a public address (private ones are refused), "
+        "without a user name or password.",
     )
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = StrictCharField(max_length=200, required=False, allow_blank=True)
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventType.choices), min_length=1
+        child=serializers.ChoiceField(choices=EventType.choices),
+        min_length=1,
+        error_messages=at_least(1, "event"),
     )
     format = serializers.ChoiceField(
         choices=BodyFormat.choices,
@@ -30,10 +35,18 @@ class WebhookEndpointSerializer(StrictSerializer):
     )
     active = serializers.BooleanField(required=False)
 
+    def validate_url(self, value: str) -> str:
+        try:
+            url_refuse_credentials(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["url"]) from exc
+        return value
+
     def to_representation(self, instance: WebhookEndpoint) -> dict[str, Any]:
         return {
             "id": instance.pk,
-            "url": instance.url,
+            # One stored before credentials were refused is listed without them.
+            "url": url_without_credentials(instance.url),
             "description": instance.description,
             "events": instance.events,
             "format": instance.format,
