@@ -138,7 +138,5 @@ def _alert_move(
         },
     )
     if status == AlertStatus.RESOLVED:
-        alert_event_emit(
-            event_type=EventType.ALERT_RESOLVED, alert=locked, definition=definition, at=now
-        )
+        alert_event_emit(event_type=EventType.ALERT_RESOLVED, alert=locked, definition=definition)
     return locked

@@ -45,6 +45,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from measurements.alert_selectors import alert_closed_by_person
+from measurements.alert_shape import alert_representation
 from measurements.charts import unit_of, with_unit
 from measurements.display import value_text
 from measurements.formulas import definition_label
@@ -174,7 +175,7 @@ def alerts_evaluate(
         )
         if notify:
             for event_type, alert in transitions:
-                alert_event_emit(event_type=event_type, alert=alert, definition=definition, at=now)
+                alert_event_emit(event_type=event_type, alert=alert, definition=definition)
 
 
 def _alerts_reconcile(
@@ -325,31 +326,16 @@ def alert_event_summary(*, event_type: str, alert: Alert, definition: MetricDefi
 
 
 def alert_event_payload(
-    *, event_type: str, alert: Alert, definition: MetricDefinition, at: datetime
+    *, event_type: str, alert: Alert, definition: MetricDefinition
 ) -> dict[str, object]:
-    """The webhook payload of an alert's transition (JSON: dates and times in ISO 8601);
-    `at` is the evaluation that found it open (its creation or its reopening)."""
-    data: dict[str, object] = {
-        "id": alert.pk,
-        "audience": definition.audience.slug,
-        "metric": definition.slug,
-        "kind": definition.kind,
-        "label": definition_label(definition),
-        "period_start": alert.period_start.isoformat(),
-        "last_period_start": alert.last_period_start.isoformat(),
-        "value": alert.value,
-        "threshold": alert.threshold,
-        "direction": _alert_side(definition),
-    }
-    if event_type == EventType.ALERT_RESOLVED:
-        # A person may resolve it while the value is still on the wrong side (no resolved_at).
-        data["resolved_at"] = (alert.closed_at or alert.resolved_at).isoformat()
-        data["resolved_by"] = _closer_name(alert)
-        data["note"] = alert.note
-    else:
-        data["opened_at"] = at.isoformat()
+    """The webhook payload of an alert's transition: the alert exactly as
+    `GET /api/v1/alerts/{id}/` shows it (one function, `alert_representation`), and the line
+    a person reads."""
+    # The same rows the caller holds, so the representation reads no more from the database.
+    alert.definition = definition
+    alert.audience = definition.audience
     return {
-        "alert": data,
+        "alert": alert_representation(alert),
         "summary": alert_event_summary(event_type=event_type, alert=alert, definition=definition),
     }
 
@@ -362,16 +348,12 @@ def _closer_name(alert: Alert) -> str | None:
     return user.get_full_name() or user.get_username()
 
 
-def alert_event_emit(
-    *, event_type: str, alert: Alert, definition: MetricDefinition, at: datetime
-) -> None:
+def alert_event_emit(*, event_type: str, alert: Alert, definition: MetricDefinition) -> None:
     """Send one alert transition to the organisation's endpoints subscribed to it."""
     webhook_emit(
         organisation=definition.organisation_id,
         event_type=event_type,
-        payload=alert_event_payload(
-            event_type=event_type, alert=alert, definition=definition, at=at
-        ),
+        payload=alert_event_payload(event_type=event_type, alert=alert, definition=definition),
     )
 
 

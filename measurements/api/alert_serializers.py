@@ -1,4 +1,6 @@
-"""API shapes for alerts. Moves go through `measurements.alert_services`; these translate."""
+"""API shapes for alerts. Moves go through `measurements.alert_services`; these translate.
+The answer is `measurements.alert_shape.alert_representation`, which the webhook events send
+too."""
 
 from __future__ import annotations
 
@@ -7,46 +9,12 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from axreg.api.serializers import StrictSerializer
-from measurements.alert_selectors import alert_closed_by_person
+from axreg.api.serializers import StrictCharField, StrictSerializer
 from measurements.alert_services import NOTE_MAX_LENGTH
-from measurements.formulas import definition_label
-from measurements.kinds import kind_of
+from measurements.alert_shape import alert_representation
 from measurements.models import Alert, AlertStatus
 
 MOVES = [(AlertStatus.ACKNOWLEDGED.value, "Acknowledged"), (AlertStatus.RESOLVED.value, "Resolved")]
-
-
-def _email(user: Any) -> str | None:
-    return user.email if user is not None else None
-
-
-def alert_representation(alert: Alert) -> dict[str, Any]:
-    """One alert as the API shows it (times in UTC, people by e-mail)."""
-    definition = alert.definition
-    return {
-        "id": alert.pk,
-        "audience": alert.audience.slug,
-        "metric": definition.slug,
-        "kind": definition.kind,
-        "label": definition_label(definition),
-        "period_start": alert.period_start,
-        "last_period_start": alert.last_period_start,
-        "value": alert.value,
-        "threshold": alert.threshold,
-        "direction": "below" if kind_of(definition.kind).higher_is_better else "above",
-        "status": alert.status,
-        "opened_at": alert.created_at,
-        "emailed_at": alert.emailed_at,
-        "emailed_to": alert.notified_to.email if alert.notified_to_id else None,
-        "acknowledged_at": alert.acknowledged_at,
-        "acknowledged_by": _email(alert.acknowledged_by),
-        "closed_at": alert.closed_at,
-        "closed_by": _email(alert.closed_by),
-        "closed_by_person": alert_closed_by_person(alert),
-        "back_on_target_at": alert.resolved_at,
-        "note": alert.note,
-    }
 
 
 class AlertUpdateSerializer(StrictSerializer):
@@ -57,7 +25,7 @@ class AlertUpdateSerializer(StrictSerializer):
         help_text="acknowledged: someone is on it (still open); resolved: closed for everyone, "
         "final. Allowed: open → acknowledged → resolved, open → resolved.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
     )
 

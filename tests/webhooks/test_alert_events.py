@@ -52,6 +52,13 @@ def recompute(definition, now, capture, **kwargs) -> None:
         definitions_recompute(definitions_of([definition.pk]), now=now, **kwargs)
 
 
+def api_of(organisation) -> APIClient:
+    api = APIClient()
+    raw = api_key_create(organisation=organisation, name="reader").raw_key
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return api
+
+
 def documents(receiver, secret: str) -> list[dict]:
     """Every body received, each verified with the Standard Webhooks algorithm."""
     return [Webhook(secret).verify(got.body, got.headers) for got in receiver.received]
@@ -69,22 +76,36 @@ def test_a_crossing_sends_one_opened_then_one_resolved_event(
     alert = Alert.all_orgs.get(definition=enps)
     [opened] = documents(receiver, subscribed.secret)
     assert opened["type"] == "alert.opened"
+    shown = api_of(alert.organisation).get(f"/api/v1/alerts/{alert.pk}/").json()
+    # The event's alert is the API's alert: same names, same values (walk2 #6).
     assert opened["data"] == {
-        "alert": {
-            "id": alert.pk,
-            "audience": "teachers",
-            "metric": "enps",
-            "kind": "nps",
-            "label": "eNPS",
-            "period_start": "2025-11-01",
-            "last_period_start": "2025-11-01",
-            "value": -25.0,
-            "threshold": 0.0,
-            "direction": "below",
-            "opened_at": "2025-12-01T01:00:00+00:00",
-        },
+        "alert": shown,
         "summary": "Teachers: eNPS -25.0 in Nov 2025, below its alert threshold of 0",
     }
+    assert shown | {"opened_at": None} == {
+        "id": alert.pk,
+        "audience": "teachers",
+        "metric": "enps",
+        "kind": "nps",
+        "label": "eNPS",
+        "period_start": "2025-11-01",
+        "last_period_start": "2025-11-01",
+        "value": -25.0,
+        "threshold": 0.0,
+        "direction": "below",
+        "status": "open",
+        "opened_at": None,
+        "emailed_at": None,
+        "emailed_to": None,
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+        "closed_at": None,
+        "closed_by": None,
+        "closed_by_person": False,
+        "back_on_target_at": None,
+        "note": "",
+    }
+    assert shown["opened_at"] == alert.created_at.isoformat().replace("+00:00", "Z")
     [delivery] = WebhookDelivery.all_orgs.all()
     assert delivery.status == "succeeded"
     assert receiver.received[0].headers["webhook-id"] == delivery.message_id
@@ -111,22 +132,24 @@ def test_a_crossing_sends_one_opened_then_one_resolved_event(
     recompute(enps, utc(2026, 2, 1, 2), capture)
     resolved = documents(receiver, subscribed.secret)[1:]
     assert [d["type"] for d in resolved] == ["alert.resolved"]
-    assert resolved[0]["data"]["alert"] | {"resolved_at": None} == {
-        "id": alert.pk,
-        "audience": "teachers",
-        "metric": "enps",
-        "kind": "nps",
-        "label": "eNPS",
-        "period_start": "2025-11-01",
+    alert.refresh_from_db()
+    assert (
+        resolved[0]["data"]["alert"]
+        == api_of(alert.organisation).get(f"/api/v1/alerts/{alert.pk}/").json()
+    )
+    assert {
+        k: v
+        for k, v in resolved[0]["data"]["alert"].items()
+        if k in ("last_period_start", "value", "status", "closed_at", "closed_by")
+        or k.startswith("back_on")
+    } == {
         "last_period_start": "2025-12-01",
         "value": -100.0,
-        "threshold": 0.0,
-        "direction": "below",
-        "resolved_at": None,
-        "resolved_by": None,  # the value came back; nobody resolved it
-        "note": "",
+        "status": "resolved",
+        "closed_at": "2026-02-01T01:00:00Z",
+        "closed_by": None,  # the value came back; nobody resolved it
+        "back_on_target_at": "2026-02-01T01:00:00Z",
     }
-    assert resolved[0]["data"]["alert"]["resolved_at"] == "2026-02-01T01:00:00+00:00"
     assert resolved[0]["data"]["summary"] == (
         "Teachers: eNPS no longer below its alert threshold of 0 "
         "(below it from Nov 2025 to Dec 2025, last -100.0)"
@@ -148,7 +171,12 @@ def test_late_data_that_reopens_an_alert_sends_opened_again_for_the_same_alert(
     sent = documents(receiver, subscribed.secret)
     assert [d["type"] for d in sent] == ["alert.opened", "alert.resolved", "alert.opened"]
     assert len({d["data"]["alert"]["id"] for d in sent}) == 1  # the same alert, reopened
-    assert sent[2]["data"]["alert"]["opened_at"] == "2026-01-02T01:00:00+00:00"
+    # Reopened, the alert is the same crossing: opened_at stays when it was first opened.
+    assert sent[2]["data"]["alert"]["opened_at"] == sent[0]["data"]["alert"]["opened_at"]
+    assert (sent[2]["data"]["alert"]["status"], sent[2]["data"]["alert"]["closed_at"]) == (
+        "open",
+        None,
+    )
     assert sent[2]["data"]["summary"] == (
         "Teachers: eNPS -50.0 in Dec 2025, below its alert threshold of 0 (since Nov 2025)"
     )
