@@ -28,3 +28,22 @@ def test_the_organisation_menu_opens_by_keyboard_and_marks_the_current_page(page
     audit.click()
     page.wait_for_url("**/app/audit/")
     assert nav.locator("summary.current", has_text="Settings").count() == 1
+
+
+def test_on_a_phone_the_navigation_folds_behind_a_menu_button(page, sign_in, lead):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(lead)
+    header = page.locator("header.topbar")
+    nav = page.get_by_role("navigation", name="Main")
+    folded = header.bounding_box()["height"]
+    page.screenshot(path="/tmp/e2e-nav-390-folded.png")
+    # Folded, the header is one row of brand, menu button and organisation, not ~300 px.
+    assert folded < 130, folded
+    assert not nav.get_by_role("link", name="Audiences").is_visible()
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.get_attribute("aria-expanded") == "false"
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
+    nav.get_by_role("link", name="Audiences").click()
+    page.wait_for_url("**/app/audiences/")
+    page.screenshot(path="/tmp/e2e-nav-390-open.png")
