@@ -20,7 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audiences.models import Audience
-from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.base import SLUG_PATTERN, OrgScopedMixin
+from axreg.api.filters import slug_param
 from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
 from journeys import services
 from journeys.api.serializers import (
@@ -38,12 +39,7 @@ AUDIENCE_PARAM = OpenApiParameter(
 
 
 def _audience_param(request: Request) -> str | None:
-    audience = request.query_params.get("audience")
-    if audience is not None and not SLUG_RE.match(audience):
-        raise ValidationError(
-            {"audience": "Must be a slug: letters, digits, hyphens and underscores."}
-        )
-    return audience
+    return slug_param(request)  # the one reading every list shares (axreg.api.filters)
 
 
 def _service_errors(exc: DjangoValidationError) -> ValidationError:

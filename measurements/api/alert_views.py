@@ -7,12 +7,12 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audiences.models import Audience
-from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.base import SLUG_PATTERN, OrgScopedMixin
+from axreg.api.filters import ALL, choice_param, slug_param
 from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
 from measurements import alert_selectors, alert_services
 from measurements.alert_services import NOTE_MAX_LENGTH
@@ -39,7 +39,8 @@ ALERT_UPDATE_BODY = {
         "additionalProperties": False,
     }
 }
-STATUS_VALUES = list(alert_selectors.STATUS_FILTERS.keys() - {""})
+# A list in a stable order: the 400 and the schema name them alike every time.
+STATUS_VALUES = [*AlertStatus.values, ALL]
 SERVICES = {
     AlertStatus.ACKNOWLEDGED: alert_services.alert_acknowledge,
     AlertStatus.RESOLVED: alert_services.alert_resolve,
@@ -60,14 +61,10 @@ class AlertViewSet(
             return alert_selectors.alert_list(self.organisation, status="all").select_related(
                 "notified_to", "acknowledged_by", "closed_by"
             )
-        status = self.request.query_params.get("status", "")
-        if status not in alert_selectors.STATUS_FILTERS:
-            raise ValidationError({"status": f"Must be one of: {', '.join(STATUS_VALUES)}."})
+        status = choice_param(self.request, "status", STATUS_VALUES) or ""
         audience = None
-        slug = self.request.query_params.get("audience")
+        slug = slug_param(self.request)
         if slug is not None:
-            if not SLUG_RE.match(slug):
-                raise ValidationError({"audience": "Must be a slug."})
             audience = self.scoped(Audience.objects.all()).filter(slug=slug).first()
             if audience is None:
                 return self.scoped(Alert.objects.none())
@@ -87,7 +84,11 @@ class AlertViewSet(
                 "acknowledged).",
             ),
             OpenApiParameter(
-                "audience", str, description="Only this audience's (slug).", pattern=SLUG_PATTERN
+                "audience",
+                str,
+                description="Only this audience's (slug); one your organisation does not have "
+                "gives an empty list.",
+                pattern=SLUG_PATTERN,
             ),
         ],
         responses={200: AlertAnswer.__class__(many=True), **READ_ERRORS},

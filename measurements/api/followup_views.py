@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -14,15 +12,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audiences.models import Person
-from axreg.api.base import SLUG_PATTERN, SLUG_RE, OrgScopedMixin
+from axreg.api.base import SLUG_PATTERN, OrgScopedMixin
+from axreg.api.filters import ALL, choice_param, email_param, slug_param
 from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
 from measurements import followups
 from measurements.api.followup_serializers import FollowUpSerializer, FollowUpUpdateSerializer
 from measurements.models import FollowUp, FollowUpStatus
 
+# As on the follow-ups page and alerts/: by default the ones not closed, `all` for every one.
+STATUS_VALUES = [*FollowUpStatus.values, ALL]
 LIST_PARAMS = [
-    OpenApiParameter("status", str, enum=FollowUpStatus.values, description="Only this status."),
-    OpenApiParameter("audience", str, description="Audience slug.", pattern=SLUG_PATTERN),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=STATUS_VALUES,
+        description="open, in_progress, closed, or all (default: open and in_progress, the "
+        "ones not closed, as on the follow-ups page).",
+    ),
+    OpenApiParameter(
+        "audience",
+        str,
+        description="Only this audience's (slug); one your organisation does not have gives "
+        "an empty list.",
+        pattern=SLUG_PATTERN,
+    ),
     OpenApiParameter(
         "assignee", OpenApiTypes.EMAIL, description="Only those assigned to this e-mail."
     ),
@@ -41,22 +54,16 @@ class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
         return followups.followups_for(self.organisation)
 
     def _filtered(self) -> Any:
-        params = self.request.query_params
-        status = params.get("status")
-        if status is not None and status not in FollowUpStatus.values:
-            raise ValidationError({"status": f"Use one of {', '.join(FollowUpStatus.values)}."})
-        slug = params.get("audience")
-        if slug is not None and not SLUG_RE.match(slug):
-            raise ValidationError({"audience": "Must be a slug: letters, digits, hyphens, _."})
-        email = params.get("assignee")
-        if email is not None:
-            try:
-                validate_email(email)  # also keeps a NUL byte away from PostgreSQL
-            except DjangoValidationError as exc:
-                raise ValidationError({"assignee": "Must be an e-mail address."}) from exc
+        status = choice_param(self.request, "status", STATUS_VALUES)
+        slug = slug_param(self.request)
+        email = email_param(self.request, "assignee")
         queryset = followups.followups_filter(
-            self.organisation, status=status, assignee_email=email
+            self.organisation,
+            status=status if status in FollowUpStatus.values else None,
+            assignee_email=email,
         )
+        if status is None:
+            queryset = queryset.exclude(status=FollowUpStatus.CLOSED)
         return queryset.filter(audience__slug=slug) if slug is not None else queryset
 
     @extend_schema(

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -19,26 +21,44 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audiences.models import Audience, Person
-from axreg.api.base import OrgScopedMixin
+from axreg.api.base import SLUG_PATTERN, OrgScopedMixin
+from axreg.api.filters import ALL, choice_param, email_param, slug_param
 from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
-from axreg.api.serializers import StrictSerializer
+from axreg.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 from journeys.models import Touchpoint
 from measurements import opportunity_services as services
 from measurements.models import MetricDefinition, Opportunity, OpportunityStatus
 from measurements.opportunities import opportunities_prioritised, opportunity_queryset
-from measurements.opportunity_forms import OpportunityFilter
 
 TEXT_LIMIT = 5000  # a problem or idea is a paragraph, not a document
+STATUS_VALUES = [*OpportunityStatus.values, ALL]
+LIST_PARAMS = [
+    OpenApiParameter(
+        "status", str, enum=STATUS_VALUES, description="Only this status; all (the default)."
+    ),
+    OpenApiParameter(
+        "audience",
+        str,
+        description="Only this audience's (slug); one your organisation does not have gives "
+        "an empty list.",
+        pattern=SLUG_PATTERN,
+    ),
+    OpenApiParameter(
+        "owner",
+        OpenApiTypes.EMAIL,
+        description="Only those owned by this e-mail (as `owner` shows it).",
+    ),
+]
 
 
 class OpportunitySerializer(StrictSerializer):
     """An improvement to an audience's journey, prioritised by value over effort."""
 
     audience = serializers.SlugField(max_length=80, help_text="Audience slug (fixed once created).")
-    problem = serializers.CharField(min_length=1, max_length=TEXT_LIMIT)
-    idea = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
-    value = serializers.IntegerField(min_value=1, max_value=5, help_text="1 (little) to 5.")
-    effort = serializers.IntegerField(min_value=1, max_value=5, help_text="1 (little) to 5.")
+    problem = StrictCharField(min_length=1, max_length=TEXT_LIMIT)
+    idea = StrictCharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    value = StrictIntegerField(min_value=1, max_value=5, help_text="1 (little) to 5.")
+    effort = StrictIntegerField(min_value=1, max_value=5, help_text="1 (little) to 5.")
     status = serializers.ChoiceField(
         choices=OpportunityStatus.choices,
         required=False,
@@ -149,7 +169,9 @@ def _resolve(audience: Audience, data: dict[str, Any]) -> dict[str, Any]:
 @extend_schema_view(
     list=extend_schema(
         description="The organisation's opportunities in priority order: value ÷ effort, "
-        "then the gap between the metric's latest complete month and its target.",
+        "then the gap between the metric's latest complete month and its target. Every "
+        "status by default.",
+        parameters=LIST_PARAMS,
         responses={200: OpportunityAnswer.__class__(many=True), **READ_ERRORS},
     ),
     retrieve=extend_schema(
@@ -176,7 +198,7 @@ class OpportunityViewSet(
 
     queryset = Opportunity.objects.all()
     serializer_class = OpportunitySerializer
-    filterset_class = OpportunityFilter
+    filter_backends: list[type] = []  # the list's filters are read below, as alerts' are
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
@@ -185,9 +207,23 @@ class OpportunityViewSet(
         return opportunity_queryset(organisation_id=self.organisation.pk)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = opportunities_prioritised(self.filter_queryset(self.get_queryset()))
+        rows = opportunities_prioritised(self._filtered(self.get_queryset()))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _filtered(self, queryset: QuerySet) -> QuerySet:
+        """Filters read like the other lists': a slug or e-mail that matches nothing gives an
+        empty list, a status not allowed a 400 naming the values."""
+        status = choice_param(self.request, "status", STATUS_VALUES)
+        slug = slug_param(self.request)
+        email = email_param(self.request, "owner")
+        if status is not None and status != ALL:
+            queryset = queryset.filter(status=status)
+        if slug is not None:
+            queryset = queryset.filter(audience__slug=slug)
+        if email is not None:
+            queryset = queryset.filter(owner__email__iexact=email)
+        return queryset
 
     def _actors(self) -> dict[str, Any]:
         return {"actor_user": self.actor_user, "actor_key": self.api_key}
