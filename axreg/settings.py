@@ -241,7 +241,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "AX Registry API",
     "DESCRIPTION": "Push survey responses, support cases, revenue events and memberships; "
-    "read audiences and rolled-up metrics.",
+    "read audiences and rolled-up metrics; manage audiences, metric definitions and journeys "
+    "(stages, touchpoints); read, acknowledge and resolve alerts; work follow-ups (assign, "
+    "move, note); keep opportunities in priority order. Webhooks are managed here by leads "
+    "signed in to the app only (API keys get 403). Small-group privacy holds in every answer.",
     "VERSION": "1.0.0",
     # Operation ids and tags from the path after /api/v1/: `audiences_list`, not `v1_…`.
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -7,11 +7,18 @@ from typing import Any
 
 from rest_framework import serializers
 
-from axreg.api.serializers import StrictSerializer
+from axreg.api.serializers import StrictCharField, StrictSerializer
 from measurements.followups import NOTE_MAX, FollowUpShown, followup_payload
 from measurements.models import FollowUpStatus
 
 WITHHELD = "null when small-group privacy withholds it (see `withheld`)."
+TIMES = ("responded_at", "created_at", "closed_at")
+
+
+def _utc_z(value: Any) -> Any:
+    if isinstance(value, str) and value.endswith("+00:00"):
+        return value[: -len("+00:00")] + "Z"
+    return value
 
 
 class FollowUpSerializer(serializers.Serializer):
@@ -43,7 +50,9 @@ class FollowUpSerializer(serializers.Serializer):
     )
 
     def to_representation(self, instance: FollowUpShown) -> dict[str, Any]:
-        return followup_payload(instance)
+        payload = followup_payload(instance)
+        # Times end in Z, as on every other answer of the API (the payload's +00:00 is UTC).
+        return {k: _utc_z(v) if k in TIMES else v for k, v in payload.items()}
 
 
 class FollowUpUpdateSerializer(StrictSerializer):
@@ -59,6 +68,6 @@ class FollowUpUpdateSerializer(StrictSerializer):
         required=False,
         help_text="closed records when and by whom; a closed follow-up may be reopened.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, max_length=NOTE_MAX, trim_whitespace=True
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -42,9 +42,17 @@ LIST_PARAMS = [
 ]
 
 
+# Works as written on any follow-up (an assignee's e-mail would have to be one of yours).
+PATCH_EXAMPLE = OpenApiExample(
+    "Take it on",
+    value={"status": "in_progress", "note": "Called back; waiting for the bus company."},
+    request_only=True,
+)
+
+
 class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
-    """Follow-ups of your organisation, newest first. Small-group privacy holds: where the
-    dashboard withholds a comment, respondent or exact time, so does this answer."""
+    """Follow-ups of your organisation: low responses with a comment or respondent, and who
+    answers them."""
 
     queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
@@ -67,19 +75,33 @@ class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
         return queryset.filter(audience__slug=slug) if slug is not None else queryset
 
     @extend_schema(
-        parameters=LIST_PARAMS, responses={200: FollowUpSerializer(many=True), **READ_ERRORS}
+        description="Follow-ups of your organisation, newest first; by default the ones not "
+        "closed. Small-group privacy holds: where the dashboard withholds a comment, "
+        "respondent or exact time, so does this answer.",
+        parameters=LIST_PARAMS,
+        responses={200: FollowUpSerializer(many=True), **READ_ERRORS},
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self._filtered())
         shown = followups.followups_shown(page)
         return self.get_paginated_response(FollowUpSerializer(shown, many=True).data)
 
-    @extend_schema(responses={200: FollowUpSerializer, **READ_ERRORS})
+    @extend_schema(
+        description="One follow-up by id, whatever its status, with the same privacy as the "
+        "list (`withheld` says what is held back and why).",
+        responses={200: FollowUpSerializer, **READ_ERRORS},
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(FollowUpSerializer(followups.followup_shown(self.get_object())).data)
 
     @extend_schema(
-        request=FollowUpUpdateSerializer, responses={200: FollowUpSerializer, **WRITE_ERRORS}
+        description="Assign (by the e-mail of a person of your organisation; null to "
+        "unassign), move (open, in_progress, closed; a closed one may be reopened) or note a "
+        "follow-up; every field optional, audited. Leads, the audience's owner, the assignee "
+        "and API keys only.",
+        request=FollowUpUpdateSerializer,
+        examples=[PATCH_EXAMPLE],
+        responses={200: FollowUpSerializer, **WRITE_ERRORS},
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         followup = self.get_object()

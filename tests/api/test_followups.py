@@ -51,11 +51,11 @@ def test_it_lists_a_pushed_detractor_with_its_comment(api, pushed):
         "threshold": 6,
         "comment": "The bus was late",
         "respondent": "parent-9",
-        "responded_at": "2026-11-02T09:15:00+00:00",
+        "responded_at": "2026-11-02T09:15:00Z",  # times end in Z (walk2 #16)
         "status": "open",
         "assignee": "owner@example.org",
         "note": "",
-        "created_at": pushed.created_at.isoformat(),
+        "created_at": pushed.created_at.isoformat().replace("+00:00", "Z"),
         "closed_at": None,
         "closed_by": None,
         "withheld": None,

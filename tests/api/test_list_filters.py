@@ -5,7 +5,7 @@ and follow-ups both default to the ones not closed, `status=all` for every one."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -21,6 +21,11 @@ def _results(answer) -> list:
     assert answer.status_code == 200, answer.json()
     body = answer.json()
     return body["results"] if isinstance(body, dict) else body
+
+
+# Yesterday: follow-ups are made only for recent answers.
+AT = (datetime.now(UTC) - timedelta(days=1)).replace(hour=9, minute=15, second=0, microsecond=0)
+AT_TEXT = AT.isoformat().replace("+00:00", "Z")
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -78,7 +83,7 @@ def test_alerts_and_followups_both_default_to_not_closed_and_take_all(api, paren
             "/api/v1/responses/",
             [
                 {"external_id": external_id, "audience": "parents", "metric": "nps",
-                 "score": score, "responded_at": "2026-11-02T09:15:00Z", "comment": "Late bus"}
+                 "score": score, "responded_at": AT_TEXT, "comment": "Late bus"}
             ],
             format="json",
         )  # fmt: skip

@@ -1,4 +1,7 @@
-"""`python manage.py rollup [--org SLUG] [--audience SLUG] [--full]`."""
+"""`python manage.py rollup [--org SLUG] [--audience SLUG] [--full]`.
+
+Naming an organisation always recomputes it in full (walk2 #13: the help said only --full
+did): the stale recompute works through every organisation's marks and takes no filter."""
 
 from __future__ import annotations
 
@@ -12,14 +15,23 @@ from measurements.rollups import rollup_full, stale_rollups_recompute
 
 class Command(BaseCommand):
     help = (
-        "Recompute rollups: the stale periods ingestion marked (default), or with --full "
-        "everything from raw data, for one organisation (--org) or audience (--audience)."
+        "Recompute rollups. Without options: only the stale periods ingestion marked, for "
+        "every organisation. With --org (optionally --audience): a full recompute from raw "
+        "data of that organisation (or audience). With --full alone: of every organisation."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--org", help="Organisation slug.")
-        parser.add_argument("--audience", help="Audience slug (needs --org).")
-        parser.add_argument("--full", action="store_true", help="Recompute from raw data.")
+        parser.add_argument(
+            "--org", help="Organisation slug: recomputes all its rollups from raw data."
+        )
+        parser.add_argument(
+            "--audience", help="Audience slug (needs --org): only its rollups, from raw data."
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Recompute from raw data (implied by --org); alone: every organisation.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = audience = None
