@@ -21,6 +21,7 @@ loop's own numbers live here; pages, the API and the digest only call them.
 from __future__ import annotations
 
 import statistics
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -76,76 +77,74 @@ def followup_qualifies(
     return threshold is not None and score <= threshold and bool(comment or respondent)
 
 
-def _qualifying_q(
-    definitions: Iterable[MetricDefinition], days: dict[int, set[date]] | None = None
-) -> Q | None:
-    """The rule as a filter on responses; with `days` (definition id → local days) also
-    bounded to those days, so the read uses the (definition, local_date) index."""
+def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
+    """The rule as a filter on responses: each definition's threshold (computed above, passed
+    as a parameter), and a comment or a respondent. None when no definition makes any."""
     by_definition = Q()
     any_rule = False
     for definition in definitions:
         threshold = followup_threshold(definition)
         if threshold is None:
             continue
-        one = Q(definition_id=definition.pk, score__lte=threshold)
-        if days is not None:
-            if not days.get(definition.pk):
-                continue
-            one &= Q(local_date__in=sorted(days[definition.pk]))
-        by_definition |= one
+        by_definition |= Q(definition_id=definition.pk, score__lte=threshold)
         any_rule = True
     if not any_rule:
         return None
     return by_definition & (~Q(comment="") | ~Q(respondent=""))
 
 
+FOLLOWUP_COLUMNS = (
+    "organisation_id, audience_id, definition_id, response_id, assignee_id, "
+    "status, note, created_at, updated_at"
+)
+
+
 def followups_create_for_batch(
     *,
     organisation: Organisation,
-    batch_id: Any,
+    batch_id: uuid.UUID,
+    stored_ids: tuple[int, int] | None,
     definitions: Iterable[MetricDefinition],
-    marks: Iterable[tuple[int, date]] | None = None,
     notify: bool = True,
 ) -> int:
     """Make the follow-ups of the responses one batch just stored, in the caller's
-    transaction, and send `followup.created` for each (unless `notify` is False); returns how
-    many it made. `marks` are the batch's (definition id, local day) pairs: the batch id has no
-    index, so the read goes by the days the batch touched."""
-    days: dict[int, set[date]] | None = None
-    if marks is not None:
-        days = {}
-        for definition_id, day in marks:
-            days.setdefault(definition_id, set()).add(day)
-    wanted = _qualifying_q({d.pk: d for d in definitions}.values(), days)
-    if wanted is None:
+    transaction, and send `followup.created` for each (unless `notify` is False); returns
+    how many it made. `stored_ids` is the range the batch's ids lie in (None: it stored
+    none): batch_id has no index, the primary key's range finds the rows at once.
+
+    One `INSERT … SELECT … ON CONFLICT (response_id) DO NOTHING`, the SELECT being the rule's
+    queryset compiled by the ORM (thresholds from `followup_threshold`, as parameters): a
+    push of 10,000 makes its 6,000 follow-ups without a model instance or a row in Python
+    (`bulk_create` took most of a push's time), and a response that has one already is
+    skipped by the database."""
+    wanted = _qualifying_q({d.pk: d for d in definitions}.values())
+    if wanted is None or stored_ids is None:
         return 0
-    responses = list(
+    candidates = (
         Response.objects.for_org(organisation)
-        .filter(batch_id=batch_id, followup__isnull=True)
+        .filter(batch_id=batch_id, pk__range=stored_ids)
         .filter(wanted)
-        .values_list("pk", "audience_id", "definition_id", "audience__owner_id")
+        .order_by()
+        .values_list("organisation_id", "audience_id", "definition_id", "pk", "audience__owner_id")
     )
-    if not responses:
-        return 0
-    FollowUp.objects.bulk_create(
-        (
-            FollowUp(
-                organisation=organisation,
-                audience_id=audience_id,
-                definition_id=definition_id,
-                response_id=response_id,
-                assignee_id=owner_id,
-            )
-            for response_id, audience_id, definition_id, owner_id in responses
-        ),
-        batch_size=5000,
-    )
+    select, params = candidates.query.sql_with_params()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        # "WHERE true": SQLite reads ON CONFLICT after a bare FROM as a join's ON.
+        cursor.execute(
+            f"INSERT INTO {FollowUp._meta.db_table} ({FOLLOWUP_COLUMNS}) "
+            f"SELECT c.*, %s, '', %s, %s FROM ({select}) c WHERE true "
+            "ON CONFLICT (response_id) DO NOTHING RETURNING id",
+            [FollowUpStatus.OPEN, now, now, *params],
+        )
+        made = [row[0] for row in cursor.fetchall()]
     # Read back only to send: a push of 10,000 detractors with no subscriber loads nothing.
-    if notify and _subscribed(organisation, EventType.FOLLOWUP_CREATED):
-        made = followups_for(organisation).filter(response_id__in=[r[0] for r in responses])
-        for shown in followups_shown(made.order_by("pk")):
+    if made and notify and _subscribed(organisation, EventType.FOLLOWUP_CREATED):
+        for shown in followups_shown(
+            followups_for(organisation).filter(pk__in=made).order_by("pk")
+        ):
             followup_event_emit(event_type=EventType.FOLLOWUP_CREATED, shown=shown)
-    return len(responses)
+    return len(made)
 
 
 def _subscribed(organisation: Organisation, event_type: str) -> bool:

@@ -109,8 +109,8 @@ def ingest(
             followups_create_for_batch(
                 organisation=organisation,
                 batch_id=result.batch_id,
+                stored_ids=batch.stored_ids,
                 definitions=[i["definition"] for i in clean],
-                marks=batch.marks,
             )
         audiences = {i["audience_obj"].pk: i["audience_obj"] for i in clean}
         audit_record(

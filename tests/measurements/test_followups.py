@@ -176,6 +176,7 @@ def test_the_batch_helper_run_twice_makes_nothing_more(owned_audience):
     kwargs = {
         "organisation": org,
         "batch_id": "6f1c2c9e-0000-4000-8000-000000000001",
+        "stored_ids": (response.pk, response.pk),
         "definitions": [definition],
     }
     assert followups_create_for_batch(**kwargs) == 1
