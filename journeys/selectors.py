@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import PROTECT, RESTRICT, Count, Prefetch, QuerySet
+from django.db.models.fields.reverse_related import ForeignObjectRel
 
 from audiences.models import Audience, Organisation
 from journeys.models import Persona, Stage, Touchpoint
@@ -51,3 +53,71 @@ def touchpoint_list(
     if audience_slug is not None:
         touchpoints = touchpoints.filter(audience__slug=audience_slug)
     return touchpoints.order_by("audience__slug", "stage__position", "stage_id", "position", "id")
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """How many stored rows of one kind carry a touchpoint (2808, "response", "responses")."""
+
+    n: int
+    singular: str
+    plural: str
+
+    def __str__(self) -> str:
+        return f"{self.n:,} {self.singular if self.n == 1 else self.plural}"
+
+
+@dataclass(frozen=True)
+class TouchpointCarried:
+    """A touchpoint that stored rows carry, with how many of each kind."""
+
+    touchpoint: Touchpoint
+    rows: list[StoredRows]
+
+    def describe(self) -> str:
+        """'2,808 responses and 1 support case', for the refusals on the page and in the API."""
+        parts = [str(r) for r in self.rows]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
+
+
+def _relations_that_keep_touchpoints() -> list[ForeignObjectRel]:
+    """The foreign keys to Touchpoint whose rows must never lose it (declared PROTECT or
+    RESTRICT: responses and support cases, in measurements, which journeys does not import).
+    `include_hidden`: those keys have related_name "+", which `_meta.related_objects` skips."""
+    return [
+        rel
+        for rel in Touchpoint._meta.get_fields(include_hidden=True)
+        if isinstance(rel, ForeignObjectRel)
+        and not rel.many_to_many
+        and rel.on_delete in (PROTECT, RESTRICT)
+    ]
+
+
+def touchpoints_carried(*, touchpoints: QuerySet[Touchpoint]) -> list[TouchpointCarried]:
+    """Which of these touchpoints (one organisation's) stored rows carry, in journey order;
+    touchpoints nothing carries are left out.
+
+    One grouped COUNT per relation, on its touchpoint index and scoped to the organisation:
+    the rows themselves are never loaded (Django's deletion collector would load every one of
+    them just to refuse).
+    """
+    touchpoint_rows = list(touchpoints.order_by("position", "pk"))
+    if not touchpoint_rows:
+        return []
+    organisation_id = touchpoint_rows[0].organisation_id
+    carried: dict[int, list[StoredRows]] = {}
+    for rel in _relations_that_keep_touchpoints():
+        key = rel.field.attname
+        per_touchpoint = (
+            rel.related_model.objects.for_org(organisation_id)
+            .filter(**{f"{key}__in": [t.pk for t in touchpoint_rows]})
+            .order_by()
+            .values_list(key)
+            .annotate(n=Count("pk"))
+        )
+        meta = rel.related_model._meta
+        for touchpoint_id, n in per_touchpoint:
+            carried.setdefault(touchpoint_id, []).append(
+                StoredRows(n, str(meta.verbose_name), str(meta.verbose_name_plural))
+            )
+    return [TouchpointCarried(t, carried[t.pk]) for t in touchpoint_rows if t.pk in carried]

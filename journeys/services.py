@@ -7,16 +7,19 @@ are serialised and positions stay a gap-free 0..n-1 sequence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils.text import slugify
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audit_record, model_changes, snapshot
 from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
+from journeys.selectors import TouchpointCarried, touchpoints_carried
 
 STAGE_FIELDS = ("name", "phase", "description")
 TOUCHPOINT_FIELDS = (
@@ -87,6 +90,45 @@ def _move(items: list[Any], item_id: int, offset: int) -> int | None:
     return target
 
 
+def stage_refusal(stage: Stage, carried: list[TouchpointCarried]) -> list[str]:
+    """Why the stage stays: one sentence per touchpoint that stored rows carry."""
+    return [
+        f"The stage “{stage.name}” cannot be removed: its touchpoint “{c.touchpoint.name}” "
+        f"({c.touchpoint.slug}) is carried by {c.describe()}, which would lose it. Move that "
+        "touchpoint to another stage first, or rename the stage."
+        for c in carried
+    ]
+
+
+def touchpoint_refusal(carried: TouchpointCarried) -> str:
+    """Why the touchpoint stays, naming it and what carries it."""
+    return (
+        f"The touchpoint “{carried.touchpoint.name}” ({carried.touchpoint.slug}) cannot be "
+        f"removed: it is carried by {carried.describe()}, which would lose it. Rename it or "
+        "move it to another stage instead."
+    )
+
+
+def _delete_unless_carried(
+    obj: Stage | Touchpoint,
+    touchpoints: QuerySet[Touchpoint],
+    refuse: Callable[[list[TouchpointCarried]], dict[str, list[str]]],
+) -> None:
+    """Delete `obj` (and the touchpoints it takes) only when no stored row carries them:
+    nothing already stored loses its touchpoint. Checked with counts first; the PROTECT or
+    RESTRICT on those keys is the backstop for a row that arrived since (the collector then
+    finds only that handful), answered the same way."""
+    carried = touchpoints_carried(touchpoints=touchpoints)
+    if carried:
+        raise ValidationError(refuse(carried))
+    try:
+        obj.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise ValidationError(refuse(touchpoints_carried(touchpoints=touchpoints))) from exc
+
+
+# --- stages --------------------------------------------------------------------------------
+
 # --- stages --------------------------------------------------------------------------------
 
 
@@ -147,7 +189,9 @@ def stage_update(
 def stage_delete(
     *, stage: Stage, actor_user: AbstractBaseUser | None, actor_key: ApiKey | None = None
 ) -> None:
-    """Remove a stage and its touchpoints; metric definitions on them lose their touchpoint."""
+    """Remove a stage and its touchpoints; metric definitions on them lose their touchpoint.
+    Refused (ValidationError on "stage", nothing changed) while stored responses or cases
+    carry one of its touchpoints."""
     audience = stage.audience
     _lock_audience(audience)
     touchpoints = list(stage.touchpoints.values_list("name", flat=True))
@@ -159,7 +203,11 @@ def stage_delete(
         actor_key=actor_key,
         changes={"name": [stage.name, None], "touchpoints": [touchpoints, None]},
     )
-    stage.delete()
+    _delete_unless_carried(
+        stage,
+        Touchpoint.objects.for_org(audience.organisation_id).filter(stage_id=stage.pk),
+        lambda carried: {"stage": stage_refusal(stage, carried)},
+    )
     _renumber(list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience)))
 
 
@@ -360,7 +408,9 @@ def touchpoint_update(
 def touchpoint_delete(
     *, touchpoint: Touchpoint, actor_user: AbstractBaseUser | None, actor_key: ApiKey | None = None
 ) -> None:
-    """Remove a touchpoint; metric definitions measured there keep existing without it."""
+    """Remove a touchpoint; metric definitions measured there keep existing without it.
+    Refused (ValidationError on "touchpoint", nothing changed) while stored responses or
+    cases carry it."""
     audience = touchpoint.audience
     _lock_audience(audience)
     stage_id = touchpoint.stage_id
@@ -372,7 +422,11 @@ def touchpoint_delete(
         actor_key=actor_key,
         changes={"name": [touchpoint.name, None], "stage": [str(touchpoint.stage), None]},
     )
-    touchpoint.delete()
+    _delete_unless_carried(
+        touchpoint,
+        Touchpoint.objects.for_org(audience.organisation_id).filter(pk=touchpoint.pk),
+        lambda carried: {"touchpoint": [touchpoint_refusal(c) for c in carried]},
+    )
     _renumber(list(Touchpoint.objects.for_org(audience.organisation_id).filter(stage_id=stage_id)))
 
 

@@ -42,6 +42,8 @@ class DeleteImpact:
 
     touchpoints: list[str]
     measured_by: list[str]  # metric definitions that stay, without their touchpoint
+    # Touchpoints that stored responses or cases carry: while any is listed, nothing goes.
+    carried: list[journey_selectors.TouchpointCarried] = field(default_factory=list)
 
 
 def stage_delete_impact(*, stage: Stage) -> DeleteImpact:
@@ -54,6 +56,7 @@ def touchpoint_delete_impact(*, touchpoint: Touchpoint) -> DeleteImpact:
 
 def _impact(touchpoints: QuerySet[Touchpoint]) -> DeleteImpact:
     rows = list(touchpoints.order_by("position", "pk"))
+    carried = journey_selectors.touchpoints_carried(touchpoints=touchpoints)
     definitions = (
         MetricDefinition.objects.for_org(rows[0].organisation_id)
         .filter(touchpoint__in=rows)
@@ -62,7 +65,9 @@ def _impact(touchpoints: QuerySet[Touchpoint]) -> DeleteImpact:
         if rows
         else []
     )
-    return DeleteImpact(touchpoints=[t.name for t in rows], measured_by=list(definitions))
+    return DeleteImpact(
+        touchpoints=[t.name for t in rows], measured_by=list(definitions), carried=carried
+    )
 
 
 # --- the map with its scores ---------------------------------------------------------------

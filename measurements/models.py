@@ -154,8 +154,11 @@ class Response(OrgOwned):
     # The calendar day in the organisation's time zone, fixed at ingestion so that daily
     # rollups group without time-zone arithmetic in SQL (SQLite has none).
     local_date = models.DateField()
+    # RESTRICT: a touchpoint that answers carry cannot be deleted (they would lose it for good:
+    # the dashboard's breakdowns read it), yet an organisation's deletion, which cascades to
+    # both, still goes through. journeys.services counts them first and refuses in words.
     touchpoint = models.ForeignKey(
-        "journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "journeys.Touchpoint", on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     respondent = models.CharField(max_length=200, blank=True)
     comment = models.TextField(blank=True)
@@ -199,8 +202,9 @@ class SupportCase(OrgOwned):
     external_id = models.CharField(max_length=200)
     opened_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # RESTRICT, as on Response: a tagged case keeps its touchpoint.
     touchpoint = models.ForeignKey(
-        "journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "journeys.Touchpoint", on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(max_length=20, blank=True)
     api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)

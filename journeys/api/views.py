@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from audiences.models import Audience
 from axreg.api.base import SLUG_PATTERN, OrgScopedMixin
 from axreg.api.filters import slug_param
-from axreg.api.schema import READ_ERRORS, WRITE_ERRORS
+from axreg.api.schema import READ_ERRORS, WRITE_ERRORS, ValidationErrors
 from journeys import services
 from journeys.api.serializers import (
     StageAnswer,
@@ -40,6 +40,18 @@ AUDIENCE_PARAM = OpenApiParameter(
 
 def _audience_param(request: Request) -> str | None:
     return slug_param(request)  # the one reading every list shares (axreg.api.filters)
+
+
+# A delete is refused, not half-done, while stored responses or support cases carry the
+# touchpoint (or one of the stage's): they would lose it for good.
+DELETE_ERRORS: dict[int, Any] = {
+    **READ_ERRORS,
+    400: OpenApiResponse(
+        ValidationErrors,
+        description="Stored responses or support cases carry the touchpoint (or one of the "
+        "stage's): nothing is removed; each error names the touchpoint and the count.",
+    ),
+}
 
 
 def _service_errors(exc: DjangoValidationError) -> ValidationError:
@@ -81,8 +93,9 @@ class _JourneyWrites(OrgScopedMixin):
     ),
     destroy=extend_schema(
         description="Remove a stage and its touchpoints (metric definitions measured there stay, "
-        "without their touchpoint).",
-        responses={204: OpenApiResponse(description="Deleted."), **READ_ERRORS},
+        "without their touchpoint). Refused with 400 while stored responses or support cases "
+        "carry one of its touchpoints: move those touchpoints to another stage first.",
+        responses={204: OpenApiResponse(description="Deleted."), **DELETE_ERRORS},
     ),
 )
 class StageViewSet(
@@ -138,7 +151,10 @@ class StageViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         stage = self.get_object()
         self.check_audience_writable(stage.audience)
-        services.stage_delete(stage=stage, **self._actors())
+        try:
+            services.stage_delete(stage=stage, **self._actors())
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -163,8 +179,10 @@ class StageViewSet(
         responses={200: TouchpointSerializer, **WRITE_ERRORS},
     ),
     destroy=extend_schema(
-        description="Remove a touchpoint (metric definitions measured there stay, without it).",
-        responses={204: OpenApiResponse(description="Deleted."), **READ_ERRORS},
+        description="Remove a touchpoint (metric definitions measured there stay, without it). "
+        "Refused with 400 while stored responses or support cases carry it: rename it or move "
+        "it to another stage instead.",
+        responses={204: OpenApiResponse(description="Deleted."), **DELETE_ERRORS},
     ),
 )
 class TouchpointViewSet(
@@ -232,5 +250,8 @@ class TouchpointViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         touchpoint = self.get_object()
         self.check_audience_writable(touchpoint.audience)
-        services.touchpoint_delete(touchpoint=touchpoint, **self._actors())
+        try:
+            services.touchpoint_delete(touchpoint=touchpoint, **self._actors())
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

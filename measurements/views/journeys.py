@@ -8,11 +8,13 @@ Metric definitions point at touchpoints, so these views live here; their URL nam
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from audiences.access import audience_for_edit, member_required
+from audiences.models import Audience
 from journeys import services
 from journeys.models import Persona, Phase, Stage, Touchpoint
 from journeys.views import audience_or_404, child_or_404, to_journey
@@ -41,20 +43,17 @@ def journey_map(request: HttpRequest, slug: str) -> HttpResponse:
 @member_required
 @require_http_methods(["GET", "POST"])
 def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    """GET asks (naming the touchpoints that go too); the POST of that page removes."""
+    """GET asks (naming the touchpoints that go too, or why it stays); only the POST removes."""
     audience = audience_for_edit(request, slug)
     stage = child_or_404(request, Stage, audience, stage_id)
-    if request.method == "GET":
-        context = {
-            "audience": audience,
-            "what": "stage",
-            "obj": stage,
-            "impact": selectors.stage_delete_impact(stage=stage),
-        }
-        return render(request, "journeys/confirm_delete.html", context)
-    services.stage_delete(stage=stage, actor_user=request.user)
-    messages.success(request, f"Stage “{stage.name}” removed.")
-    return to_journey(audience)
+    if request.method == "POST":
+        try:
+            services.stage_delete(stage=stage, actor_user=request.user)
+        except ValidationError:
+            return _confirm(request, audience, "stage", stage, status=400)
+        messages.success(request, f"Stage “{stage.name}” removed.")
+        return to_journey(audience)
+    return _confirm(request, audience, "stage", stage)
 
 
 @member_required
@@ -62,14 +61,29 @@ def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse
 def touchpoint_delete(request: HttpRequest, slug: str, touchpoint_id: int) -> HttpResponse:
     audience = audience_for_edit(request, slug)
     touchpoint = child_or_404(request, Touchpoint, audience, touchpoint_id)
-    if request.method == "GET":
-        context = {
-            "audience": audience,
-            "what": "touchpoint",
-            "obj": touchpoint,
-            "impact": selectors.touchpoint_delete_impact(touchpoint=touchpoint),
-        }
-        return render(request, "journeys/confirm_delete.html", context)
-    services.touchpoint_delete(touchpoint=touchpoint, actor_user=request.user)
-    messages.success(request, f"Touchpoint “{touchpoint.name}” removed.")
-    return to_journey(audience)
+    if request.method == "POST":
+        try:
+            services.touchpoint_delete(touchpoint=touchpoint, actor_user=request.user)
+        except ValidationError:
+            return _confirm(request, audience, "touchpoint", touchpoint, status=400)
+        messages.success(request, f"Touchpoint “{touchpoint.name}” removed.")
+        return to_journey(audience)
+    return _confirm(request, audience, "touchpoint", touchpoint)
+
+
+def _confirm(
+    request: HttpRequest,
+    audience: Audience,
+    what: str,
+    obj: Stage | Touchpoint,
+    status: int = 200,
+) -> HttpResponse:
+    """The confirmation: what goes with it, or (stored rows carry a touchpoint) why it stays;
+    a refused POST shows the same page, so the reason reads the same."""
+    impact = (
+        selectors.stage_delete_impact(stage=obj)
+        if what == "stage"
+        else selectors.touchpoint_delete_impact(touchpoint=obj)
+    )
+    context = {"audience": audience, "what": what, "obj": obj, "impact": impact}
+    return render(request, "journeys/confirm_delete.html", context, status=status)

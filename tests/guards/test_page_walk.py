@@ -241,9 +241,23 @@ def test_every_linked_page_answers_with_the_layout_after_the_writes_users_make(
     assert archived.status_code == 302
     assert Audience.objects.for_org(organisation).get(slug="teacher-candidates").archived
     landed.append(archived["Location"])
-    # A removed stage takes its touchpoints with it; its audit entry names them.
-    stage = Stage.objects.for_org(organisation).filter(touchpoints__isnull=False).first()
-    removed = lead.post(f"/app/audiences/{stage.audience.slug}/journey/stages/{stage.pk}/delete/")
+    # A stage whose touchpoint stored responses carry stays (the CSV above tagged
+    # front-office-call); the refusal is a page of its own.
+    journey = "/app/audiences/parents/journey/"
+    kept = Stage.objects.for_org(organisation).get(touchpoints__slug="front-office-call")
+    refused = lead.post(f"{journey}stages/{kept.pk}/delete/")
+    assert refused.status_code == 400
+    assert Stage.objects.for_org(organisation).filter(pk=kept.pk).exists()
+    # A removed stage takes its touchpoints with it (a new one nothing carries yet); its audit
+    # entry names them.
+    assert lead.post(f"{journey}stages/new/", {"name": "Walk", "phase": "after"}).status_code == 302
+    stage = Stage.objects.for_org(organisation).get(audience__slug="parents", name="Walk")
+    added = lead.post(
+        f"{journey}stages/{stage.pk}/touchpoints/new/",
+        {"stage": stage.pk, "name": "Walk-in", "channel": "in_person"},
+    )
+    assert added.status_code == 302 and stage.touchpoints.exists()
+    removed = lead.post(f"{journey}stages/{stage.pk}/delete/")
     assert removed.status_code == 302
     assert not Stage.objects.for_org(organisation).filter(pk=stage.pk).exists()
 
