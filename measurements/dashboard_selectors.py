@@ -222,7 +222,7 @@ def latest_comments(
     rows = list(
         Response.objects.for_org(org_id)
         .filter(definition__in=scored, local_date__gte=start, local_date__lt=end)
-        .exclude(comment="")
+        .filter(privacy.carries_comment_q())  # " " or "." is no comment (privacy counts alike)
         .order_by("-responded_at")
         .values("definition_id", "comment", "score", "responded_at", "local_date")[
             : limit * len(scored) * 5

@@ -21,7 +21,7 @@ from django.utils import timezone
 from audiences.models import Organisation
 from measurements.followups import followup_threshold
 from measurements.models import FollowUp, FollowUpStatus, MetricDefinition, Response
-from measurements.privacy import protected
+from measurements.privacy import carries_comment_q, carries_respondent_q, protected
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _candidates(organisation: Organisation, since: datetime) -> list[Response]:
     return list(
         Response.objects.for_org(organisation)
         .filter(rule, responded_at__gte=since)
-        .exclude(comment="", respondent="")
+        .filter(carries_comment_q() | carries_respondent_q())
         .select_related("audience__owner")
         .order_by("-responded_at", "pk")[:2000]
     )
@@ -113,6 +113,7 @@ def seed_followups(organisation: Organisation, *, now: datetime | None = None) -
             definition_id=response.definition_id,
             response=response,
             assignee=owner,
+            threshold=followup_threshold(response.definition),  # as ingestion records it
             status=slot.status,
             note=slot.note,
             closed_by_id=owner.user_id if owner and slot.took else None,

@@ -3,9 +3,11 @@ person. The rule (which responses qualify), what a reader may see of one, the wr
 loop's own numbers live here; pages, the API and the digest only call them.
 
 - **The rule.** A response scoring at or below its definition's `followup_threshold` (when
-  empty, the kind's default in `measurements.kinds`: detractors 0–6 for NPS, the bottom box
-  for CSAT and CES) that carries a comment or a respondent becomes one follow-up, assigned to
-  the audience's owner (none when the audience has no owner). Other kinds make none.
+  empty, the kind's default, `scales.followup_default_text`: NPS 0–6, CSAT on 1–5 1–2, CES on
+  1–7 1–3) that carries a comment (`privacy.carries_comment`: a letter or digit, not " " or
+  ".") or a respondent becomes one follow-up, assigned to the audience's owner (none when the
+  audience has no owner), with the threshold it was made under stored on it (a threshold
+  changed later does not rewrite what "at or below" meant then). Other kinds make none.
 - **Once.** Follow-ups are made by `followups_create_for_batch` in the transaction that stores
   the responses (API push and CSV import both go through `measurements.ingest.ingest`), from
   the rows that batch inserted: a re-sent item the database skips as a duplicate is not in
@@ -31,7 +33,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from audiences.access import Access
@@ -39,9 +42,9 @@ from audiences.models import ApiKey, Audience, Organisation, Person, Role
 from audiences.services import audit_record
 from measurements import privacy
 from measurements.formulas import definition_label
-from measurements.kinds import NPS_DETRACTOR_MAX, FollowupDefault, kind_of
+from measurements.kinds import kind_of
 from measurements.models import FollowUp, FollowUpStatus, MetricDefinition, Response
-from measurements.scales import bottom_box, scale_of
+from measurements.scales import followup_default_max, scale_of
 from webhooks.models import EventType, WebhookEndpoint
 from webhooks.services import webhook_emit
 
@@ -56,17 +59,34 @@ NOTE_MAX = 5000
 def followup_threshold(definition: MetricDefinition) -> int | None:
     """The score at or below which a response with a comment or respondent becomes a
     follow-up; None when the definition's kind makes no follow-ups."""
-    default = kind_of(definition.kind).followup_default
-    if default is None:
+    if kind_of(definition.kind).followup_default is None:
         return None
     if definition.followup_threshold is not None:
         return definition.followup_threshold
-    if default == FollowupDefault.DETRACTORS:
-        return NPS_DETRACTOR_MAX
     scale = scale_of(
         kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
     )
-    return bottom_box(kind=definition.kind, scale=scale)[1]
+    return followup_default_max(kind=definition.kind, scale=scale)
+
+
+def threshold_of(followup: FollowUp) -> tuple[int | None, bool]:
+    """The threshold a follow-up was made under and whether it was recorded: stored at
+    creation since 0013; older ones fall back to the definition's current rule (False)."""
+    if followup.threshold is not None:
+        return followup.threshold, True
+    return followup_threshold(followup.definition), False
+
+
+def _threshold_case(definitions: Iterable[MetricDefinition]) -> Case:
+    """Each definition's threshold as a column, stored on the follow-ups made under it (one
+    WHEN per distinct definition: a batch lists the definition of every item)."""
+    unique = {d.pk: d for d in definitions}.values()
+    whens = [
+        When(definition_id=d.pk, then=Value(t))
+        for d in unique
+        if (t := followup_threshold(d)) is not None
+    ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
 def followup_qualifies(
@@ -74,7 +94,8 @@ def followup_qualifies(
 ) -> bool:
     """The rule for one answer, as `followups_create_for_batch` applies it in SQL."""
     threshold = followup_threshold(definition)
-    return threshold is not None and score <= threshold and bool(comment or respondent)
+    carries = privacy.carries_comment(comment) or bool(respondent.strip())
+    return threshold is not None and score <= threshold and carries
 
 
 def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
@@ -90,11 +111,11 @@ def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
         any_rule = True
     if not any_rule:
         return None
-    return by_definition & (~Q(comment="") | ~Q(respondent=""))
+    return by_definition & (privacy.carries_comment_q() | privacy.carries_respondent_q())
 
 
 FOLLOWUP_COLUMNS = (
-    "organisation_id, audience_id, definition_id, response_id, assignee_id, "
+    "organisation_id, audience_id, definition_id, response_id, assignee_id, threshold, "
     "status, note, created_at, updated_at"
 )
 
@@ -125,7 +146,15 @@ def followups_create_for_batch(
         .filter(batch_id=batch_id, pk__range=stored_ids)
         .filter(wanted)
         .order_by()
-        .values_list("organisation_id", "audience_id", "definition_id", "pk", "audience__owner_id")
+        .annotate(rule_threshold=_threshold_case(definitions))
+        .values_list(
+            "organisation_id",
+            "audience_id",
+            "definition_id",
+            "pk",
+            "audience__owner_id",
+            "rule_threshold",
+        )
     )
     select, params = candidates.query.sql_with_params()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -203,7 +232,32 @@ def followups_filter(
         qs = qs.filter(assignee=assignee)
     if assignee_email:
         qs = qs.filter(assignee__email__iexact=assignee_email)
-    return qs
+    return listed_in_privacy_order(qs, organisation)
+
+
+def listed_in_privacy_order(
+    qs: QuerySet[FollowUp], organisation: Organisation
+) -> QuerySet[FollowUp]:
+    """Newest day first (the organisation's calendar day of creation). Within a day, follow-ups
+    of metrics privacy guards come after the others, by metric, answer day and id, never by
+    time: a withheld one placed among timed ones by its exact time would give its minute away
+    (walk2). Within one metric and answer day the group is the same, so either all of them show
+    their time or none does, and their order tells nothing about a minute that is hidden."""
+    guarded = privacy.protected_q("definition__")
+    return qs.annotate(
+        listed_day=TruncDate("created_at", tzinfo=ZoneInfo(organisation.timezone)),
+        listed_guarded=Case(When(guarded, then=Value(1)), default=Value(0)),
+        listed_at=Case(
+            When(guarded, then=Value(None)), default=F("created_at"), output_field=DateTimeField()
+        ),
+    ).order_by(
+        "-listed_day",
+        "listed_guarded",
+        F("listed_at").desc(nulls_last=True),
+        "definition_id",
+        "-response__local_date",
+        "-id",
+    )
 
 
 def person_of(organisation: Organisation, user: AbstractBaseUser) -> Person | None:
@@ -246,14 +300,14 @@ class FollowUpShown:
         return self.followup.response.score
 
 
-def _withheld_line(definition: MetricDefinition, day: date, parts: list[str]) -> str:
+def _withheld_line(definition: MetricDefinition, day: date, parts: list[str], short: str) -> str:
+    """`short` is `privacy.shortfall`: what the group had too few of (answers or comments)."""
     what = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
     label = definition_label(definition)
     return (
         f"The {what} {'are' if len(parts) > 1 else 'is'} withheld: {label} of "
-        f"{definition.audience.name} had fewer than {privacy.min_group_size(definition)} "
-        f"answers in {day:%B %Y}, and in a group this small they could point at one person "
-        "(small-group privacy)."
+        f"{definition.audience.name} had {short} in {day:%B %Y}, and in a group this small "
+        f"{'they' if len(parts) > 1 else 'it'} could point at one person (small-group privacy)."
     )
 
 
@@ -278,8 +332,10 @@ def followups_shown(followups: Iterable[FollowUp]) -> list[FollowUpShown]:
         responded_at: datetime | None = response.responded_at
         created_at: datetime | None = f.created_at
         parts: list[str] = []
+        short = ""
         if privacy.protected(f.definition):
             group = sizes[(f.definition_id, privacy.month_of(response.local_date))]
+            short = privacy.shortfall(f.definition, group)
             if not privacy.comments_shown(f.definition, group) and comment:
                 comment = None
                 parts.append("comment")
@@ -298,7 +354,9 @@ def followups_shown(followups: Iterable[FollowUp]) -> list[FollowUpShown]:
                 responded_on=response.local_date,
                 created_at=created_at,
                 created_on=f.created_at.astimezone(tz).date(),
-                withheld=_withheld_line(f.definition, response.local_date, parts) if parts else "",
+                withheld=(
+                    _withheld_line(f.definition, response.local_date, parts, short) if parts else ""
+                ),
             )
         )
     return out
@@ -318,7 +376,7 @@ def followup_event_summary(*, event_type: str, shown: FollowUpShown) -> str:
     who = f.assignee.name if f.assignee else "nobody yet"
     if event_type == EventType.FOLLOWUP_CLOSED:
         return f"{f.audience.name}: the follow-up on {label} {shown.score} was closed"
-    extra = " (with a comment)" if shown.comment else ""
+    extra = " (with a comment)" if privacy.carries_comment(shown.comment) else ""
     return f"{f.audience.name}: {label} {shown.score}{extra}, a follow-up for {who}"
 
 
@@ -331,7 +389,9 @@ def followup_payload(shown: FollowUpShown) -> dict[str, Any]:
         "metric": f.definition.slug,
         "label": definition_label(f.definition),
         "score": shown.score,
-        "threshold": followup_threshold(f.definition),
+        # The threshold it was made under (stored since 0013; older ones: today's rule).
+        "threshold": threshold_of(f)[0],
+        "threshold_recorded": threshold_of(f)[1],
         "comment": shown.comment,
         "respondent": shown.respondent,
         # The day always; the time only where privacy lets it show (like GET /responses/).

@@ -18,6 +18,7 @@ from journeys.models import Touchpoint
 from measurements import services
 from measurements.kinds import KINDS
 from measurements.models import MeasurementPlan, Method, MetricDefinition
+from measurements.scales import followup_default_text
 
 
 class PlanForm(BrowserModelForm):
@@ -125,9 +126,8 @@ class DefinitionForm(BrowserModelForm):
             "members behind it. Empty: 30 for a new metric (under 30 a value is indicative "
             "only), else unchanged.",
             "followup_threshold": "A response scoring at or below this, with a comment or a "
-            "respondent, becomes a follow-up for the audience's owner. Empty: detractors (0–6) "
-            "for NPS, the bottom box for CSAT (1–2 on 1–5) and CES (1–3 on 1–7). A change applies "
-            "to responses stored from then on.",
+            "respondent, becomes a follow-up for the audience's owner. Empty: "
+            f"{followup_default_text()}. A change applies to responses stored from then on.",
             "currency": "ISO 4217, e.g. EUR: the currency of this audience's revenue events, "
             "which are refused in any other. Empty: the one the audience's (else the "
             "organisation's) revenue is already in, else EUR. Leave it empty for other kinds.",

@@ -117,9 +117,10 @@ class MetricDefinition(OrgOwned):
     followup_threshold = models.SmallIntegerField(
         null=True,
         blank=True,
+        # The numbers of the default live in measurements.scales.followup_default_text (forms
+        # and the API say them); kinds imports this module, so the model cannot.
         help_text="A response scoring at or below this, with a comment or a respondent, "
-        "becomes a follow-up for the audience's owner. Empty: detractors (0-6) for NPS, the "
-        "bottom of the scale for CSAT and CES.",
+        "becomes a follow-up for the audience's owner. Empty: the kind's default.",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -466,6 +467,10 @@ class FollowUp(OrgOwned):
         max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
     note = models.TextField(blank=True)
+    # The threshold the response was at or below when the follow-up was made: a definition's
+    # threshold changed later applies from then on, so "at or below 6" stays true for this one.
+    # Null on follow-ups made before it was recorded (they show today's rule, saying so).
+    threshold = models.SmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)

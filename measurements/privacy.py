@@ -11,6 +11,12 @@ definition and calendar month of the organisation (its "group"):
   cut to the organisation's calendar day;
 - a breakdown cell shows only over at least `min_group_size` responses.
 
+What "carries a comment" means is decided here once (`carries_comment`, and
+`carries_comment_q` for SQL): the comment holds at least one letter or digit, in any script.
+" ", a no-break space, a tab, "." or "-" say nothing: they neither count towards the
+minimum (four of them would otherwise unlock the one real comment of a small group) nor make a
+follow-up. A respondent is an id: ingestion stores it stripped, so any non-empty one counts.
+
 `min_group_size` is the definition's own, or 5 for employee and candidate audiences, or 1
 (nothing withheld). The rule is the same for every role and every API key: the people the
 numbers are about do not become less identifiable because the reader is an integration.
@@ -23,12 +29,42 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Lookup, Q
 
 from audiences.models import AudienceKind
 from measurements.models import MetricDefinition, Response
 
 PRIVATE_KINDS = {AudienceKind.EMPLOYEE, AudienceKind.CANDIDATE}
+
+
+def carries_comment(text: str | None) -> bool:
+    """Whether a comment says anything: at least one letter or digit (Unicode, any script)."""
+    return bool(text) and any(ch.isalnum() for ch in text)
+
+
+class _CarriesText(Lookup):
+    """`carries_comment` in SQL. PostgreSQL's [[:alnum:]] follows the database's character
+    classes (Unicode under C.UTF-8 or a UTF-8 locale; ASCII only under plain "C", which withholds
+    more, never less); SQLite's REGEXP is Python's `re`, where [^\\W_] is a letter or digit."""
+
+    lookup_name = "carries_text"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} ~ %s", [*params, "[[:alnum:]]"]
+        return f"{lhs} REGEXP %s", [*params, r"[^\W_]"]
+
+
+def carries_comment_q(prefix: str = "") -> Q:
+    """`carries_comment` as a filter on responses (`prefix` e.g. "response__")."""
+    return Q(_CarriesText(F(f"{prefix}comment"), True))
+
+
+def carries_respondent_q(prefix: str = "") -> Q:
+    """A stored respondent id counts when it is not empty (ingestion strips it)."""
+    return ~Q(**{f"{prefix}respondent": ""})
 
 
 def min_group_size(definition: MetricDefinition) -> int:
@@ -73,6 +109,19 @@ def identities_shown(definition: MetricDefinition, group: Group) -> bool:
     return group.responses >= min_group_size(definition)
 
 
+def shortfall(definition: MetricDefinition, group: Group) -> str:
+    """What the group has too few of, in words, by the rule above: "fewer than 5 answers"
+    (which withholds everything), else "fewer than 5 comments" (the comments only); "" when
+    nothing is withheld. A reason that names answers when the group had enough answers but too
+    few comments would tell the reader the wrong thing to wait for."""
+    minimum = min_group_size(definition)
+    if not identities_shown(definition, group):
+        return f"fewer than {minimum} answers"
+    if not comments_shown(definition, group):
+        return f"fewer than {minimum} comments"
+    return ""
+
+
 def month_of(day: date) -> date:
     return day.replace(day=1)
 
@@ -97,7 +146,7 @@ def groups(*, organisation_id: int, keys: set[GroupKey]) -> dict[GroupKey, Group
         Response.objects.for_org(organisation_id)
         .filter(wanted)
         .values("definition_id", "local_date")
-        .annotate(n=Count("id"), commented=Count("id", filter=~Q(comment="")))
+        .annotate(n=Count("id"), commented=Count("id", filter=carries_comment_q()))
         .order_by()
     )
     totals: dict[GroupKey, list[int]] = defaultdict(lambda: [0, 0])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from measurements.kinds import kind_of
+from measurements.kinds import KINDS, NPS_DETRACTOR_MAX, FollowupDefault, kind_of
 from measurements.models import MetricKind
 
 
@@ -43,3 +43,44 @@ def bottom_box(*, kind: str, scale: tuple[int, int]) -> tuple[int, int]:
     lo, hi = scale
     top_lo, _ = top_box(kind=kind, scale=scale)
     return lo, lo + (hi - top_lo)
+
+
+def followup_default_max(*, kind: str, scale: tuple[int, int] | None) -> int | None:
+    """The highest score that becomes a follow-up when a definition sets no threshold of its
+    own (KINDS' `followup_default`): NPS detractors (6), the bottom box of CSAT and CES on the
+    definition's scale; None for kinds that make no follow-ups."""
+    default = kind_of(kind).followup_default
+    if default is None or scale is None:
+        return None
+    if default == FollowupDefault.DETRACTORS:
+        return NPS_DETRACTOR_MAX
+    return bottom_box(kind=kind, scale=scale)[1]
+
+
+def followup_default_text() -> str:
+    """The default follow-up rule in exact numbers, from KINDS, for every page, form and schema
+    text that states it: "NPS: 0–6 (detractors); CSAT on 1–5: 1–2; CES on 1–7: 1–3 (…)"."""
+    parts: list[str] = []
+    boxed: list[str] = []
+    example = ""
+    for kind, spec in KINDS.items():
+        if spec.followup_default is None or spec.default_scale is None:
+            continue
+        lo, hi = spec.default_scale
+        top = followup_default_max(kind=kind, scale=spec.default_scale)
+        if spec.followup_default == FollowupDefault.DETRACTORS:
+            parts.append(f"{spec.label}: {lo}–{top} (detractors)")
+        else:
+            parts.append(f"{spec.label} on {lo}–{hi}: {lo}–{top}")
+            boxed.append(spec.label)
+            if not example:
+                ten = followup_default_max(kind=kind, scale=(lo, 10))
+                example = f": {lo}–{ten} on a {lo}–10 {spec.label}"
+    text = "; ".join(parts)
+    if boxed:
+        # Walk2 found "the bottom box" read as one point; say how other scales are cut.
+        text += (
+            f" (on another scale, {' and '.join(boxed)} take as many points at the bottom as "
+            f"their top box has at the top{example})"
+        )
+    return text

@@ -30,7 +30,13 @@ class FollowUpSerializer(serializers.Serializer):
     label = serializers.CharField(help_text='The metric\'s name for this audience ("eNPS").')
     score = serializers.IntegerField()
     threshold = serializers.IntegerField(
-        allow_null=True, help_text="Scores at or below it become follow-ups."
+        allow_null=True,
+        help_text="The threshold the score was at or below when the follow-up was made (a "
+        "changed threshold applies from then on).",
+    )
+    threshold_recorded = serializers.BooleanField(
+        help_text="false for follow-ups made before the threshold was stored with them: "
+        "`threshold` is then the metric's current one, which may have changed since."
     )
     comment = serializers.CharField(allow_null=True, help_text="The comment; " + WITHHELD)
     respondent = serializers.CharField(allow_null=True, help_text="The respondent; " + WITHHELD)

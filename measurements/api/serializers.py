@@ -34,6 +34,7 @@ from measurements.ingest.fields import (
 )
 from measurements.kinds import SCALE_LIMITS
 from measurements.models import MetricDefinition, MetricKind
+from measurements.scales import followup_default_text
 
 
 class MetricDefinitionSerializer(StrictSerializer):
@@ -67,8 +68,8 @@ class MetricDefinitionSerializer(StrictSerializer):
         min_value=SCALE_LIMITS[0],
         max_value=SCALE_LIMITS[1],
         help_text="NPS, CSAT and CES: a response at or below it with a comment or respondent "
-        "becomes a follow-up. Null: detractors (0-6) for NPS, the bottom box for CSAT and CES. "
-        "Applies to responses stored from then on.",
+        f"becomes a follow-up. Null: {followup_default_text()}. Applies to responses stored "
+        "from then on.",
     )
     margin_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, coerce_to_string=False

@@ -80,6 +80,9 @@ class FieldSpec:
     max_length: int = 200
     help_text: str | None = None  # None: the check's (CHECK_HELP), if it has one
     source: str | None = None  # the model attribute a GET list renders; None: `name`
+    # Store without surrounding whitespace (str.strip: also no-break spaces and tabs), so " "
+    # is stored as "": a blank comment or respondent is none (measurements.privacy).
+    strip: bool = False
 
     @property
     def help(self) -> str | None:
@@ -94,8 +97,24 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("score", "score", help_text="Integer on the metric's scale (NPS 0–10)."),
         FieldSpec("responded_at", "time"),
         FieldSpec("touchpoint", "slug", required=False, nullable=True, source="touchpoint.slug"),
-        FieldSpec("respondent", "str", required=False, nullable=True, help_text="Pseudonymous id."),
-        FieldSpec("comment", "str", required=False, nullable=True, max_length=TEXT_LIMIT),
+        FieldSpec(
+            "respondent",
+            "str",
+            required=False,
+            nullable=True,
+            strip=True,
+            help_text="Pseudonymous id; stored without surrounding spaces (blank: none).",
+        ),
+        FieldSpec(
+            "comment",
+            "str",
+            required=False,
+            nullable=True,
+            max_length=TEXT_LIMIT,
+            strip=True,
+            help_text="Stored without surrounding spaces. One without a letter or digit "
+            '(" ", ".", "-") counts as no comment for small-group privacy and follow-ups.',
+        ),
     ),
     CASES: (
         FieldSpec("external_id", "id", help_text=EXTERNAL_ID_HELP),
@@ -174,7 +193,7 @@ def _check_str(value: Any, spec: FieldSpec) -> str:
         raise _Invalid(f"Surrogate characters are not allowed: U+{ord(surrogate[0]):X}.")
     if len(value) > spec.max_length:
         raise _Invalid(f"At most {spec.max_length} characters.")
-    return value
+    return value.strip() if spec.strip else value
 
 
 def _check_id(value: Any, spec: FieldSpec) -> str:

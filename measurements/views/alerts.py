@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audiences.access import member_required, org_object_or_404
-from audiences.models import Person
+from audiences.models import Person, Role
 from measurements import alert_selectors as selectors
 from measurements import alert_services as services
 from measurements.alert_forms import AlertFilterForm, AlertNoteForm
@@ -26,6 +26,10 @@ LIST_LIMIT = 200  # newest first; the filters narrow it
 def alert_list(request: HttpRequest) -> HttpResponse:
     organisation = request.access.organisation
     form = AlertFilterForm(request.GET or None, organisation=organisation)
+    # A viewer answers for no audience: "mine" is not their list, so it is not offered (walk2).
+    viewer = request.access.role == Role.VIEWER
+    if viewer:
+        del form.fields["mine"]
     chosen = form.chosen() if request.GET else {"status": "", "audience": None, "owner": None}
     me = Person.objects.for_org(organisation).filter(user=request.user).first()
     owner = chosen["owner"]
@@ -38,7 +42,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "alerts": list(alerts[:LIST_LIMIT]),
         "counts": selectors.alert_status_counts(organisation, **scope),
         "limit": LIST_LIMIT,
-        "has_person": me is not None,
+        "has_person": me is not None and not viewer,
         # The count links keep the other filters: "open on this audience", not everywhere.
         "keep": _without(request, "status"),
     }

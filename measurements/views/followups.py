@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audiences.access import lead_required, member_required, org_object_or_404
+from audiences.models import Role
 from axreg.forms import save_through_service
 from measurements import followups
 from measurements.followup_forms import FollowUpFilterForm, FollowUpForm, FollowUpTargetForm
 from measurements.models import FollowUp, FollowUpStatus
+from measurements.scales import followup_default_text
 
 
 @member_required
@@ -26,6 +28,9 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 def _list_context(request: HttpRequest, target_form: FollowUpTargetForm | None = None) -> dict:
     organisation = request.access.organisation
     filters = FollowUpFilterForm(request.GET or None, organisation=organisation)
+    if request.access.role == Role.VIEWER:
+        # A viewer acts on no follow-up, so "assigned to me" is not their list (walk2).
+        del filters.fields["mine"]
     data = filters.cleaned_data if filters.is_valid() else {}
     audience = data.get("audience")
     status = data.get("status") or ""
@@ -49,6 +54,7 @@ def _list_context(request: HttpRequest, target_form: FollowUpTargetForm | None =
         "total": rows.count(),
         "counts": [(label, counts.get(value, 0)) for value, label in FollowUpStatus.choices],
         "audience": audience,
+        "default_rule": followup_default_text(),
         "loop": followups.followup_loop(organisation=organisation, audience=audience),
         "target_form": target_form
         or FollowUpTargetForm(initial={"followup_target_days": organisation.followup_target_days}),
@@ -78,7 +84,8 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shown": followups.followup_shown(followup),
         "form": form,
         "may_act": may_act,
-        "threshold": followups.followup_threshold(followup.definition),
+        # The one it was made under; (value, False) for one made before that was recorded.
+        "threshold": followups.threshold_of(followup),
         "loop": followups.followup_loop(organisation=organisation, audience=followup.audience),
     }
     return render(request, "measurements/followup_detail.html", context)

@@ -49,6 +49,7 @@ def test_it_lists_a_pushed_detractor_with_its_comment(api, pushed):
         "label": "NPS",
         "score": 2,
         "threshold": 6,
+        "threshold_recorded": True,  # stored when it was made (walk2 #5)
         "comment": "The bus was late",
         "respondent": "parent-9",
         "responded_at": "2026-11-02T09:15:00Z",  # times end in Z (walk2 #16)
