@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audit_record, model_changes, snapshot
-from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
+from journeys.models import Persona, PersonaQuote, Phase, Stage, Touchpoint
 from journeys.selectors import TouchpointCarried, touchpoints_carried
 
 STAGE_FIELDS = ("name", "phase", "description")
@@ -129,7 +129,18 @@ def _delete_unless_carried(
 
 # --- stages --------------------------------------------------------------------------------
 
-# --- stages --------------------------------------------------------------------------------
+PHASE_ORDER = [value for value, _label in Phase.choices]
+
+
+def stage_place_for_phase(stages: list[Stage], phase: str) -> int:
+    """Where a new stage of `phase` goes: after the last stage of its phase or an earlier one
+    (the journey reads before → during → after, and the map's before/after gap groups by
+    phase); first when every stage is of a later phase. A journey dragged out of phase order
+    keeps its order: the new stage follows the last stage it may follow."""
+    rank = PHASE_ORDER.index(phase) if phase in PHASE_ORDER else len(PHASE_ORDER)
+    return max(
+        (i + 1 for i, s in enumerate(stages) if PHASE_ORDER.index(s.phase) <= rank), default=0
+    )
 
 
 @transaction.atomic
@@ -140,15 +151,17 @@ def stage_create(
     actor_key: ApiKey | None = None,
     data: dict[str, Any],
 ) -> Stage:
-    """Add a stage at the end of the audience's journey."""
+    """Add a stage at the end of its phase (before → during → after), moving later stages
+    one place right."""
     _lock_audience(audience)
     stage = Stage(organisation=audience.organisation, audience=audience)
     _assign(stage, STAGE_FIELDS, data)
-    stage.position = (
-        Stage.objects.for_org(audience.organisation_id).filter(audience=audience).count()
-    )
+    stages = list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience))
+    stage.position = stage_place_for_phase(stages, stage.phase)
     stage.full_clean()
     stage.save()
+    stages.insert(stage.position, stage)
+    _renumber(stages)
     _audit(
         audience=audience,
         action="create",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from audiences.models import Audience
 from journeys import selectors as journey_selectors
 from journeys.models import Persona, Phase, Stage, Touchpoint
-from measurements import touchpoint_scores
+from measurements import metrics, touchpoint_scores
 from measurements.kinds import SCORED_KINDS, kind_of
 from measurements.models import Granularity, MetricDefinition, Rollup
 from measurements.opportunities import opportunities_by_touchpoint
@@ -146,6 +146,15 @@ class JourneyMap:
     worst: tuple[TouchpointOnMap, Score] | None
     personas: list[Persona] = field(default_factory=list)
     persona: Persona | None = None
+    # The audience has stages, whether or not the persona filter left any on the map.
+    mapped: bool = False
+    # Where the stage order puts a later phase before an earlier one, in words.
+    phase_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def indicative_below(self) -> int:
+        """The one rule for "indicative" (measurements.metrics), for the page's badges."""
+        return metrics.INDICATIVE_BELOW
 
     @property
     def has_scores(self) -> bool:
@@ -163,6 +172,38 @@ class JourneyMap:
             }
             for s in self.stages
         ]
+
+
+def persona_from_query(*, audience: Audience, raw: str) -> Persona | None:
+    """The audience's persona named by `?persona=` (its id), or None for anything else: a
+    word, an id out of range, another audience's or organisation's persona all read alike,
+    so the answer says nothing about what exists elsewhere."""
+    # Beyond a 64-bit key PostgreSQL would refuse the query instead of finding nothing.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 2**63 - 1:
+        return None
+    return (
+        Persona.objects.for_org(audience.organisation_id)
+        .filter(audience=audience, pk=int(raw))
+        .first()
+    )
+
+
+def phase_order_warnings(stages: list[Stage]) -> list[str]:
+    """One sentence per stage that comes after a stage of a later phase (an After stage
+    dragged first): the order is the owner's to choose, but the before/after gap groups by
+    phase, not by place, so the map says where the two disagree."""
+    order = [value for value, _label in Phase.choices]
+    out = []
+    latest: Stage | None = None
+    for stage in stages:
+        if latest is not None and order.index(stage.phase) < order.index(latest.phase):
+            out.append(
+                f"“{stage.name}” ({stage.phase.capitalize()}) comes after "
+                f"“{latest.name}” ({latest.phase.capitalize()})"
+            )
+        elif latest is None or order.index(stage.phase) > order.index(latest.phase):
+            latest = stage
+    return out
 
 
 def _persona_filter(stages: list[Stage], persona: Persona) -> list[tuple[Stage, list[Touchpoint]]]:
@@ -299,6 +340,8 @@ def journey_map(
         worst=worst,
         personas=list(journey_selectors.audience_personas(audience=audience)),
         persona=persona,
+        mapped=bool(stages),
+        phase_warnings=phase_order_warnings(stages),
     )
 
 

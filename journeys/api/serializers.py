@@ -15,7 +15,7 @@ TEXT_LIMIT = 5000  # a lane's note is a paragraph, not a document
 
 
 class StageSerializer(StrictSerializer):
-    """A column of an audience's journey map; new ones go at the end."""
+    """A column of an audience's journey map; new ones go at the end of their phase."""
 
     audience = serializers.SlugField(max_length=80, help_text="Audience slug (fixed once created).")
     name = serializers.CharField(min_length=1, max_length=200)

@@ -83,7 +83,8 @@ class _JourneyWrites(OrgScopedMixin):
         description="One stage by id.", responses={200: StageAnswer, **READ_ERRORS}
     ),
     create=extend_schema(
-        description="Add a stage at the end of an audience's journey (its owner, a lead or a key).",
+        description="Add a stage at the end of its phase in an audience's journey (before, during, "
+        "after; later stages move one place right), by its owner, a lead or a key.",
         responses={201: StageAnswer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from audiences.access import audience_for_edit, member_required
 from audiences.models import Audience
 from journeys import services
-from journeys.models import Persona, Phase, Stage, Touchpoint
+from journeys.models import Phase, Stage, Touchpoint
 from journeys.views import audience_or_404, child_or_404, to_journey
 from measurements import journey_selectors as selectors
 
@@ -24,17 +24,20 @@ from measurements import journey_selectors as selectors
 @member_required
 def journey_map(request: HttpRequest, slug: str) -> HttpResponse:
     audience = audience_or_404(request, slug)
-    persona = None
-    if request.GET.get("persona"):
-        wanted = request.GET["persona"]
-        persona = child_or_404(request, Persona, audience, int(wanted) if wanted.isdigit() else 0)
+    # A `?persona=` that names none of this audience's personas is ignored with a note, as
+    # the lists ignore a filter value they do not know: the page itself exists.
+    wanted = request.GET.get("persona", "").strip()
+    persona = selectors.persona_from_query(audience=audience, raw=wanted) if wanted else None
     journey = selectors.journey_map(audience=audience, persona=persona)
     context = {
         "audience": audience,
         "journey": journey,
+        "persona_unknown": bool(wanted) and persona is None,
         "stages": journey.stages,
         "phases": Phase.choices,
         "can_edit": request.access.can_edit_audience(audience),
+        # A persona's view hides stages and touchpoints, whose places a move could not keep.
+        "can_reorder": request.access.can_edit_audience(audience) and persona is None,
         "curve": {"points": journey.curve_points},
     }
     return render(request, "journeys/journey_map.html", context)

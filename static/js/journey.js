@@ -4,7 +4,8 @@
  * The page works without this script: every move button is a POST form and the curve's points
  * are in the table under the map. With it, a drag posts the new order, a move button posts its
  * form, and the map is then read again from the server and swapped in, so the lanes, scores
- * and numbers always show what was stored. Focus stays on the moved item's button.
+ * and numbers always show what was stored. Focus stays on the moved item's button, or on its
+ * title once that button is disabled (the item reached that end).
  */
 (function () {
   "use strict";
@@ -89,12 +90,15 @@
     return fetch(url, { method: "POST", body: body, headers: all, credentials: "same-origin" });
   }
 
-  function refresh(focusId, message) {
+  // focusId: the button to focus again; when the move left it disabled (the item reached that
+  // end), focus goes to the item's title instead of the opposite button, where a second Enter
+  // would move it straight back, and `edge` says why.
+  function refresh(focusId, message, fallbackId, edge) {
     return fetch(window.location.href, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["journey-map", "curve-table", "emotion-curve-data"].forEach(function (id) {
+        ["map-notes", "journey-map", "curve-table", "emotion-curve-data"].forEach(function (id) {
           var now = document.getElementById(id), next = fresh.getElementById(id);
           if (now && next) now.replaceWith(next);
         });
@@ -103,8 +107,9 @@
         setUp();
         if (focusId) {
           var target = document.getElementById(focusId);
-          if (target && target.disabled) {
-            target = target.parentElement.querySelector("button:not([disabled])");
+          if ((!target || target.disabled) && fallbackId) {
+            target = document.getElementById(fallbackId);
+            if (message && edge) message += " " + edge;
           }
           if (target) target.focus();
         }
@@ -120,10 +125,13 @@
     var body = new FormData(form);
     if (button && button.name) body.append(button.name, button.value);
     var label = button ? button.getAttribute("aria-label") : "Moved";
+    var direction = button ? button.value : "";
+    var edge = form.getAttribute("data-edge-" + direction);
+    var item = form.dataset.item;
     post(form.action, body)
       .then(function (r) {
         if (!r.ok) throw new Error("The move could not be saved; reload the page and try again.");
-        return refresh(button && button.id, label.replace(/^Move /, "Moved ") + ". Saved.");
+        return refresh(button && button.id, label.replace(/^Move /, "Moved ") + ". Saved.", item, edge);
       })
       .catch(function (e) { say(e.message, true); });
   }

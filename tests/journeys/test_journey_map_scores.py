@@ -176,8 +176,10 @@ def test_the_map_filters_to_one_persona(viewer_client, journey, owned_audience):
     assert re.findall(r'data-touchpoint="([^"]+)"', page) == ["open-day", "helpdesk"]
     assert "Showing only the stages and touchpoints <strong>Busy parent</strong>" in page
     other = PersonaFactory(audience=AudienceFactory(organisation=owned_audience.organisation))
-    url = reverse("journeys:map", args=[owned_audience.slug])
-    assert viewer_client.get(url, {"persona": other.pk}).status_code == 404
+    # Another audience's persona is ignored with a note (as an unknown one), not shown.
+    page = _map(viewer_client, owned_audience, persona=other.pk)
+    assert "The persona asked for is not one of" in page and other.name not in page
+    assert re.findall(r'data-stage="([^"]+)"', page) == ["Visit", "Enrol", "Stay"]
 
 
 def test_a_persona_links_only_its_own_audiences_stages_and_touchpoints(
