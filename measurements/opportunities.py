@@ -4,9 +4,11 @@ done one the metric it should move before and after.
 The journey map includes templates/measurements/_touchpoint_opportunities.html under every
 touchpoint with the lists `opportunities_by_touchpoint` returns.
 
-Priority: value ÷ effort, highest first; on a tie, the bigger gap between the metric's latest
-complete month and its target (in the metric's good direction, `kinds.Kind.higher_is_better`);
-no gap known (no metric, no target, no value) after every known gap.
+Priority: open work first, done ones after every open one (still listed: the status filter
+shows only one status); then value ÷ effort, highest first; on a tie, the bigger gap between
+the metric's latest complete month and its target (in the metric's good direction,
+`kinds.Kind.higher_is_better`); no gap known (no metric, no target, no value) after every known
+gap.
 
 Before and after (decided where the issue left it open): "before" is the last complete month
 before the opportunity was recorded — the work cannot have moved it yet, and the model keeps
@@ -92,9 +94,13 @@ def opportunity_gaps(
     return gaps
 
 
-def priority_key(opportunity: Opportunity, gap: float | None) -> tuple[float, bool, float, int]:
-    """Sort key: value ÷ effort (desc), then a known gap before none, the bigger first."""
+def priority_key(
+    opportunity: Opportunity, gap: float | None
+) -> tuple[bool, float, bool, float, int]:
+    """Sort key: open before done (a finished 5 ÷ 1 is no one's next job), then value ÷ effort
+    (desc), then a known gap before none, the bigger first."""
     return (
+        opportunity.status == OpportunityStatus.DONE,
         -opportunity.value / opportunity.effort,
         gap is None,
         -(gap or 0.0),
@@ -133,15 +139,14 @@ def opportunity_list(
 
 
 def opportunities_by_touchpoint(audience: Audience) -> dict[int, list[Opportunity]]:
-    """The audience's opportunities under each touchpoint id they are linked to, open ones
-    first in priority order, done ones last with their before and after (an opportunity at
-    two touchpoints is in both lists)."""
+    """The audience's opportunities under each touchpoint id they are linked to, in priority
+    order (done ones last) with their before and after (an opportunity at two touchpoints is
+    in both lists)."""
     by_touchpoint: dict[int, list[Opportunity]] = defaultdict(list)
     rows = opportunities_prioritised(
         opportunity_queryset(organisation_id=audience.organisation_id).filter(audience=audience)
     )
     attach_before_after(rows)
-    rows.sort(key=lambda o: o.status == OpportunityStatus.DONE)  # stable: priority kept
     for opportunity in rows:
         for touchpoint in opportunity.touchpoints.all():
             by_touchpoint[touchpoint.pk].append(opportunity)

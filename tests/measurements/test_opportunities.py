@@ -67,6 +67,21 @@ def test_it_puts_the_higher_value_over_effort_first(journey):
     assert {a.pk, b.pk} == {o.pk for o in ordered}
 
 
+def test_it_puts_done_ones_after_every_open_one_whatever_their_ratio(journey):
+    audience = journey["audience"]
+    # Done 5 ÷ 1 = 5.0 would be first by ratio; it goes after the open 2 ÷ 2 = 1.0 and
+    # 3 ÷ 1 = 3.0. Two done ones keep their own priority: 5.0 before 1.0.
+    finished = _add(audience, problem="finished", value=5, effort=1)
+    opportunity_set_status(opportunity=finished, status="done")
+    small_done = _add(audience, problem="small done", value=1, effort=1)
+    opportunity_set_status(opportunity=small_done, status="done")
+    _add(audience, problem="idea", value=2, effort=2)
+    progress = _add(audience, problem="in progress", value=3, effort=1)
+    opportunity_set_status(opportunity=progress, status="in_progress")
+    ordered = opportunities_prioritised(_rows(audience), now=NOW)
+    assert [o.problem for o in ordered] == ["in progress", "idea", "finished", "small done"]
+
+
 def test_it_breaks_a_tie_by_the_bigger_gap_to_target(journey):
     audience = journey["audience"]
     # Both 4 ÷ 2 = 2.0. NPS target 40, June 10 → 30 short; CSAT target 80, June 75 → 5 short;

@@ -107,6 +107,25 @@ def test_it_orders_the_organisations_list_by_value_over_effort(
     assert ">A</a>" in only_parents and ">B</a>" not in only_parents
 
 
+def test_both_lists_show_done_ones_after_the_open_ones(
+    lead_client, owned_audience, unowned_audience
+):
+    # Done 5 ÷ 1 = 5.0 on Parents; open 2 ÷ 2 = 1.0 on Parents and 3 ÷ 1 = 3.0 elsewhere.
+    done = opportunity_create(
+        audience=owned_audience, data={"problem": "Finished", "value": 5, "effort": 1}
+    )
+    opportunity_set_status(opportunity=done, status="done")
+    opportunity_create(audience=owned_audience, data={"problem": "Open", "value": 2, "effort": 2})
+    opportunity_create(audience=unowned_audience, data={"problem": "Else", "value": 3, "effort": 1})
+    page = lead_client.get("/app/opportunities/").content.decode()
+    assert page.index(">Else</a>") < page.index(">Open</a>") < page.index(">Finished</a>")
+    assert "Done ones come after every open one" in page
+    audience_page = lead_client.get("/app/audiences/parents/opportunities/").content.decode()
+    assert audience_page.index(">Open</a>") < audience_page.index(">Finished</a>")
+    only_done = lead_client.get("/app/opportunities/?status=done").content.decode()
+    assert ">Finished</a>" in only_done and ">Open</a>" not in only_done
+
+
 def test_it_filters_by_status(lead_client, owned_audience):
     done = opportunity_create(
         audience=owned_audience, data={"problem": "Done", "value": 1, "effort": 1}
