@@ -94,6 +94,11 @@ class Card:
             after=(self.value, self.n, self.details),
         )
 
+    @property
+    def change_tested(self) -> bool:
+        """Whether the kind has a significance test at all (TTR and CLV have none)."""
+        return kind_of(self.definition.kind).change_tested
+
 
 def dashboard_cards(
     *, audience: Audience, granularity: str, now: datetime | None = None, periods: int = 12

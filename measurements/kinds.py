@@ -73,6 +73,9 @@ class Kind:
     # Which responses become follow-ups by default; None: the kind makes none (no one answer
     # to reach: cases, members, revenue).
     followup_default: FollowupDefault | None = None
+    # Whether a change between periods has a significance test (PRODUCT.md gives none for a
+    # median of hours or for CLV): the dashboard says so instead of showing no verdict.
+    change_tested: bool = True
 
     @property
     def scored(self) -> bool:
@@ -144,6 +147,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             formula=(
                 "{label} = median hours from opened to resolved, over cases resolved in the period"
             ),
+            change_tested=False,
         ),
         MetricKind.RETENTION: Kind(
             kind=MetricKind.RETENTION,
@@ -186,6 +190,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
                 "and churn = (S − R) ÷ S is the share of the starting members lost over the "
                 "period; none when churn is 0, when S = 0 or when the period has no revenue events"
             ),
+            change_tested=False,
         ),
     }
 )

@@ -4,12 +4,28 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from measurements.charts import unit_of, with_unit
-from measurements.display import number_text, value_text
+from measurements.display import metric_title, number_text, value_text
 from measurements.models import MetricDefinition
 
 register = template.Library()
+
+
+@register.filter
+def metric_name(definition: MetricDefinition) -> SafeString:
+    """The definition's name with its kind as a small muted label, the same on every card and
+    list ("Student satisfaction" + "CSAT"); "Candidate NPS" alone, where the two are one."""
+    name, label = metric_title(definition)
+    if label is None:
+        return format_html('<span class="metric-name">{}</span>', name)
+    return format_html(
+        '<span class="metric-name">{}</span> <span class="muted small metric-kind">{}</span>',
+        name,
+        label,
+    )
 
 
 @register.filter

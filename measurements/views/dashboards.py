@@ -19,7 +19,6 @@ from measurements import dashboard_selectors, selectors
 from measurements.charts import chart_data, compare_chart
 from measurements.compare import MAX_LAG, compare_choice_error, compare_lag, compare_series
 from measurements.exports import export_rows, write_rollups_csv
-from measurements.formulas import definition_label
 from measurements.models import Granularity, MetricDefinition
 from measurements.periods import next_start
 
@@ -47,7 +46,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "cards": [
             {
                 "card": card,
-                "label": definition_label(card.definition),
                 "breakdown": breakdowns.get(card.definition.pk),
                 "comments": comments.get(card.definition.pk),
             }
@@ -77,7 +75,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.organisation_overview(organisation=request.access.organisation)
     for row in rows:
         row["sparkline_points"] = sparkline_points(row["sparkline"])
-        row["label"] = definition_label(row["definition"]) if row["definition"] else None
     return render(request, "measurements/dashboard_overview.html", {"rows": rows})
 
 
