@@ -18,6 +18,7 @@ from journeys.models import Touchpoint
 from measurements import services
 from measurements.kinds import KINDS
 from measurements.models import MeasurementPlan, Method, MetricDefinition
+from measurements.reviews import REVIEW_MONTHS_MAX, REVIEW_MONTHS_MESSAGE, REVIEW_MONTHS_MIN
 from measurements.scales import followup_default_text
 
 
@@ -27,6 +28,21 @@ class PlanForm(BrowserModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose every method you use.",
+    )
+    # Declared here so the browser's min/max and both ends' message are the service's 1–36
+    # (the model's PositiveSmallIntegerField would say min=0 and "greater than or equal to 0").
+    review_every_months = forms.IntegerField(
+        required=False,
+        min_value=REVIEW_MONTHS_MIN,
+        max_value=REVIEW_MONTHS_MAX,
+        label="Review every N months",
+        error_messages={
+            "min_value": REVIEW_MONTHS_MESSAGE,
+            "max_value": REVIEW_MONTHS_MESSAGE,
+        },
+        help_text="How often the plan itself is reviewed, in months (1–36). "
+        "Past it, the plan is overdue: it shows on your home, in the weekly digest and "
+        "as a gap in the liability checks. Empty: no review reminder.",
     )
 
     class Meta:
@@ -42,7 +58,6 @@ class PlanForm(BrowserModelForm):
         ]
         labels = {
             "process": "Process, in your own words",
-            "review_every_months": "Review every N months",
             "run_by": "Who runs it",
             "last_reviewed_on": "Last reviewed on",
         }
@@ -50,16 +65,12 @@ class PlanForm(BrowserModelForm):
             "process": "How you listen to this audience, what you do with what you hear, "
             "and who acts on it.",
             "cadence": "e.g. “Relationship survey twice a year; transactional after each case”.",
-            "review_every_months": "How often the plan itself is reviewed, in months (1–36). "
-            "Past it, the plan is overdue: it shows on your home, in the weekly digest and "
-            "as a gap in the liability checks. Empty: no review reminder.",
             "data_sources": "The tools the data comes from (survey tool, helpdesk, CRM…).",
         }
         widgets = {
             "process": forms.Textarea(attrs={"rows": 5}),
             "data_sources": forms.Textarea(attrs={"rows": 2}),
             "last_reviewed_on": forms.DateInput(),  # ISO and type=date: BrowserModelForm
-            "review_every_months": forms.NumberInput(attrs={"min": 1, "max": 36}),
         }
 
 

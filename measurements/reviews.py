@@ -32,6 +32,12 @@ from measurements.models import MeasurementPlan
 
 # A longer cadence is no reminder at all; 0 would make every plan overdue the day it is saved.
 REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 36
+REVIEW_MONTHS_MESSAGE = (
+    f"Use a number of months from {REVIEW_MONTHS_MIN} to {REVIEW_MONTHS_MAX}, "
+    "or leave it empty for no review reminder."
+)
+# A review date before this is a typo (1900-01-01), not a review.
+REVIEW_EARLIEST = date(2000, 1, 1)
 
 
 def _zone(organisation: Organisation) -> ZoneInfo:

@@ -29,7 +29,12 @@ from measurements.models import (
     RevenueEvent,
     SupportCase,
 )
-from measurements.reviews import REVIEW_MONTHS_MAX, REVIEW_MONTHS_MIN
+from measurements.reviews import (
+    REVIEW_EARLIEST,
+    REVIEW_MONTHS_MAX,
+    REVIEW_MONTHS_MESSAGE,
+    REVIEW_MONTHS_MIN,
+)
 from measurements.tasks import enqueue_definition_rollup
 
 PLAN_FIELDS = (
@@ -99,12 +104,21 @@ def plan_save(
     plan.methods = sorted(set(plan.methods or []), key=_method_order)
     if plan.last_reviewed_on and plan.last_reviewed_on > timezone.localdate():
         raise ValidationError({"last_reviewed_on": "The last review cannot be in the future."})
+    if plan.last_reviewed_on and plan.last_reviewed_on < REVIEW_EARLIEST:
+        raise ValidationError(
+            {"last_reviewed_on": f"The last review cannot be before {REVIEW_EARLIEST.year}."}
+        )
     months = plan.review_every_months
     if months is not None and not REVIEW_MONTHS_MIN <= months <= REVIEW_MONTHS_MAX:
+        raise ValidationError({"review_every_months": REVIEW_MONTHS_MESSAGE})
+    if months and before.get("last_reviewed_on") and plan.last_reviewed_on is None:
+        # Clearing the date would restart the review clock from this save and make an overdue
+        # reminder vanish without a review (walk1 #9).
         raise ValidationError(
             {
-                "review_every_months": f"Use a number of months from {REVIEW_MONTHS_MIN} to "
-                f"{REVIEW_MONTHS_MAX}, or leave it empty for no review reminder."
+                "last_reviewed_on": "A plan with a review cadence keeps its last review date: "
+                "use “Mark reviewed today” after a review, or empty “Review every (months)” "
+                "to stop the reminders."
             }
         )
     plan.full_clean()
