@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 # HTML's date and time inputs hold only these (the "valid date/time string" of the HTML
 # standard); any other value, such as the locale's 02/09/2024, is sanitised to "" by the
@@ -29,12 +30,51 @@ def use_iso_inputs(form: forms.BaseForm) -> None:
                 break
 
 
+# A free text (a stage's description, a touchpoint's lane, an opportunity's problem, a
+# persona's words) is a few paragraphs; 50,000 characters of it is a paste gone wrong that
+# widened every page it showed on. Form-level only: the columns stay unbounded text.
+TEXT_MAX_LENGTH = 5000
+
+
+class TextLengthValidator(MaxLengthValidator):
+    """The length limit in words a person can act on, with the count they typed."""
+
+    message = "Keep it to %(limit_value)s characters or fewer (this has %(show_value)s)."
+
+    def __call__(self, value: Any) -> None:
+        if len(value) > self.limit_value:
+            raise ValidationError(
+                self.message
+                % {"limit_value": f"{self.limit_value:,}", "show_value": f"{len(value):,}"},
+                code=self.code,
+            )
+
+
+def limit_texts(form: forms.BaseForm) -> None:
+    """Give every multi-line text a maximum length (its own, else `TEXT_MAX_LENGTH`), refused
+    with the count and said in the help text, with `maxlength` for the browser."""
+    for field in form.fields.values():
+        if not (isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)):
+            continue
+        limit = field.max_length or TEXT_MAX_LENGTH
+        field.max_length = limit
+        field.validators = [
+            v for v in field.validators if not isinstance(v, MaxLengthValidator)
+        ] + [TextLengthValidator(limit)]
+        field.widget.attrs["maxlength"] = str(limit)
+        words = f"Up to {limit:,} characters."
+        if words not in (field.help_text or ""):
+            field.help_text = f"{field.help_text} {words}".strip()
+
+
 class BrowserFormMixin:
-    """Base of the app's forms: date and time values rendered as the browser can hold them."""
+    """Base of the app's forms: date and time values rendered as the browser can hold them,
+    multi-line texts bounded (`limit_texts`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         use_iso_inputs(self)  # type: ignore[arg-type]
+        limit_texts(self)  # type: ignore[arg-type]
 
 
 class BrowserForm(BrowserFormMixin, forms.Form):

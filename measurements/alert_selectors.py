@@ -16,6 +16,8 @@ from django.db.models import Count, QuerySet
 from audiences.models import Audience, AuditEntry, Organisation, Person
 from measurements.models import Alert, AlertStatus
 
+NOTE_ADDED = "note_added"  # the audit action of a progress note (`alert_services.alert_note_add`)
+
 # The statuses that still ask someone to act.
 OPEN_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 
@@ -114,6 +116,10 @@ def alert_history(alert: Alert) -> list[AlertStep]:
         steps.append(AlertStep(f"E-mailed to {alert.notified_to.name}", alert.emailed_at))
     done = set()
     for entry in entries:
+        if entry.action == NOTE_ADDED:
+            note = entry.changes.get("note", [None, ""])[1] or ""
+            steps.append(AlertStep("Note added", entry.at, entry.actor_display, note))
+            continue
         if entry.action not in (AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED):
             continue
         done.add(entry.action)

@@ -1,6 +1,7 @@
 """The people's side of an alert: acknowledge it, resolve it (open → acknowledged → resolved).
 
-The browser and the API both write through these two functions. The numbers' side (the
+The browser and the API both write through these two functions; `alert_note_add` adds a
+progress note to an acknowledged alert without moving it. The numbers' side (the
 value coming back) is the rollup's, in `measurements.alerts`; a person's resolution is final
 and the rollup leaves it alone (`alerts.alert_closed_by_person`).
 """
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from audiences.models import ApiKey
 from audiences.services import audit_record
+from measurements.alert_selectors import NOTE_ADDED
 from measurements.alerts import alert_event_emit, alert_event_summary
 from measurements.models import Alert, AlertStatus
 from measurements.rollups.common import lock_definitions
@@ -139,4 +141,50 @@ def _alert_move(
     )
     if status == AlertStatus.RESOLVED:
         alert_event_emit(event_type=EventType.ALERT_RESOLVED, alert=locked, definition=definition)
+    return locked
+
+
+@transaction.atomic
+def alert_note_add(
+    *,
+    alert: Alert,
+    actor_user: Any = None,
+    actor_key: ApiKey | None = None,
+    note: str,
+) -> Alert:
+    """Add a progress note to an alert that is not resolved, without moving it: the note is
+    the alert's latest, and the audit entry keeps it in the history beside the earlier ones."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Write the note to add."})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_LENGTH} characters."})
+    # The same lock as a move: a note never lands on an alert resolved a moment before.
+    lock_definitions([alert.definition_id])
+    locked = (
+        Alert.objects.for_org(alert.organisation_id)
+        .select_for_update(of=("self",))
+        .select_related("definition__audience", "definition__organisation")
+        .get(pk=alert.pk)
+    )
+    if locked.status == AlertStatus.RESOLVED:
+        raise ValidationError(
+            {"status": "This alert is already resolved, and a resolved alert stays closed."}
+        )
+    before = locked.note
+    locked.note = note
+    locked.save(update_fields=["note"])
+    definition = locked.definition
+    audit_record(
+        organisation=definition.organisation,
+        action=NOTE_ADDED,
+        obj=locked,
+        object_repr=alert_event_summary(
+            event_type=EventType.ALERT_OPENED, alert=locked, definition=definition
+        ),
+        audience=definition.audience,
+        actor_user=actor_user if getattr(actor_user, "is_authenticated", False) else None,
+        actor_key=actor_key,
+        changes={"note": [before, note]},
+    )
     return locked

@@ -99,6 +99,7 @@ urlpatterns += [
         name="alert_acknowledge",
     ),
     path("alerts/<int:alert_id>/resolve/", alert_views.alert_resolve, name="alert_resolve"),
+    path("alerts/<int:alert_id>/note/", alert_views.alert_note, name="alert_note"),
 ]
 
 # The registry pages that show liability and alerts read all three apps, so their views live

@@ -1,6 +1,6 @@
 """The alert pages: the organisation's list (filtered per audience or owner), one alert with
-its history, and the two moves (acknowledge, resolve), which the audience's owner and leads
-may make; viewers read."""
+its history, and the two moves (acknowledge, resolve) and a progress note, which the
+audience's owner and leads may make; viewers read."""
 
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ def _detail(request: HttpRequest, alert: Alert, form: AlertNoteForm | None = Non
         "can_act": request.access.can_edit_audience(alert.audience),
         "can_acknowledge": alert.status == AlertStatus.OPEN,
         "can_resolve": alert.status != AlertStatus.RESOLVED,
+        "can_note": alert.status == AlertStatus.ACKNOWLEDGED,
         "form": form or AlertNoteForm(),
     }
     return render(request, "measurements/alert_detail.html", context, status=status)
@@ -110,3 +111,10 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 @member_required
 def alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     return _move(request, alert_id, services.alert_resolve, "Alert resolved: closed for everyone.")
+
+
+@require_POST
+@member_required
+def alert_note(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """A progress note on an acknowledged alert: it stays acknowledged."""
+    return _move(request, alert_id, services.alert_note_add, "Note added; the alert stays open.")
