@@ -319,6 +319,10 @@ WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 WEBHOOK_SECRET_OVERLAP_HOURS = float(os.environ.get("WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
+# Follow-ups: an answer older than this many days when it is stored makes none (a back-fill
+# of last quarter's detractors is not a loop anyone can still close; measurements.followups).
+FOLLOWUP_MAX_AGE_DAYS = int(os.environ.get("FOLLOWUP_MAX_AGE_DAYS", "14"))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ax-registry@localhost")
 # Where the app is reached from outside, for the links in e-mails (which have no request).

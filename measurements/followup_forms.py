@@ -9,8 +9,8 @@ from django import forms
 
 from audiences.models import Audience, Organisation, Person
 from axreg.forms import BrowserForm
-from measurements.followups import NOTE_MAX
-from measurements.models import FollowUpStatus
+from measurements.followups import NOTE_MAX, followup_version
+from measurements.models import FollowUp, FollowUpStatus
 
 
 class FollowUpFilterForm(BrowserForm):
@@ -48,12 +48,26 @@ class FollowUpForm(BrowserForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=NOTE_MAX,
-        help_text="What was done or agreed; shown to everyone in the organisation.",
+        help_text="What was done or agreed; shown to everyone in the organisation. "
+        "Earlier notes stay in the history below.",
     )
+    # The version the page was read at: a second tab opened before a close must not reopen
+    # the follow-up or replace its note (`followup_update` refuses when the row changed).
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = Person.objects.for_org(organisation).order_by("name")
+
+    @staticmethod
+    def initial_of(followup: FollowUp) -> dict[str, Any]:
+        """The form's values for the follow-up as it stands, with the version it was read at."""
+        return {
+            "assignee": followup.assignee,
+            "status": followup.status,
+            "note": followup.note,
+            "version": followup_version(followup),
+        }
 
 
 class FollowUpTargetForm(BrowserForm):

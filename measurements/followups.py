@@ -7,7 +7,9 @@ loop's own numbers live here; pages, the API and the digest only call them.
   1–7 1–3) that carries a comment (`privacy.carries_comment`: a letter or digit, not " " or
   ".") or a respondent becomes one follow-up, assigned to the audience's owner (none when the
   audience has no owner), with the threshold it was made under stored on it (a threshold
-  changed later does not rewrite what "at or below" meant then). Other kinds make none.
+  changed later does not rewrite what "at or below" meant then). Other kinds make none. Only
+  an answer given within FOLLOWUP_MAX_AGE_DAYS (14) of its storing qualifies: a back-fill
+  makes no flood of loops nobody can close any more.
 - **Once.** Follow-ups are made by `followups_create_for_batch` in the transaction that stores
   the responses (API push and CSV import both go through `measurements.ingest.ingest`), from
   the rows that batch inserted: a re-sent item the database skips as a duplicate is not in
@@ -30,15 +32,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from audiences.access import Access
-from audiences.models import ApiKey, Audience, Organisation, Person, Role
+from audiences.models import ApiKey, Audience, AuditEntry, Organisation, Person, Role
 from audiences.services import audit_record
 from measurements import privacy
 from measurements.formulas import definition_label
@@ -90,12 +94,18 @@ def _threshold_case(definitions: Iterable[MetricDefinition]) -> Case:
 
 
 def followup_qualifies(
-    definition: MetricDefinition, *, score: int, comment: str, respondent: str
+    definition: MetricDefinition,
+    *,
+    score: int,
+    comment: str,
+    respondent: str,
+    responded_at: datetime | None = None,
 ) -> bool:
     """The rule for one answer, as `followups_create_for_batch` applies it in SQL."""
     threshold = followup_threshold(definition)
     carries = privacy.carries_comment(comment) or bool(respondent.strip())
-    return threshold is not None and score <= threshold and carries
+    recent = responded_at is None or responded_at >= followup_answer_cutoff()
+    return threshold is not None and score <= threshold and carries and recent
 
 
 def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
@@ -111,7 +121,15 @@ def _qualifying_q(definitions: Iterable[MetricDefinition]) -> Q | None:
         any_rule = True
     if not any_rule:
         return None
-    return by_definition & (privacy.carries_comment_q() | privacy.carries_respondent_q())
+    carries = privacy.carries_comment_q() | privacy.carries_respondent_q()
+    return by_definition & carries & Q(responded_at__gte=followup_answer_cutoff())
+
+
+def followup_answer_cutoff(now: datetime | None = None) -> datetime:
+    """Answers given before this make no follow-up: FOLLOWUP_MAX_AGE_DAYS (14) back. A
+    follow-up asks someone to answer a person soon after they spoke; a back-fill of last
+    quarter's detractors would bury this week's under work nobody can still do."""
+    return (now or timezone.now()) - timedelta(days=settings.FOLLOWUP_MAX_AGE_DAYS)
 
 
 FOLLOWUP_COLUMNS = (
@@ -403,13 +421,14 @@ def followup_payload(shown: FollowUpShown) -> dict[str, Any]:
         "closed_at": f.closed_at.isoformat() if f.closed_at else None,
         "closed_by": f.closed_by.email if f.closed_by else None,
         "withheld": shown.withheld or None,
+        "version": followup_version(f),
     }
 
 
 def followup_event_emit(*, event_type: str, shown: FollowUpShown) -> None:
     """Send one follow-up event to the organisation's subscribed endpoints, in the caller's
     transaction (queued only once it commits). The note stays out: it may quote the answer."""
-    payload = {k: v for k, v in followup_payload(shown).items() if k != "note"}
+    payload = {k: v for k, v in followup_payload(shown).items() if k not in ("note", "version")}
     webhook_emit(
         organisation=shown.followup.organisation_id,
         event_type=event_type,
@@ -429,6 +448,35 @@ def _person_label(person: Person | None) -> str | None:
     return f"{person.name} ({person.email})" if person else None
 
 
+def followup_version(followup: FollowUp) -> str:
+    """An opaque token of the follow-up's last change, for optimistic concurrency. Not
+    `updated_at` itself: until someone changes it that is the answer's own time, which
+    small-group privacy may withhold (a page's source and the API would give it away)."""
+    return salted_hmac("followup-version", followup.updated_at.isoformat()).hexdigest()[:20]
+
+
+def followup_changed_since(followup: FollowUp) -> str:
+    """The refusal of a stale save, in words: who changed the follow-up last and to what."""
+    last = (
+        AuditEntry.objects.for_org(followup.organisation_id)
+        .filter(object_type="followup", object_id=str(followup.pk))
+        .select_related("actor_user", "actor_key")
+        .order_by("-at", "-id")
+        .first()
+    )
+    by = ""
+    if last is not None:
+        # Named as the page names people: the organisation's person, else the account.
+        person = person_of(followup.organisation, last.actor_user) if last.actor_user else None
+        by = f" by {person.name if person and person.name else last.actor_display}"
+    tz = ZoneInfo(followup.organisation.timezone)
+    at = f" at {followup.updated_at.astimezone(tz):%H:%M}"
+    return (
+        f"This follow-up was changed{by}{at} after you opened it; it is now "
+        f"{followup.get_status_display().lower()}. Nothing was saved: check it and save again."
+    )
+
+
 @transaction.atomic
 def followup_update(
     *,
@@ -438,12 +486,19 @@ def followup_update(
     assignee: Person | None = _UNSET,
     status: str = _UNSET,
     note: str = _UNSET,
+    version: str | None = None,
 ) -> FollowUp:
     """Assign, note and move a follow-up (open ⇄ in progress → closed; a closed one may be
     reopened), the one write for the browser and the API. Closing records when and by whom and
-    sends `followup.closed` once per close; reopening clears them. One audit entry in words."""
+    sends `followup.closed` once per close; reopening clears them. One audit entry in words.
+
+    `version` is the `followup_version` the caller read: when the row changed since (another
+    tab closed it), nothing is saved and the error names who changed it, so a stale form
+    cannot reopen a closed follow-up or overwrite its note."""
     organisation = followup.organisation
     current = followups_for(organisation).select_for_update(of=("self",)).get(pk=followup.pk)
+    if version is not None and version != followup_version(current):
+        raise ValidationError({"version": [followup_changed_since(current)]}, code="stale")
     errors: dict[str, list[str]] = {}
     if (
         assignee is not _UNSET

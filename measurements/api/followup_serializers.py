@@ -54,6 +54,9 @@ class FollowUpSerializer(serializers.Serializer):
     withheld = serializers.CharField(
         allow_null=True, help_text="Why something is withheld, in words; null when nothing is."
     )
+    version = serializers.CharField(
+        help_text="Changes with every change; send it back in PATCH to refuse a stale write."
+    )
 
     def to_representation(self, instance: FollowUpShown) -> dict[str, Any]:
         payload = followup_payload(instance)
@@ -76,4 +79,10 @@ class FollowUpUpdateSerializer(StrictSerializer):
     )
     note = StrictCharField(
         required=False, allow_blank=True, max_length=NOTE_MAX, trim_whitespace=True
+    )
+    version = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The `version` you read: when the follow-up changed since, nothing is saved "
+        "(400 naming `version`): read it again and decide. Leave out to write regardless.",
     )

@@ -15,6 +15,7 @@ from audiences.models import Role
 from axreg.forms import save_through_service
 from measurements import followups
 from measurements.followup_forms import FollowUpFilterForm, FollowUpForm, FollowUpTargetForm
+from measurements.followup_history import followup_history, person_name
 from measurements.models import FollowUp, FollowUpStatus
 from measurements.scales import followup_default_text
 
@@ -68,27 +69,55 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.access.organisation
     followup = org_object_or_404(request, followups.followups_for(organisation), pk=pk)
     may_act = followups.followup_may_act(request.access, followup)
-    initial = {"assignee": followup.assignee, "status": followup.status, "note": followup.note}
-    form = FollowUpForm(request.POST or None, initial=initial, organisation=organisation)
+    form = FollowUpForm(
+        request.POST or None, initial=FollowUpForm.initial_of(followup), organisation=organisation
+    )
+    status = 200
     if request.method == "POST":
         if not may_act:
             raise PermissionDenied("Only a lead or the audience's owner can change follow-ups.")
         saved = save_through_service(
             form,
-            lambda data: followups.followup_update(followup=followup, actor=request.user, **data),
+            lambda data: followups.followup_update(
+                followup=followup,
+                actor=request.user,
+                version=data.pop("version") or None,
+                **data,
+            ),
         )
         if saved is not None:
             messages.success(request, f"Follow-up saved: {saved.get_status_display().lower()}.")
             return redirect("measurements:followup_detail", pk=followup.pk)
+        if form.has_error("version"):
+            status = 409  # Conflict: the row changed since this form was read
+            followup = followups.followups_for(organisation).get(pk=followup.pk)
+            form = _stale_form(form, followup)
+    shown = followups.followup_shown(followup)
     context = {
-        "shown": followups.followup_shown(followup),
+        "shown": shown,
         "form": form,
         "may_act": may_act,
         # The one it was made under; (value, False) for one made before that was recorded.
         "threshold": followups.threshold_of(followup),
+        "history": followup_history(shown),
+        "closed_by": person_name(organisation.pk, followup.closed_by),
         "loop": followups.followup_loop(organisation=organisation, audience=followup.audience),
     }
-    return render(request, "measurements/followup_detail.html", context)
+    return render(request, "measurements/followup_detail.html", context, status=status)
+
+
+def _stale_form(stale: FollowUpForm, followup: FollowUp) -> FollowUpForm:
+    """After a refused stale save: the follow-up's current assignee, status and version, and
+    the note the person typed (so it is not lost), with the refusal on top."""
+    data = stale.data.copy()
+    current = FollowUpForm.initial_of(followup)
+    data["assignee"] = current["assignee"].pk if current["assignee"] else ""
+    data["status"] = current["status"]
+    data["version"] = current["version"]
+    form = FollowUpForm(data, organisation=followup.organisation)
+    form.is_valid()
+    form.add_error("version", stale.errors["version"])  # the summary lists a hidden field's
+    return form
 
 
 @lead_required

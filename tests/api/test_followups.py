@@ -1,14 +1,19 @@
 """`/api/v1/followups/`: list with filters, read, PATCH (assignee e-mail, status, note) with
 errors naming the field, the same roles and scoping as the pages, audited, privacy kept."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from rest_framework.test import APIClient
 
 from audiences.models import AuditEntry
+from measurements.followups import followup_version
 from measurements.models import FollowUp
 from tests.factories import AudienceFactory, MetricDefinitionFactory, PersonFactory
 
 URL = "/api/v1/followups/"
+# Yesterday: only answers of the last FOLLOWUP_MAX_AGE_DAYS become follow-ups.
+AT = (datetime.now(UTC) - timedelta(days=1)).replace(hour=9, minute=15, second=0, microsecond=0)
 
 
 @pytest.fixture
@@ -27,7 +32,7 @@ def _item(external_id, score, audience="parents", metric="nps", **extra):
         "audience": audience,
         "metric": metric,
         "score": score,
-        "responded_at": "2026-11-02T09:15:00Z",
+        "responded_at": AT.isoformat(),
         **extra,
     }
 
@@ -52,7 +57,7 @@ def test_it_lists_a_pushed_detractor_with_its_comment(api, pushed):
         "threshold_recorded": True,  # stored when it was made (walk2 #5)
         "comment": "The bus was late",
         "respondent": "parent-9",
-        "responded_at": "2026-11-02T09:15:00Z",  # times end in Z (walk2 #16)
+        "responded_at": AT.isoformat().replace("+00:00", "Z"),  # times end in Z (walk2 #16)
         "status": "open",
         "assignee": "owner@example.org",
         "note": "",
@@ -60,6 +65,7 @@ def test_it_lists_a_pushed_detractor_with_its_comment(api, pushed):
         "closed_at": None,
         "closed_by": None,
         "withheld": None,
+        "version": followup_version(pushed),
     }
 
 
@@ -144,6 +150,10 @@ def test_small_group_privacy_holds_in_the_api(api, unowned_audience):
         _item("t-1", 1, audience="teachers", metric="enps", comment="Ignored", respondent="t-4"),
     )
     [item] = api.get(URL + "?audience=teachers").json()["results"]
-    assert (item["comment"], item["respondent"], item["responded_at"]) == (None, None, "2026-11-02")
+    assert (item["comment"], item["respondent"], item["responded_at"]) == (
+        None,
+        None,
+        AT.date().isoformat(),
+    )
     assert len(item["created_at"]) == 10  # the day only
     assert "withheld" in item["withheld"]

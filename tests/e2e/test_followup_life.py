@@ -2,6 +2,8 @@
 becomes a follow-up the owner sees on their home; they assign it, note it and close it, and
 the audience's loop numbers move."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -38,7 +40,8 @@ def test_an_owner_takes_a_pushed_detractor_from_created_to_closed(
                 "audience": "parents",
                 "metric": "nps",
                 "score": 3,
-                "responded_at": "2026-11-02T09:15:00Z",
+                # Yesterday: only recent answers become follow-ups (FOLLOWUP_MAX_AGE_DAYS).
+                "responded_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
                 "comment": "Nobody told us the bus route changed",
                 "respondent": "parent-42",
             }
@@ -75,7 +78,9 @@ def test_an_owner_takes_a_pushed_detractor_from_created_to_closed(
     page.get_by_role("combobox", name="Status").select_option("closed")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("status")).to_have_text("Closed")
-    expect(page.get_by_text(f"by {owner.email}")).to_be_visible()
+    # Named as "Assigned to" names people, not by e-mail (walk1 #18).
+    expect(page.locator("dd").filter(has_text="by Olive Owner")).to_be_visible()
+    expect(page.get_by_text(f"by {owner.email}")).to_have_count(0)
     page.screenshot(path=f"{SHOTS}-closed.png", full_page=True)
 
     opened, median, share = _loop(page, "parents")

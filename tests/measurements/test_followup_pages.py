@@ -102,7 +102,9 @@ def test_the_owner_assigns_notes_and_closes_from_the_detail_page(
     html = _page(owner_client, path)
     assert "Rang them, sorted the bus" in html and "Tom Teammate" in html
     assert 'data-testid="status">Closed<' in html
-    assert f"by {owner.email}" in html
+    # Named as "Assigned to" names people, not by the e-mail address (walk1 #18).
+    assert "Closed</dt><dd>" in html and "by Olive Owner</dd>" in html
+    assert f"by {owner.email}" not in html
     saved = FollowUp.objects.for_org(org).get()
     assert (saved.status, saved.closed_by, saved.assignee) == ("closed", owner, teammate)
 

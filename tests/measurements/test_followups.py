@@ -25,7 +25,8 @@ from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
-AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+# Yesterday: only answers of the last FOLLOWUP_MAX_AGE_DAYS become follow-ups.
+AT = (datetime.now(UTC) - timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 def _response(definition, score, *, comment="", respondent="", at=AT):
@@ -85,7 +86,7 @@ def _item(external_id, score, **extra):
         "audience": "parents",
         "metric": "nps",
         "score": score,
-        "responded_at": "2026-11-02T09:00:00Z",
+        "responded_at": AT.isoformat(),
         **extra,
     }
 
@@ -331,7 +332,7 @@ def test_a_small_employee_group_withholds_comment_respondent_and_time_with_a_rea
     assert shown.responded_on == AT.date()
     assert shown.withheld == (
         "The comment, respondent and exact time are withheld: eNPS of Teachers had fewer than "
-        "5 answers in November 2026, and in a group this small they could point at one person "
+        f"5 answers in {AT:%B %Y}, and in a group this small they could point at one person "
         "(small-group privacy)."
     )
 
