@@ -241,6 +241,7 @@ WRITES: dict[str, tuple[str, dict[str, str], Any, bool]] = {
 WRITES |= {
     "measurements:alert_acknowledge": ("post", AUDIENCE_EDITORS, {"note": "On it"}, True),
     "measurements:alert_resolve": ("post", AUDIENCE_EDITORS, {"note": "Done"}, True),
+    "measurements:alert_note": ("post", AUDIENCE_EDITORS, {"note": "Called the vendor"}, True),
     "api-alert-detail": ("api-patch", API_AUDIENCE_EDITORS, {"status": "resolved"}, True),
 }
 
