@@ -168,9 +168,9 @@ def _resolve(audience: Audience, data: dict[str, Any]) -> dict[str, Any]:
 
 @extend_schema_view(
     list=extend_schema(
-        description="The organisation's opportunities in priority order: value ÷ effort, "
-        "then the gap between the metric's latest complete month and its target. Every "
-        "status by default.",
+        description="The organisation's opportunities in priority order: open ones first, "
+        "done ones after them; then value ÷ effort, then the gap between the metric's latest "
+        "complete month and its target. Every status by default.",
         parameters=LIST_PARAMS,
         responses={200: OpportunityAnswer.__class__(many=True), **READ_ERRORS},
     ),
