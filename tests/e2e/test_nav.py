@@ -3,10 +3,14 @@ most links (a lead), and the organisation's settings open from their disclosure 
 
 import pytest
 
+from audiences.models import Membership, Role
+
 pytestmark = pytest.mark.e2e
 
 
-def test_the_lead_s_navigation_is_one_line_at_1280_px(page, sign_in, lead):
+def test_the_lead_s_navigation_is_one_line_at_1280_px(page, sign_in, lead, other_org):
+    # A lead of two organisations (the demo's Avery) also has the organisation switch.
+    Membership.objects.create(user=lead, organisation=other_org, role=Role.LEAD)
     sign_in(lead)
     nav = page.get_by_role("navigation", name="Main")
     tops = nav.locator(":scope > a, :scope > details > summary").evaluate_all(
@@ -47,3 +51,15 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(page, sign_in, lea
     nav.get_by_role("link", name="Audiences").click()
     page.wait_for_url("**/app/audiences/")
     page.screenshot(path="/tmp/e2e-nav-390-open.png")
+
+
+def test_a_member_of_two_organisations_switches_from_the_organisation_name(
+    page, sign_in, lead, other_org
+):
+    Membership.objects.create(user=lead, organisation=other_org, role=Role.VIEWER)
+    sign_in(lead)
+    page.locator(".orgmenu summary").click()
+    page.get_by_label("Switch organisation").select_option(other_org.slug)
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_load_state()
+    assert page.locator(".org-name").first.inner_text() == other_org.name
