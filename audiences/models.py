@@ -442,3 +442,16 @@ class AuditEntry(OrgOwned):
         if self.actor_key_id:
             return f"API key {self.actor_key.name}"
         return "system"
+
+
+class Preference(models.Model):
+    """What a person keeps across organisations and devices: the interface language they chose
+    (blank: follow the browser). Not organisation-owned: one person, one choice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser'}"

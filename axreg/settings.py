@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's kept language comes before the browser's.
+    "axreg.i18n.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audiences.middleware.CurrentOrganisationMiddleware",
@@ -99,7 +101,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "audiences.context_processors.current_organisation",
+                "django.template.context_processors.i18n",
             ],
+            # |lower, |upper and |capfirst that know Turkish dotted and dotless i (axreg.text).
+            "builtins": ["axreg.templatetags.language_casing"],
         },
     },
 ]
@@ -187,6 +192,14 @@ LOGIN_REDIRECT_URL = "audiences:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The interface's languages, each named in itself for the switch in the header.
+LANGUAGES = [("en-gb", "English"), ("ko", "한국어"), ("tr", "Türkçe")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language in the few shapes the pages use (axreg/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["axreg.formats"]
+LANGUAGE_COOKIE_NAME = "axreg_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -4,10 +4,12 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audiences import urls as audience_urls
 from audiences.forms import EmailAuthenticationForm
+from audiences.language import set_language
 from axreg.api.errors import api_not_found
 from journeys import urls as journey_urls
 from measurements import urls as measurement_urls
@@ -49,6 +51,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The switch in the header; signed out too (the sign-in page has it).
+    path("language/", set_language, name="set_language"),
+    # The interface's words for static/js (gettext() there), in the request's language.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("app/", include(registry_urls)),
     path("app/", include(journey_map_urls)),
