@@ -8,6 +8,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # HTML's date and time inputs hold only these (the "valid date/time string" of the HTML
 # standard); any other value, such as the locale's 02/09/2024, is sanitised to "" by the
@@ -39,13 +42,16 @@ TEXT_MAX_LENGTH = 5000
 class TextLengthValidator(MaxLengthValidator):
     """The length limit in words a person can act on, with the count they typed."""
 
-    message = "Keep it to %(limit_value)s characters or fewer (this has %(show_value)s)."
+    message = _("Keep it to %(limit_value)s characters or fewer (this has %(show_value)s).")
 
     def __call__(self, value: Any) -> None:
         if len(value) > self.limit_value:
             raise ValidationError(
                 self.message
-                % {"limit_value": f"{self.limit_value:,}", "show_value": f"{len(value):,}"},
+                % {
+                    "limit_value": number_format(self.limit_value, force_grouping=True),
+                    "show_value": number_format(len(value), force_grouping=True),
+                },
                 code=self.code,
             )
 
@@ -62,9 +68,11 @@ def limit_texts(form: forms.BaseForm) -> None:
             v for v in field.validators if not isinstance(v, MaxLengthValidator)
         ] + [TextLengthValidator(limit)]
         field.widget.attrs["maxlength"] = str(limit)
-        words = f"Up to {limit:,} characters."
-        if words not in (field.help_text or ""):
-            field.help_text = f"{field.help_text} {words}".strip()
+        words = gettext("Up to %(limit)s characters.") % {
+            "limit": number_format(limit, force_grouping=True)
+        }
+        if words not in str(field.help_text or ""):
+            field.help_text = f"{field.help_text or ''} {words}".strip()
 
 
 class BrowserFormMixin:
