@@ -1,7 +1,10 @@
 """Demo journeys and personas for the registry's demo organisations.
 
 Idempotent: stages are keyed by (audience, name), touchpoints by (audience, slug), personas by
-(audience, name) and quotes by (persona, text); each run resets them to the values below.
+(audience, name) and quotes by (persona, text); each run resets them to the values below. The
+labels are seeded in the active language; a name is looked up as any interface language writes
+it (a run in another language renames the same rows), and a touchpoint's slug is always made
+from its English name (slugify of a Korean name is "").
 Some ranked audiences are deliberately left without a journey so the liability view has
 something to show.
 """
@@ -12,7 +15,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
+from audiences.demo import in_english, in_every_language
 from audiences.models import Audience, Person
 from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
 
@@ -22,79 +27,79 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
     "riverside": {
         "prospective-families": [
             (
-                "Discover",
+                pgettext_lazy("demo", "Discover"),
                 "before",
                 [
                     (
-                        "District website",
+                        pgettext_lazy("demo", "District website"),
                         "web",
-                        "School ratings and boundaries in one place",
-                        "Curious, a little overwhelmed",
-                        "A clear comparison with charters",
-                        "Boundary map is a PDF",
+                        pgettext_lazy("demo", "School ratings and boundaries in one place"),
+                        pgettext_lazy("demo", "Curious, a little overwhelmed"),
+                        pgettext_lazy("demo", "A clear comparison with charters"),
+                        pgettext_lazy("demo", "Boundary map is a PDF"),
                         "luis",
                     ),
                     (
-                        "Word of mouth",
+                        pgettext_lazy("demo", "Word of mouth"),
                         "social",
-                        "Honest stories from other parents",
-                        "Hopeful",
-                        "Reassurance",
-                        "Rumours outpace facts",
+                        pgettext_lazy("demo", "Honest stories from other parents"),
+                        pgettext_lazy("demo", "Hopeful"),
+                        pgettext_lazy("demo", "Reassurance"),
+                        pgettext_lazy("demo", "Rumours outpace facts"),
                         None,
                     ),
                 ],
             ),
             (
-                "Visit",
+                pgettext_lazy("demo", "Visit"),
                 "before",
                 [
                     (
-                        "School tour",
+                        pgettext_lazy("demo", "School tour"),
                         "in_person",
-                        "Meet the principal and see classrooms",
-                        "Nervous about fitting in",
-                        "A feeling their child belongs",
-                        "Tours only at 10 am on weekdays",
+                        pgettext_lazy("demo", "Meet the principal and see classrooms"),
+                        pgettext_lazy("demo", "Nervous about fitting in"),
+                        pgettext_lazy("demo", "A feeling their child belongs"),
+                        pgettext_lazy("demo", "Tours only at 10 am on weekdays"),
                         None,
                     ),
                     (
-                        "Open evening",
+                        pgettext_lazy("demo", "Open evening"),
                         "event",
-                        "Talk to teachers",
-                        "Excited",
-                        "Answers on programmes",
-                        "Crowded gym, hard to hear",
+                        pgettext_lazy("demo", "Talk to teachers"),
+                        pgettext_lazy("demo", "Excited"),
+                        pgettext_lazy("demo", "Answers on programmes"),
+                        pgettext_lazy("demo", "Crowded gym, hard to hear"),
                         None,
                     ),
                 ],
             ),
             (
-                "Enrol",
+                pgettext_lazy("demo", "Enrol"),
                 "during",
                 [
                     (
-                        "Online enrolment form",
+                        pgettext_lazy("demo", "Online enrolment form"),
                         "web",
-                        "Finish in one sitting",
-                        "Anxious about errors",
-                        "Confirmation it went through",
-                        "Uploading proof of address fails on phones",
+                        pgettext_lazy("demo", "Finish in one sitting"),
+                        pgettext_lazy("demo", "Anxious about errors"),
+                        pgettext_lazy("demo", "Confirmation it went through"),
+                        pgettext_lazy("demo", "Uploading proof of address fails on phones"),
                         None,
                     ),
                 ],
             ),
             (
-                "First week",
+                pgettext_lazy("demo", "First week"),
                 "after",
                 [
                     (
-                        "Welcome call",
+                        pgettext_lazy("demo", "Welcome call"),
                         "phone",
-                        "A named contact",
-                        "Relieved",
-                        "Know who to ask",
-                        "Call comes after the first day",
+                        pgettext_lazy("demo", "A named contact"),
+                        pgettext_lazy("demo", "Relieved"),
+                        pgettext_lazy("demo", "Know who to ask"),
+                        pgettext_lazy("demo", "Call comes after the first day"),
                         None,
                     ),
                 ],
@@ -102,73 +107,73 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
         ],
         "parents": [
             (
-                "Start of year",
+                pgettext_lazy("demo", "Start of year"),
                 "before",
                 [
                     (
-                        "Back-to-school letter",
+                        pgettext_lazy("demo", "Back-to-school letter"),
                         "email",
-                        "Dates, supplies, bus times",
-                        "Busy",
-                        "Everything in one message",
-                        "Three emails with conflicting dates",
+                        pgettext_lazy("demo", "Dates, supplies, bus times"),
+                        pgettext_lazy("demo", "Busy"),
+                        pgettext_lazy("demo", "Everything in one message"),
+                        pgettext_lazy("demo", "Three emails with conflicting dates"),
                         "luis",
                     ),
                     (
-                        "Meet the teacher",
+                        pgettext_lazy("demo", "Meet the teacher"),
                         "event",
-                        "Ten minutes with the teacher",
-                        "Hopeful",
-                        "Know the plan for the year",
-                        "Clashes with work shifts",
+                        pgettext_lazy("demo", "Ten minutes with the teacher"),
+                        pgettext_lazy("demo", "Hopeful"),
+                        pgettext_lazy("demo", "Know the plan for the year"),
+                        pgettext_lazy("demo", "Clashes with work shifts"),
                         "priya",
                     ),
                 ],
             ),
             (
-                "During the term",
+                pgettext_lazy("demo", "During the term"),
                 "during",
                 [
                     (
-                        "Parent portal",
+                        pgettext_lazy("demo", "Parent portal"),
                         "app",
-                        "Grades and attendance today",
-                        "Reassured when it works",
-                        "Early warning of problems",
-                        "Grades posted weeks late",
+                        pgettext_lazy("demo", "Grades and attendance today"),
+                        pgettext_lazy("demo", "Reassured when it works"),
+                        pgettext_lazy("demo", "Early warning of problems"),
+                        pgettext_lazy("demo", "Grades posted weeks late"),
                         "luis",
                     ),
                     (
-                        "Front office call",
+                        pgettext_lazy("demo", "Front office call"),
                         "phone",
-                        "Someone picks up",
-                        "Frustrated when on hold",
-                        "A quick answer",
-                        "Lines busy at drop-off",
+                        pgettext_lazy("demo", "Someone picks up"),
+                        pgettext_lazy("demo", "Frustrated when on hold"),
+                        pgettext_lazy("demo", "A quick answer"),
+                        pgettext_lazy("demo", "Lines busy at drop-off"),
                         None,
                     ),
                     (
-                        "Parent-teacher conference",
+                        pgettext_lazy("demo", "Parent-teacher conference"),
                         "in_person",
-                        "Specific feedback",
-                        "Nervous",
-                        "A plan they can help with",
-                        "Only two evening slots",
+                        pgettext_lazy("demo", "Specific feedback"),
+                        pgettext_lazy("demo", "Nervous"),
+                        pgettext_lazy("demo", "A plan they can help with"),
+                        pgettext_lazy("demo", "Only two evening slots"),
                         "priya",
                     ),
                 ],
             ),
             (
-                "End of year",
+                pgettext_lazy("demo", "End of year"),
                 "after",
                 [
                     (
-                        "Report card",
+                        pgettext_lazy("demo", "Report card"),
                         "mail",
-                        "A clear picture of progress",
-                        "Proud or worried",
-                        "What to do over summer",
-                        "Jargon-heavy comments",
+                        pgettext_lazy("demo", "A clear picture of progress"),
+                        pgettext_lazy("demo", "Proud or worried"),
+                        pgettext_lazy("demo", "What to do over summer"),
+                        pgettext_lazy("demo", "Jargon-heavy comments"),
                         "priya",
                     ),
                 ],
@@ -176,64 +181,64 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
         ],
         "teachers": [
             (
-                "Onboarding",
+                pgettext_lazy("demo", "Onboarding"),
                 "before",
                 [
                     (
-                        "New-teacher induction",
+                        pgettext_lazy("demo", "New-teacher induction"),
                         "in_person",
-                        "A mentor and a map of the school",
-                        "Eager, unsure",
-                        "Classroom ready on day one",
-                        "Laptop arrives in week three",
+                        pgettext_lazy("demo", "A mentor and a map of the school"),
+                        pgettext_lazy("demo", "Eager, unsure"),
+                        pgettext_lazy("demo", "Classroom ready on day one"),
+                        pgettext_lazy("demo", "Laptop arrives in week three"),
                         "maya",
                     ),
                 ],
             ),
             (
-                "Teaching year",
+                pgettext_lazy("demo", "Teaching year"),
                 "during",
                 [
                     (
-                        "Weekly staff bulletin",
+                        pgettext_lazy("demo", "Weekly staff bulletin"),
                         "email",
-                        "What changed and why",
-                        "Overloaded",
-                        "Fewer, clearer messages",
-                        "Buried in attachments",
+                        pgettext_lazy("demo", "What changed and why"),
+                        pgettext_lazy("demo", "Overloaded"),
+                        pgettext_lazy("demo", "Fewer, clearer messages"),
+                        pgettext_lazy("demo", "Buried in attachments"),
                         "maya",
                     ),
                     (
-                        "Professional development day",
+                        pgettext_lazy("demo", "Professional development day"),
                         "event",
-                        "Useful, chosen training",
-                        "Sceptical",
-                        "Time to plan with colleagues",
-                        "One-size-fits-all sessions",
+                        pgettext_lazy("demo", "Useful, chosen training"),
+                        pgettext_lazy("demo", "Sceptical"),
+                        pgettext_lazy("demo", "Time to plan with colleagues"),
+                        pgettext_lazy("demo", "One-size-fits-all sessions"),
                         "priya",
                     ),
                     (
-                        "HR help desk",
+                        pgettext_lazy("demo", "HR help desk"),
                         "live_chat",
-                        "Payroll answers the same day",
-                        "Anxious about pay",
-                        "A named person",
-                        "Tickets bounce between offices",
+                        pgettext_lazy("demo", "Payroll answers the same day"),
+                        pgettext_lazy("demo", "Anxious about pay"),
+                        pgettext_lazy("demo", "A named person"),
+                        pgettext_lazy("demo", "Tickets bounce between offices"),
                         "maya",
                     ),
                 ],
             ),
             (
-                "Leaving or staying",
+                pgettext_lazy("demo", "Leaving or staying"),
                 "after",
                 [
                     (
-                        "Stay interview",
+                        pgettext_lazy("demo", "Stay interview"),
                         "in_person",
-                        "Being asked before it is too late",
-                        "Valued",
-                        "A say in their next year",
-                        "Only held after resignation",
+                        pgettext_lazy("demo", "Being asked before it is too late"),
+                        pgettext_lazy("demo", "Valued"),
+                        pgettext_lazy("demo", "A say in their next year"),
+                        pgettext_lazy("demo", "Only held after resignation"),
                         "maya",
                     ),
                 ],
@@ -241,64 +246,64 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
         ],
         "students": [
             (
-                "Arrive",
+                pgettext_lazy("demo", "Arrive"),
                 "before",
                 [
                     (
-                        "Bus ride",
+                        pgettext_lazy("demo", "Bus ride"),
                         "in_person",
-                        "On time, safe",
-                        "Sleepy",
-                        "Friends on the bus",
-                        "Late buses on route 12",
+                        pgettext_lazy("demo", "On time, safe"),
+                        pgettext_lazy("demo", "Sleepy"),
+                        pgettext_lazy("demo", "Friends on the bus"),
+                        pgettext_lazy("demo", "Late buses on route 12"),
                         "tom",
                     ),
                 ],
             ),
             (
-                "School day",
+                pgettext_lazy("demo", "School day"),
                 "during",
                 [
                     (
-                        "Classroom",
+                        pgettext_lazy("demo", "Classroom"),
                         "in_person",
-                        "Lessons that make sense",
-                        "Engaged or bored",
-                        "To be heard",
-                        "Large classes",
+                        pgettext_lazy("demo", "Lessons that make sense"),
+                        pgettext_lazy("demo", "Engaged or bored"),
+                        pgettext_lazy("demo", "To be heard"),
+                        pgettext_lazy("demo", "Large classes"),
                         "priya",
                     ),
                     (
-                        "Lunch",
+                        pgettext_lazy("demo", "Lunch"),
                         "in_person",
-                        "Enough food, short queue",
-                        "Hungry",
-                        "Choice",
-                        "Queue eats half the break",
+                        pgettext_lazy("demo", "Enough food, short queue"),
+                        pgettext_lazy("demo", "Hungry"),
+                        pgettext_lazy("demo", "Choice"),
+                        pgettext_lazy("demo", "Queue eats half the break"),
                         "elena",
                     ),
                     (
-                        "Learning app",
+                        pgettext_lazy("demo", "Learning app"),
                         "app",
-                        "Homework in one place",
-                        "Confused by three apps",
-                        "One login",
-                        "Forgotten passwords",
+                        pgettext_lazy("demo", "Homework in one place"),
+                        pgettext_lazy("demo", "Confused by three apps"),
+                        pgettext_lazy("demo", "One login"),
+                        pgettext_lazy("demo", "Forgotten passwords"),
                         "priya",
                     ),
                 ],
             ),
             (
-                "After school",
+                pgettext_lazy("demo", "After school"),
                 "after",
                 [
                     (
-                        "Clubs and sports",
+                        pgettext_lazy("demo", "Clubs and sports"),
                         "event",
-                        "Something they love",
-                        "Excited",
-                        "Belonging",
-                        "Late bus only twice a week",
+                        pgettext_lazy("demo", "Something they love"),
+                        pgettext_lazy("demo", "Excited"),
+                        pgettext_lazy("demo", "Belonging"),
+                        pgettext_lazy("demo", "Late bus only twice a week"),
                         None,
                     ),
                 ],
@@ -306,46 +311,46 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
         ],
         "special-education-families": [
             (
-                "Referral",
+                pgettext_lazy("demo", "Referral"),
                 "before",
                 [
                     (
-                        "Evaluation request",
+                        pgettext_lazy("demo", "Evaluation request"),
                         "email",
-                        "An answer within the legal timeline",
-                        "Worried",
-                        "Someone who explains the process",
-                        "Requests sit unanswered",
+                        pgettext_lazy("demo", "An answer within the legal timeline"),
+                        pgettext_lazy("demo", "Worried"),
+                        pgettext_lazy("demo", "Someone who explains the process"),
+                        pgettext_lazy("demo", "Requests sit unanswered"),
                         "grace",
                     ),
                 ],
             ),
             (
-                "IEP meeting",
+                pgettext_lazy("demo", "IEP meeting"),
                 "during",
                 [
                     (
-                        "IEP meeting",
+                        pgettext_lazy("demo", "IEP meeting"),
                         "in_person",
-                        "To be a partner, not an audience",
-                        "Outnumbered",
-                        "A plan that fits their child",
-                        "Drafts arrive the night before",
+                        pgettext_lazy("demo", "To be a partner, not an audience"),
+                        pgettext_lazy("demo", "Outnumbered"),
+                        pgettext_lazy("demo", "A plan that fits their child"),
+                        pgettext_lazy("demo", "Drafts arrive the night before"),
                         "grace",
                     ),
                 ],
             ),
             (
-                "Support through the year",
+                pgettext_lazy("demo", "Support through the year"),
                 "after",
                 [
                     (
-                        "Case manager contact",
+                        pgettext_lazy("demo", "Case manager contact"),
                         "phone",
-                        "Calls returned in a day",
-                        "Anxious",
-                        "Progress updates",
-                        "Case managers change mid-year",
+                        pgettext_lazy("demo", "Calls returned in a day"),
+                        pgettext_lazy("demo", "Anxious"),
+                        pgettext_lazy("demo", "Progress updates"),
+                        pgettext_lazy("demo", "Case managers change mid-year"),
                         "grace",
                     ),
                 ],
@@ -353,40 +358,40 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
         ],
         "donors": [
             (
-                "First gift",
+                pgettext_lazy("demo", "First gift"),
                 "before",
                 [
                     (
-                        "Giving page",
+                        pgettext_lazy("demo", "Giving page"),
                         "web",
-                        "Give in two minutes",
-                        "Generous",
-                        "Know where money goes",
-                        "Card form times out",
+                        pgettext_lazy("demo", "Give in two minutes"),
+                        pgettext_lazy("demo", "Generous"),
+                        pgettext_lazy("demo", "Know where money goes"),
+                        pgettext_lazy("demo", "Card form times out"),
                         "marcus",
                     ),
                 ],
             ),
             (
-                "Thank and report",
+                pgettext_lazy("demo", "Thank and report"),
                 "after",
                 [
                     (
-                        "Thank-you letter",
+                        pgettext_lazy("demo", "Thank-you letter"),
                         "mail",
-                        "A personal thank-you",
-                        "Appreciated",
-                        "See the impact",
-                        "Letters arrive a month later",
+                        pgettext_lazy("demo", "A personal thank-you"),
+                        pgettext_lazy("demo", "Appreciated"),
+                        pgettext_lazy("demo", "See the impact"),
+                        pgettext_lazy("demo", "Letters arrive a month later"),
                         "marcus",
                     ),
                     (
-                        "Impact report",
+                        pgettext_lazy("demo", "Impact report"),
                         "email",
-                        "Stories and numbers",
-                        "Proud",
-                        "Reason to give again",
-                        "Annual only",
+                        pgettext_lazy("demo", "Stories and numbers"),
+                        pgettext_lazy("demo", "Proud"),
+                        pgettext_lazy("demo", "Reason to give again"),
+                        pgettext_lazy("demo", "Annual only"),
                         "marcus",
                     ),
                 ],
@@ -396,55 +401,55 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
     "northwind": {
         "customers": [
             (
-                "Trial",
+                pgettext_lazy("demo", "Trial"),
                 "before",
                 [
                     (
-                        "Sign-up",
+                        pgettext_lazy("demo", "Sign-up"),
                         "web",
-                        "Working dashboard in minutes",
-                        "Curious",
-                        "Quick value",
-                        "Data connector setup is hard",
+                        pgettext_lazy("demo", "Working dashboard in minutes"),
+                        pgettext_lazy("demo", "Curious"),
+                        pgettext_lazy("demo", "Quick value"),
+                        pgettext_lazy("demo", "Data connector setup is hard"),
                         "can",
                     ),
                 ],
             ),
             (
-                "Onboarding",
+                pgettext_lazy("demo", "Onboarding"),
                 "during",
                 [
                     (
-                        "Kick-off call",
+                        pgettext_lazy("demo", "Kick-off call"),
                         "phone",
-                        "A plan for the first month",
-                        "Hopeful",
-                        "A named success manager",
-                        "Scheduling takes a week",
+                        pgettext_lazy("demo", "A plan for the first month"),
+                        pgettext_lazy("demo", "Hopeful"),
+                        pgettext_lazy("demo", "A named success manager"),
+                        pgettext_lazy("demo", "Scheduling takes a week"),
                         "ayse",
                     ),
                 ],
             ),
             (
-                "Using the product",
+                pgettext_lazy("demo", "Using the product"),
                 "after",
                 [
                     (
-                        "Support chat",
+                        pgettext_lazy("demo", "Support chat"),
                         "live_chat",
-                        "Answer within the hour",
-                        "Blocked",
-                        "Problem solved first time",
-                        "Escalations lose context",
+                        pgettext_lazy("demo", "Answer within the hour"),
+                        pgettext_lazy("demo", "Blocked"),
+                        pgettext_lazy("demo", "Problem solved first time"),
+                        pgettext_lazy("demo", "Escalations lose context"),
                         "ayse",
                     ),
                     (
-                        "Renewal",
+                        pgettext_lazy("demo", "Renewal"),
                         "email",
-                        "No surprises",
-                        "Wary of price rises",
-                        "Fair pricing",
-                        "Invoice arrives before the conversation",
+                        pgettext_lazy("demo", "No surprises"),
+                        pgettext_lazy("demo", "Wary of price rises"),
+                        pgettext_lazy("demo", "Fair pricing"),
+                        pgettext_lazy("demo", "Invoice arrives before the conversation"),
                         "ayse",
                     ),
                 ],
@@ -452,31 +457,31 @@ JOURNEYS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
         ],
         "employees": [
             (
-                "Joining",
+                pgettext_lazy("demo", "Joining"),
                 "before",
                 [
                     (
-                        "First day",
+                        pgettext_lazy("demo", "First day"),
                         "in_person",
-                        "Laptop and accounts ready",
-                        "Excited",
-                        "Meet the team",
-                        "Accounts take two days",
+                        pgettext_lazy("demo", "Laptop and accounts ready"),
+                        pgettext_lazy("demo", "Excited"),
+                        pgettext_lazy("demo", "Meet the team"),
+                        pgettext_lazy("demo", "Accounts take two days"),
                         "zeynep",
                     ),
                 ],
             ),
             (
-                "Working here",
+                pgettext_lazy("demo", "Working here"),
                 "during",
                 [
                     (
-                        "One-to-ones",
+                        pgettext_lazy("demo", "One-to-ones"),
                         "in_person",
-                        "Regular, honest feedback",
-                        "Motivated",
-                        "Growth",
-                        "Often cancelled",
+                        pgettext_lazy("demo", "Regular, honest feedback"),
+                        pgettext_lazy("demo", "Motivated"),
+                        pgettext_lazy("demo", "Growth"),
+                        pgettext_lazy("demo", "Often cancelled"),
                         "zeynep",
                     ),
                 ],
@@ -491,127 +496,142 @@ PERSONAS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
     "riverside": {
         "parents": [
             (
-                "Working parent Pat",
-                "Parent of two, works shifts",
-                "School runs, homework help, forms",
-                "Know how the children are doing without taking time off",
-                "Letters arrive late; evening slots fill up at once",
-                "A report card, a call from the nurse, a snow day",
+                pgettext_lazy("demo", "Working parent Pat"),
+                pgettext_lazy("demo", "Parent of two, works shifts"),
+                pgettext_lazy("demo", "School runs, homework help, forms"),
+                pgettext_lazy("demo", "Know how the children are doing without taking time off"),
+                pgettext_lazy("demo", "Letters arrive late; evening slots fill up at once"),
+                pgettext_lazy("demo", "A report card, a call from the nurse, a snow day"),
                 [
                     (
-                        "I hear about field trips the day before, from my kid.",
+                        pgettext_lazy(
+                            "demo", "I hear about field trips the day before, from my kid."
+                        ),
                         "interview",
-                        "Parent interviews, spring term",
+                        pgettext_lazy("demo", "Parent interviews, spring term"),
                     ),
                     (
-                        "The portal is great when the grades are actually in it.",
+                        pgettext_lazy(
+                            "demo", "The portal is great when the grades are actually in it."
+                        ),
                         "survey_comment",
-                        "Term 2 parent survey",
+                        pgettext_lazy("demo", "Term 2 parent survey"),
                     ),
                 ],
             ),
             (
-                "Newcomer Nadia",
-                "Parent new to the country",
-                "Enrolment, translating letters for the family",
-                "Her children settle in fast",
-                "Letters only in English; unsure who to ask",
-                "Moving into the district",
+                pgettext_lazy("demo", "Newcomer Nadia"),
+                pgettext_lazy("demo", "Parent new to the country"),
+                pgettext_lazy("demo", "Enrolment, translating letters for the family"),
+                pgettext_lazy("demo", "Her children settle in fast"),
+                pgettext_lazy("demo", "Letters only in English; unsure who to ask"),
+                pgettext_lazy("demo", "Moving into the district"),
                 [
                     (
-                        "Nobody told me there was a translator I could ask for.",
+                        pgettext_lazy(
+                            "demo", "Nobody told me there was a translator I could ask for."
+                        ),
                         "support_call",
-                        "Front office call log",
+                        pgettext_lazy("demo", "Front office call log"),
                     ),
                 ],
             ),
         ],
         "teachers": [
             (
-                "Second-year teacher Sam",
-                "Grade 5 teacher",
-                "Teaching, grading, parent contact",
-                "Feel competent and stay",
-                "Paperwork; no time to plan with colleagues",
-                "A hard parent meeting, an observation",
+                pgettext_lazy("demo", "Second-year teacher Sam"),
+                pgettext_lazy("demo", "Grade 5 teacher"),
+                pgettext_lazy("demo", "Teaching, grading, parent contact"),
+                pgettext_lazy("demo", "Feel competent and stay"),
+                pgettext_lazy("demo", "Paperwork; no time to plan with colleagues"),
+                pgettext_lazy("demo", "A hard parent meeting, an observation"),
                 [
                     (
-                        "I spent my first month without a working laptop.",
+                        pgettext_lazy("demo", "I spent my first month without a working laptop."),
                         "interview",
-                        "Stay interviews 2024",
+                        pgettext_lazy("demo", "Stay interviews 2024"),
                     ),
                     (
-                        "PD days would help if we could choose them.",
+                        pgettext_lazy("demo", "PD days would help if we could choose them."),
                         "survey_comment",
-                        "Staff survey, autumn",
+                        pgettext_lazy("demo", "Staff survey, autumn"),
                     ),
                 ],
             ),
         ],
         "prospective-families": [
             (
-                "Comparing Carla",
-                "Parent choosing a kindergarten",
-                "Researching schools, visiting",
-                "The right school for her son",
-                "Tour times clash with work",
-                "Her son turning five",
+                pgettext_lazy("demo", "Comparing Carla"),
+                pgettext_lazy("demo", "Parent choosing a kindergarten"),
+                pgettext_lazy("demo", "Researching schools, visiting"),
+                pgettext_lazy("demo", "The right school for her son"),
+                pgettext_lazy("demo", "Tour times clash with work"),
+                pgettext_lazy("demo", "Her son turning five"),
                 [
                     (
-                        "The charter school gave me a Saturday tour. You only had weekdays.",
+                        pgettext_lazy(
+                            "demo",
+                            "The charter school gave me a Saturday tour. You only had weekdays.",
+                        ),
                         "review",
-                        "Local parents' forum",
+                        pgettext_lazy("demo", "Local parents' forum"),
                     ),
                 ],
             ),
         ],
         "students": [
             (
-                "Ninth-grader Jordan",
-                "Student, first year of high school",
-                "Classes, homework, basketball",
-                "Fit in and keep grades up",
-                "Three different learning apps",
-                "Tests, team try-outs",
+                pgettext_lazy("demo", "Ninth-grader Jordan"),
+                pgettext_lazy("demo", "Student, first year of high school"),
+                pgettext_lazy("demo", "Classes, homework, basketball"),
+                pgettext_lazy("demo", "Fit in and keep grades up"),
+                pgettext_lazy("demo", "Three different learning apps"),
+                pgettext_lazy("demo", "Tests, team try-outs"),
                 [
                     (
-                        "I never know which app the homework is in.",
+                        pgettext_lazy("demo", "I never know which app the homework is in."),
                         "survey_comment",
-                        "Student voice survey",
+                        pgettext_lazy("demo", "Student voice survey"),
                     ),
                 ],
             ),
         ],
         "special-education-families": [
             (
-                "Advocate parent Lee",
-                "Parent of a child with an IEP",
-                "Coordinating therapists, meetings and school",
-                "A plan that is followed",
-                "Drafts arrive too late to read",
-                "An evaluation result, a new school year",
+                pgettext_lazy("demo", "Advocate parent Lee"),
+                pgettext_lazy("demo", "Parent of a child with an IEP"),
+                pgettext_lazy("demo", "Coordinating therapists, meetings and school"),
+                pgettext_lazy("demo", "A plan that is followed"),
+                pgettext_lazy("demo", "Drafts arrive too late to read"),
+                pgettext_lazy("demo", "An evaluation result, a new school year"),
                 [
                     (
-                        "I walked into the IEP meeting and there were nine of them and one of me.",
+                        pgettext_lazy(
+                            "demo",
+                            "I walked into the IEP meeting and there were nine of them and one "
+                            "of me.",
+                        ),
                         "interview",
-                        "Family listening session",
+                        pgettext_lazy("demo", "Family listening session"),
                     ),
                 ],
             ),
         ],
         "donors": [
             (
-                "Loyal donor Morgan",
-                "Alumna, gives every December",
-                "Annual gift, gala",
-                "See the robotics team she funds",
-                "Hears nothing between December and December",
-                "Year-end appeal letter",
+                pgettext_lazy("demo", "Loyal donor Morgan"),
+                pgettext_lazy("demo", "Alumna, gives every December"),
+                pgettext_lazy("demo", "Annual gift, gala"),
+                pgettext_lazy("demo", "See the robotics team she funds"),
+                pgettext_lazy("demo", "Hears nothing between December and December"),
+                pgettext_lazy("demo", "Year-end appeal letter"),
                 [
                     (
-                        "I'd give more if I knew what last year's money did.",
+                        pgettext_lazy(
+                            "demo", "I'd give more if I knew what last year's money did."
+                        ),
                         "interview",
-                        "Donor calls, January",
+                        pgettext_lazy("demo", "Donor calls, January"),
                     ),
                 ],
             ),
@@ -620,17 +640,20 @@ PERSONAS: dict[str, dict[str, list[tuple[Any, ...]]]] = {
     "northwind": {
         "customers": [
             (
-                "Data lead Deniz",
-                "Head of data at a mid-size retailer",
-                "Dashboards for the leadership team",
-                "Numbers everyone trusts",
-                "Connector breaks after schema changes",
-                "A board meeting next week",
+                pgettext_lazy("demo", "Data lead Deniz"),
+                pgettext_lazy("demo", "Head of data at a mid-size retailer"),
+                pgettext_lazy("demo", "Dashboards for the leadership team"),
+                pgettext_lazy("demo", "Numbers everyone trusts"),
+                pgettext_lazy("demo", "Connector breaks after schema changes"),
+                pgettext_lazy("demo", "A board meeting next week"),
                 [
                     (
-                        "Support fixed it, but I had to explain the problem three times.",
+                        pgettext_lazy(
+                            "demo",
+                            "Support fixed it, but I had to explain the problem three times.",
+                        ),
                         "support_call",
-                        "Ticket 4821",
+                        pgettext_lazy("demo", "Ticket 4821"),
                     ),
                 ],
             ),
@@ -643,27 +666,33 @@ def _person(people: dict[str, Person], key: str | None) -> Person | None:
     return people.get(key) if key else None
 
 
+def touchpoint_slug(name: Any) -> str:
+    """The demo touchpoint's slug, the same in every language: its English name slugified."""
+    return slugify(in_english(name))
+
+
 def _journey(audience: Audience, stages: list[tuple[Any, ...]], people: dict[str, Person]) -> None:
+    stages_here = Stage.objects.for_org(audience.organisation_id).filter(audience=audience)
     for position, (stage_name, phase, touchpoints) in enumerate(stages):
-        stage, _ = Stage.objects.for_org(audience.organisation_id).update_or_create(
-            audience=audience,
-            name=stage_name,
-            defaults={"organisation": audience.organisation, "phase": phase, "position": position},
+        stage = stages_here.filter(name__in=in_every_language(stage_name)).first() or Stage(
+            organisation=audience.organisation, audience=audience
         )
+        stage.name, stage.phase, stage.position = str(stage_name), phase, position
+        stage.save()
         for tp_position, row in enumerate(touchpoints):
             name, channel, expects, feels, wants, obstacles, owner = row
             Touchpoint.objects.for_org(audience.organisation_id).update_or_create(
                 audience=audience,
-                slug=slugify(name),
+                slug=touchpoint_slug(name),
                 defaults={
                     "organisation": audience.organisation,
                     "stage": stage,
-                    "name": name,
+                    "name": str(name),
                     "channel": channel,
-                    "expectations": expects,
-                    "emotions": feels,
-                    "motivations": wants,
-                    "obstacles": obstacles,
+                    "expectations": str(expects),
+                    "emotions": str(feels),
+                    "motivations": str(wants),
+                    "obstacles": str(obstacles),
                     "owner": _person(people, owner),
                     "position": tp_position,
                 },
@@ -671,23 +700,21 @@ def _journey(audience: Audience, stages: list[tuple[Any, ...]], people: dict[str
 
 
 def _personas(audience: Audience, rows: list[tuple[Any, ...]]) -> None:
+    personas_here = Persona.objects.for_org(audience.organisation_id).filter(audience=audience)
     for name, role, responsibilities, goals, pains, triggers, quotes in rows:
-        persona, _ = Persona.objects.for_org(audience.organisation_id).update_or_create(
-            audience=audience,
-            name=name,
-            defaults={
-                "organisation": audience.organisation,
-                "role": role,
-                "responsibilities": responsibilities,
-                "goals": goals,
-                "pain_points": pains,
-                "triggers": triggers,
-            },
+        persona = personas_here.filter(name__in=in_every_language(name)).first() or Persona(
+            organisation=audience.organisation, audience=audience
         )
+        persona.name, persona.role = str(name), str(role)
+        persona.responsibilities, persona.goals = str(responsibilities), str(goals)
+        persona.pain_points, persona.triggers = str(pains), str(triggers)
+        persona.save()
         for text, source, detail in quotes:
-            PersonaQuote.objects.update_or_create(
-                persona=persona, text=text, defaults={"source": source, "source_detail": detail}
-            )
+            quote = PersonaQuote.objects.filter(
+                persona=persona, text__in=in_every_language(text)
+            ).first() or PersonaQuote(persona=persona)
+            quote.text, quote.source, quote.source_detail = str(text), source, str(detail)
+            quote.save()
 
 
 @transaction.atomic

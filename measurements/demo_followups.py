@@ -5,7 +5,8 @@ Made from the seeded responses the rule itself picks (`followup_threshold`, with
 respondent), stored directly with their times set in the past: seeding sends no webhook and
 writes no audit entry, like the rest of the demo. Safe to run again: an organisation that
 already has follow-ups gets none more (a new demo year's responses replace the old ones, and
-their follow-ups go with them).
+their follow-ups go with them), but the demo's notes among them (a note still as the demo wrote
+it, in any language) are put into the language of this run.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
+from audiences.demo import in_every_language
 from audiences.models import Organisation
 from measurements.followups import followup_threshold
 from measurements.models import FollowUp, FollowUpStatus, MetricDefinition, Response
@@ -29,7 +32,7 @@ class Slot:
     status: str
     age: timedelta  # how long ago the follow-up was created
     took: timedelta | None = None  # created → closed
-    note: str = ""
+    note: Any = ""  # a lazy translation: written in the language of the seeding
 
 
 # Closes after 20 h, 28 h, 5 h, 98 h and 78 h: median 28 h (1.2 d), 3 of 5 within 2 days.
@@ -38,33 +41,39 @@ SLOTS = (
         FollowUpStatus.CLOSED,
         timedelta(days=26),
         timedelta(hours=20),
-        "Called back; apologised and fixed the booking.",
+        pgettext_lazy("demo", "Called back; apologised and fixed the booking."),
     ),
     Slot(
         FollowUpStatus.CLOSED,
         timedelta(days=19),
         timedelta(hours=28),
-        "E-mailed the answer the form should have given.",
+        pgettext_lazy("demo", "E-mailed the answer the form should have given."),
     ),
     Slot(
         FollowUpStatus.CLOSED,
         timedelta(days=15),
         timedelta(hours=5),
-        "Quick call: a login problem, reset on the phone.",
+        pgettext_lazy("demo", "Quick call: a login problem, reset on the phone."),
     ),
     Slot(
         FollowUpStatus.CLOSED,
         timedelta(days=33),
         timedelta(hours=98),
-        "Reached them after three tries; passed the complaint to the team lead.",
+        pgettext_lazy(
+            "demo", "Reached them after three tries; passed the complaint to the team lead."
+        ),
     ),
     Slot(
         FollowUpStatus.CLOSED,
         timedelta(days=11),
         timedelta(hours=78),
-        "Met in person at the open evening.",
+        pgettext_lazy("demo", "Met in person at the open evening."),
     ),
-    Slot(FollowUpStatus.IN_PROGRESS, timedelta(days=3), note="Left a voicemail; trying again."),
+    Slot(
+        FollowUpStatus.IN_PROGRESS,
+        timedelta(days=3),
+        note=pgettext_lazy("demo", "Left a voicemail; trying again."),
+    ),
     Slot(FollowUpStatus.OPEN, timedelta(days=4)),
     Slot(FollowUpStatus.OPEN, timedelta(hours=27)),
 )
@@ -87,9 +96,19 @@ def _candidates(organisation: Organisation, since: datetime) -> list[Response]:
     )
 
 
+def _relabel_notes(organisation: Organisation) -> None:
+    """The demo's notes written by a run in another language, in this run's language."""
+    for slot in SLOTS:
+        if slot.note:
+            FollowUp.objects.for_org(organisation).filter(
+                note__in=in_every_language(slot.note) - {str(slot.note)}
+            ).update(note=str(slot.note))
+
+
 @transaction.atomic
 def seed_followups(organisation: Organisation, *, now: datetime | None = None) -> int:
     if FollowUp.objects.for_org(organisation).exists():
+        _relabel_notes(organisation)
         return 0
     now = now or timezone.now()
     candidates = _candidates(organisation, now - timedelta(days=40))
@@ -115,7 +134,7 @@ def seed_followups(organisation: Organisation, *, now: datetime | None = None) -
             assignee=owner,
             threshold=followup_threshold(response.definition),  # as ingestion records it
             status=slot.status,
-            note=slot.note,
+            note=str(slot.note),
             closed_by_id=owner.user_id if owner and slot.took else None,
         )
         # created_at is set on insert only: date the demo's rows afterwards.

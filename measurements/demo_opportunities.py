@@ -1,6 +1,7 @@
 """Demo opportunities on Riverside's teacher journey: one done (so its before and after shows),
-one in progress, one planned. Idempotent: keyed by (audience, problem); a re-run puts the
-rows back as listed, dated relative to today."""
+one in progress, one planned. Idempotent: keyed by (audience, problem), the problem as any
+interface language writes it (a run in another language relabels the same rows); a re-run puts
+the rows back as listed, dated relative to today."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
+from audiences.demo import in_every_language
+from journeys.demo import touchpoint_slug
 from journeys.models import Touchpoint
 from measurements.models import MetricDefinition, Opportunity, OpportunityStatus
 
@@ -16,22 +20,49 @@ from measurements.models import MetricDefinition, Opportunity, OpportunityStatus
 #  recorded days ago, done days ago)
 TEACHER_OPPORTUNITIES: list[tuple[Any, ...]] = [
     (
-        "New teachers get their laptop in week three of induction",
-        "Order laptops when the contract is signed and hand them over on the first day.",
-        "New-teacher induction", "maya", 4, 2, OpportunityStatus.DONE, "nps", 200, 110,
+        pgettext_lazy("demo", "New teachers get their laptop in week three of induction"),
+        pgettext_lazy(
+            "demo", "Order laptops when the contract is signed and hand them over on the first day."
+        ),
+        pgettext_lazy("demo", "New-teacher induction"),
+        "maya",
+        4,
+        2,
+        OpportunityStatus.DONE,
+        "nps",
+        200,
+        110,
     ),
     (
-        "The weekly staff bulletin buries what changed in attachments",
-        "Three headlines at the top, what changed and why; attachments only for detail.",
-        "Weekly staff bulletin", "maya", 3, 1, OpportunityStatus.IN_PROGRESS, "nps", 40, None,
-    ),
-    (
-        "Professional development days are one-size-fits-all",
-        "Let teachers choose two of five sessions, and keep an hour to plan with colleagues.",
-        "Professional development day", "priya", 4, 4, OpportunityStatus.PLANNED, "nps", 20,
+        pgettext_lazy("demo", "The weekly staff bulletin buries what changed in attachments"),
+        pgettext_lazy(
+            "demo", "Three headlines at the top, what changed and why; attachments only for detail."
+        ),
+        pgettext_lazy("demo", "Weekly staff bulletin"),
+        "maya",
+        3,
+        1,
+        OpportunityStatus.IN_PROGRESS,
+        "nps",
+        40,
         None,
     ),
-]  # fmt: skip
+    (
+        pgettext_lazy("demo", "Professional development days are one-size-fits-all"),
+        pgettext_lazy(
+            "demo",
+            "Let teachers choose two of five sessions, and keep an hour to plan with colleagues.",
+        ),
+        pgettext_lazy("demo", "Professional development day"),
+        "priya",
+        4,
+        4,
+        OpportunityStatus.PLANNED,
+        "nps",
+        20,
+        None,
+    ),
+]
 
 
 def seed_opportunities(demo: dict[str, Any]) -> None:
@@ -52,11 +83,16 @@ def seed_opportunities(demo: dict[str, Any]) -> None:
         recorded,
         done,
     ) in TEACHER_OPPORTUNITIES:
-        touchpoint = Touchpoint.objects.for_org(org_id).get(audience=audience, name=at)
+        touchpoint = Touchpoint.objects.for_org(org_id).get(
+            audience=audience, slug=touchpoint_slug(at)
+        )
         opportunity = (
-            Opportunity.objects.for_org(org_id).filter(audience=audience, problem=problem).first()
-        ) or Opportunity(organisation_id=org_id, audience=audience, problem=problem)
-        opportunity.idea, opportunity.owner = idea, people[owner]
+            Opportunity.objects.for_org(org_id)
+            .filter(audience=audience, problem__in=in_every_language(problem))
+            .first()
+        ) or Opportunity(organisation_id=org_id, audience=audience)
+        opportunity.problem, opportunity.idea = str(problem), str(idea)
+        opportunity.owner = people[owner]
         opportunity.value, opportunity.effort, opportunity.status = value, effort, status
         opportunity.definition = MetricDefinition.objects.for_org(org_id).get(
             audience=audience, slug=metric

@@ -16,8 +16,9 @@ threshold, so the alerts are the ones planned, on any day the demo is seeded.
 
 Idempotent: every row carries an external id (members: a name) with the year's first month
 in it (`demo-202512-…`). A definition or audience whose rows of this year are there is
-skipped; the demo's rows of another year (or of the older generator) are deleted first and
-written again, so `./ax up` a month later moves the year on. Rows are written with
+skipped (their comments are put into the language of the run); the demo's rows of another year
+(or of the older generator) are deleted first and written again, so `./ax up` a month later
+moves the year on. Rows are written with
 bulk_create, then one full rollup computes every period.
 """
 
@@ -35,7 +36,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
+from audiences.demo import in_every_language
 from audiences.models import Organisation
 from audiences.services import audit_record
 from journeys.models import Touchpoint
@@ -53,18 +56,19 @@ from measurements.rollups import rollup_full
 from measurements.scales import scale_of, top_box
 
 MONTHS = 12  # complete months before the current one
+# The free-text comments of the demo's answers, written in the language of the seeding.
 COMMENTS = {
     "high": [
-        "Quick and friendly, thank you.",
-        "Everything was clear from the start.",
-        "The team went out of their way to help.",
-        "Easy to find what I needed.",
+        pgettext_lazy("demo", "Quick and friendly, thank you."),
+        pgettext_lazy("demo", "Everything was clear from the start."),
+        pgettext_lazy("demo", "The team went out of their way to help."),
+        pgettext_lazy("demo", "Easy to find what I needed."),
     ],
     "low": [
-        "I had to ask three times before anyone answered.",
-        "The information on the website was out of date.",
-        "Nobody told me what would happen next.",
-        "Long wait and no update.",
+        pgettext_lazy("demo", "I had to ask three times before anyone answered."),
+        pgettext_lazy("demo", "The information on the website was out of date."),
+        pgettext_lazy("demo", "Nobody told me what would happen next."),
+        pgettext_lazy("demo", "Long wait and no update."),
     ],
 }
 
@@ -379,7 +383,7 @@ def _responses(
                 break
             comment = ""
             if rng.random() < 0.08:
-                comment = rng.choice(COMMENTS["high" if score >= top else "low"])
+                comment = str(rng.choice(COMMENTS["high" if score >= top else "low"]))
             if definition.touchpoint_id:
                 touchpoint = definition.touchpoint
             elif touchpoints and rng.random() < 0.8:
@@ -553,6 +557,16 @@ def demo_results_clear_stale(
     return removed
 
 
+def _relabel_comments(organisation: Organisation) -> None:
+    """The comments of this year's demo answers already there (a run in another language wrote
+    them), in this run's language: the answers themselves are kept, as on any re-run."""
+    demo_rows = Response.objects.for_org(organisation).filter(external_id__startswith="demo-")
+    for comment in (*COMMENTS["high"], *COMMENTS["low"]):
+        demo_rows.filter(comment__in=in_every_language(comment) - {str(comment)}).update(
+            comment=str(comment)
+        )
+
+
 @transaction.atomic
 def seed_results(organisation: Organisation, *, today: date | None = None) -> dict[str, Any]:
     """Write the year's results for the organisation's active definitions, then roll them up."""
@@ -596,6 +610,7 @@ def seed_results(organisation: Organisation, *, today: date | None = None) -> di
                 new_members, new_revenue = _members_and_revenue(definition, year)
                 members += new_members
                 revenue += new_revenue
+    _relabel_comments(organisation)
     Response.objects.bulk_create(responses, batch_size=5000)
     SupportCase.objects.bulk_create(cases, batch_size=5000)
     AudienceMember.objects.bulk_create(members, batch_size=5000)
