@@ -32,7 +32,7 @@ SKIPPED_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "sv
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 # Machine text a reader meets in any language: addresses, codes, units, the product's name.
 SAME_IN_EVERY_LANGUAGE = re.compile(
-    r"AX Registry|[\w.+-]+@[\w.-]+|https?://\S+|\S+/\S+|\b[A-Z]{2,6}s?\b|\b[A-Z][a-z]?\d\S*"
+    r"AX Registry|eNPS|[\w.+-]+@[\w.-]+|https?://\S+|\S+/\S+|\b[A-Z]{2,6}s?\b|\b[A-Z][a-z]?\d\S*"
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{2,}")
 
