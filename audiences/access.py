@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from audiences.models import Audience, Membership, Organisation, Role
 
@@ -80,7 +81,7 @@ def lead_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any):
         if not request.access.is_lead:
-            raise PermissionDenied("Only a lead of this organisation can do that.")
+            raise PermissionDenied(gettext("Only a lead of this organisation can do that."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -93,12 +94,12 @@ def org_object_or_404(request: HttpRequest, queryset: QuerySet | type[Model], **
     try:
         return queryset.for_org(request.access.organisation).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as exc:
-        raise Http404("No such object in this organisation.") from exc
+        raise Http404(gettext("No such object in this organisation.")) from exc
 
 
 def audience_for_edit(request: HttpRequest, slug: str) -> Audience:
     """The current organisation's audience by slug, refusing users who may not edit it."""
     audience = org_object_or_404(request, Audience.objects.select_related("owner"), slug=slug)
     if not request.access.can_edit_audience(audience):
-        raise PermissionDenied("You can only change audiences you own.")
+        raise PermissionDenied(gettext("You can only change audiences you own."))
     return audience

@@ -9,12 +9,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.models import Audience, AudienceKind, LifecycleStage, Organisation, Person
 from audiences.selectors import ranked_first
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
-ARCHIVED_CHOICES = (("include", "Show archived too"), ("only", "Only archived"))
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+ARCHIVED_CHOICES = (("include", _("Show archived too")), ("only", _("Only archived")))
 
 
 def request_organisation(request: HttpRequest | None) -> Organisation | None:
@@ -40,17 +42,34 @@ class AudienceFilter(django_filters.FilterSet):
     Archived audiences are hidden unless `archived` asks for them.
     """
 
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
-    kind = django_filters.ChoiceFilter(choices=AudienceKind.choices, empty_label="Any kind")
-    stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, empty_label="Any stage")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    kind = django_filters.ChoiceFilter(
+        choices=AudienceKind.choices,
+        label=pgettext_lazy("audience kind", "Kind"),
+        empty_label=_("Any kind"),
+    )
+    stage = django_filters.ChoiceFilter(
+        choices=LifecycleStage.choices,
+        label=pgettext_lazy("lifecycle stage", "Stage"),
+        empty_label=_("Any stage"),
+    )
     owner = django_filters.ModelChoiceFilter(
-        queryset=_owner_choices, empty_label="Anyone", null_label="No owner"
+        queryset=_owner_choices,
+        label=pgettext_lazy("experience owner", "Owner"),
+        empty_label=pgettext_lazy("owner filter", "Anyone"),
+        null_label=_("No owner"),
     )
     ranked = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_ranked", label="In the top ten", empty_label="Either"
+        choices=YES_NO,
+        method="filter_ranked",
+        label=_("In the top ten"),
+        empty_label=pgettext_lazy("yes or no filter", "Either"),
     )
     archived = django_filters.ChoiceFilter(
-        choices=ARCHIVED_CHOICES, method="filter_archived", label="Archived", empty_label="Hide"
+        choices=ARCHIVED_CHOICES,
+        method="filter_archived",
+        label=pgettext_lazy("audience status", "Archived"),
+        empty_label=pgettext_lazy("archived filter", "Hide"),
     )
 
     class Meta:

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from audiences.models import Audience, Organisation, Person
 from audiences.selectors import member_users
@@ -29,10 +31,21 @@ class AudienceForm(BrowserModelForm):
             "why_it_matters",
             "owner",
         ]
-        labels = {"kind_label": "Kind name (for 'Other')", "stage": "Lifecycle stage"}
+        labels = {
+            "name": _("Name"),
+            "slug": _("Slug"),
+            "kind": pgettext_lazy("audience kind", "Kind"),
+            "kind_label": _("Kind name (for 'Other')"),
+            "stage": _("Lifecycle stage"),
+            "description": _("Description"),
+            "why_it_matters": _("Why it matters"),
+            "owner": pgettext_lazy("experience owner", "Owner"),
+        }
         help_texts = {
-            "slug": "Used in addresses and by API clients. Leave blank to derive it from the name.",
-            "why_it_matters": "What this audience means for the organisation's success.",
+            "slug": _(
+                "Used in addresses and by API clients. Leave blank to derive it from the name."
+            ),
+            "why_it_matters": _("What this audience means for the organisation's success."),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -51,7 +64,7 @@ class AudienceForm(BrowserModelForm):
             del self.fields["slug"]
         if can_assign_owner:
             self.fields["owner"].queryset = Person.objects.for_org(organisation)
-            self.fields["owner"].empty_label = "No owner yet"
+            self.fields["owner"].empty_label = gettext("No owner yet")
         else:
             del self.fields["owner"]
 
@@ -75,11 +88,17 @@ class AudienceForm(BrowserModelForm):
         if error.code == "taken" and not typed:  # no slug typed: speak of the name they typed
             self.add_error(
                 "name",
-                f"Another audience already has the address '{slug}' made from this "
-                "name: choose another name, or give this one a different slug.",
+                gettext(
+                    "Another audience already has the address '%(slug)s' made from this "
+                    "name: choose another name, or give this one a different slug."
+                )
+                % {"slug": slug},
             )
         elif error.code == "reserved":
-            self.add_error("slug", f"'{slug}' is reserved for a page; choose another slug.")
+            self.add_error(
+                "slug",
+                gettext("'%(slug)s' is reserved for a page; choose another slug.") % {"slug": slug},
+            )
         else:
             self.add_error("slug", error)
 
@@ -90,8 +109,14 @@ class PersonForm(BrowserModelForm):
     class Meta:
         model = Person
         fields = ["name", "email", "title", "department", "user"]
-        labels = {"user": "Linked user account"}
-        help_texts = {"user": "Link a member so they can edit the audiences this person owns."}
+        labels = {
+            "name": _("Name"),
+            "email": _("Email"),
+            "title": pgettext_lazy("job title", "Title"),
+            "department": _("Department"),
+            "user": _("Linked user account"),
+        }
+        help_texts = {"user": _("Link a member so they can edit the audiences this person owns.")}
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +124,7 @@ class PersonForm(BrowserModelForm):
         self.instance.organisation = organisation
         self.fields["user"].queryset = member_users(organisation=organisation)
         self.fields["user"].label_from_instance = lambda user: user.email
-        self.fields["user"].empty_label = "Not linked"
+        self.fields["user"].empty_label = gettext("Not linked")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -107,7 +132,9 @@ class PersonForm(BrowserModelForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("Someone in this organisation already has this e-mail.")
+            raise forms.ValidationError(
+                gettext("Someone in this organisation already has this e-mail.")
+            )
         return email
 
 
@@ -116,10 +143,11 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Enter a correct e-mail address and password. The password is "
-        "case-sensitive.",
+        "invalid_login": _(
+            "Enter a correct e-mail address and password. The password is case-sensitive."
+        ),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "E-mail"
+        self.fields["username"].label = gettext("E-mail")

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from audiences.timezones import validate_timezone
 
@@ -220,7 +222,7 @@ class Organisation(models.Model):
     followup_target_days = models.PositiveSmallIntegerField(
         default=2,
         db_default=2,
-        help_text="A follow-up should be closed within this many days.",
+        help_text=_("A follow-up should be closed within this many days."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -232,9 +234,9 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    LEAD = "lead", "Lead"
-    OWNER = "owner", "Owner"
-    VIEWER = "viewer", "Viewer"
+    LEAD = "lead", pgettext_lazy("role", "Lead")
+    OWNER = "owner", pgettext_lazy("role", "Owner")
+    VIEWER = "viewer", pgettext_lazy("role", "Viewer")
 
 
 class Membership(OrgOwned):
@@ -281,7 +283,7 @@ class Person(OrgOwned):
 
     class Meta(OrgOwned.Meta):
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "email"], name="person_unique_org_email"
@@ -293,26 +295,26 @@ class Person(OrgOwned):
 
 
 class AudienceKind(models.TextChoices):
-    PROSPECT = "prospect", "Prospective buyer"
-    CUSTOMER = "customer", "Customer"
-    EMPLOYEE = "employee", "Employee"
-    CANDIDATE = "candidate", "Prospective employee (candidate)"
-    FAN = "fan", "Fan / follower / subscriber"
-    MEDIA = "media", "Media / influencer"
-    RESELLER = "reseller", "Dealer / reseller"
-    SUPPLIER = "supplier", "Supplier / vendor"
-    INVESTOR = "investor", "Investor"
-    DONOR = "donor", "Donor"
-    PARENT = "parent", "Parent"
-    ALUMNI = "alumni", "Alumni"
-    STUDENT = "student", "Student"
-    OTHER = "other", "Other"
+    PROSPECT = "prospect", _("Prospective buyer")
+    CUSTOMER = "customer", _("Customer")
+    EMPLOYEE = "employee", _("Employee")
+    CANDIDATE = "candidate", _("Prospective employee (candidate)")
+    FAN = "fan", _("Fan / follower / subscriber")
+    MEDIA = "media", _("Media / influencer")
+    RESELLER = "reseller", _("Dealer / reseller")
+    SUPPLIER = "supplier", _("Supplier / vendor")
+    INVESTOR = "investor", _("Investor")
+    DONOR = "donor", _("Donor")
+    PARENT = "parent", _("Parent")
+    ALUMNI = "alumni", _("Alumni")
+    STUDENT = "student", _("Student")
+    OTHER = "other", _("Other")
 
 
 class LifecycleStage(models.TextChoices):
-    PROSPECTIVE = "prospective", "Prospective"
-    CURRENT = "current", "Current"
-    FORMER = "former", "Former"
+    PROSPECTIVE = "prospective", _("Prospective")
+    CURRENT = "current", _("Current")
+    FORMER = "former", _("Former")
 
 
 class Audience(OrgOwned):
@@ -325,7 +327,7 @@ class Audience(OrgOwned):
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=20, choices=AudienceKind.choices)
     kind_label = models.CharField(
-        max_length=100, blank=True, help_text="What to call this kind when the kind is 'Other'."
+        max_length=100, blank=True, help_text=_("What to call this kind when the kind is 'Other'.")
     )
     stage = models.CharField(
         max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.CURRENT
@@ -374,13 +376,13 @@ class Audience(OrgOwned):
         if not self.slug and self.name:
             self.slug = slugify(self.name)[:80]
         if self.kind == AudienceKind.OTHER and not self.kind_label.strip():
-            raise ValidationError({"kind_label": "Name the kind when the kind is 'Other'."})
+            raise ValidationError({"kind_label": _("Name the kind when the kind is 'Other'.")})
         if (
             self.owner_id
             and self.organisation_id
             and self.owner.organisation_id != self.organisation_id
         ):
-            raise ValidationError({"owner": "The owner must be a person in this organisation."})
+            raise ValidationError({"owner": _("The owner must be a person in this organisation.")})
 
 
 class ApiKey(OrgOwned):
@@ -430,7 +432,7 @@ class AuditEntry(OrgOwned):
 
     class Meta(OrgOwned.Meta):
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_repr}"
@@ -440,8 +442,8 @@ class AuditEntry(OrgOwned):
         if self.actor_user_id:
             return self.actor_user.get_full_name() or self.actor_user.email
         if self.actor_key_id:
-            return f"API key {self.actor_key.name}"
-        return "system"
+            return gettext("API key %(name)s") % {"name": self.actor_key.name}
+        return pgettext("audit actor", "system")
 
 
 class Preference(models.Model):

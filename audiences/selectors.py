@@ -16,8 +16,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from audiences.models import Audience, AuditEntry, Membership, Organisation, Person
+from axreg.text import capfirst
 
 
 def ranked_first(prefix: str = "") -> tuple[OrderBy, str]:
@@ -113,8 +117,11 @@ def audit_filter_choices(*, organisation: Organisation) -> dict[str, list[tuple[
         .order_by("actor_key__name")
     )
     actors = [(f"user:{pk}", email) for pk, email in users]
-    actors += [(f"key:{pk}", f"API key {name} ({prefix}…)") for pk, name, prefix in keys]
-    actors.append(("system", "system (commands, demo data)"))
+    actors += [
+        (f"key:{pk}", gettext("API key %(name)s (%(prefix)s…)") % {"name": name, "prefix": prefix})
+        for pk, name, prefix in keys
+    ]
+    actors.append(("system", gettext("system (commands, demo data)")))
     return {"object_types": [(t, object_type_label(t)) for t in types if t], "actors": actors}
 
 
@@ -122,27 +129,57 @@ def audit_filter_choices(*, organisation: Organisation) -> dict[str, list[tuple[
 
 # Services record the verb in either tense ("create" and "created"); the page shows one word.
 ACTION_LABELS = {
-    "create": "Created",
-    "created": "Created",
-    "update": "Updated",
-    "updated": "Updated",
-    "delete": "Deleted",
-    "move": "Moved",
-    "archived": "Archived",
-    "restored": "Restored",
-    "ranked": "Re-ranked",
-    "member_added": "Member added",
-    "role_changed": "Role changed",
-    "revoked": "Revoked",
-    "ingested": "Imported",
-    "seeded": "Demo data loaded",
-    "activate": "Reactivated",
-    "deactivate": "Deactivated",
+    "create": pgettext_lazy("audit action", "Created"),
+    "created": pgettext_lazy("audit action", "Created"),
+    "update": pgettext_lazy("audit action", "Updated"),
+    "updated": pgettext_lazy("audit action", "Updated"),
+    "delete": pgettext_lazy("audit action", "Deleted"),
+    "move": pgettext_lazy("audit action", "Moved"),
+    "archived": pgettext_lazy("audit action", "Archived"),
+    "restored": pgettext_lazy("audit action", "Restored"),
+    "ranked": pgettext_lazy("audit action", "Re-ranked"),
+    "member_added": pgettext_lazy("audit action", "Member added"),
+    "role_changed": pgettext_lazy("audit action", "Role changed"),
+    "revoked": pgettext_lazy("audit action", "Revoked"),
+    "ingested": pgettext_lazy("audit action", "Imported"),
+    "seeded": pgettext_lazy("audit action", "Demo data loaded"),
+    "activate": pgettext_lazy("audit action", "Reactivated"),
+    "deactivate": pgettext_lazy("audit action", "Deactivated"),
 }
 CREATE_ACTIONS = {"create", "created", "member_added"}
 DELETE_ACTIONS = {"delete"}
 # Model names whose verbose name reads wrong ("Follow up" is the verb).
-OBJECT_TYPE_LABELS = {"apikey": "API key", "followup": "Follow-up"}
+OBJECT_TYPE_LABELS = {
+    "apikey": _("API key"),
+    "followup": _("Follow-up"),
+    "audience": _("Audience"),
+    "person": _("Person"),
+    "membership": _("Membership"),
+    "organisation": _("Organisation"),
+    "ranking": _("Ranking"),
+}
+# The registry's own fields as the audit page names them (other models' fields show their
+# verbose name).
+FIELD_LABELS = {
+    "name": _("Name"),
+    "slug": _("Slug"),
+    "kind": pgettext_lazy("audience kind", "Kind"),
+    "kind_label": _("Kind label"),
+    "stage": pgettext_lazy("lifecycle stage", "Stage"),
+    "description": _("Description"),
+    "why_it_matters": _("Why it matters"),
+    "owner": pgettext_lazy("experience owner", "Owner"),
+    "rank": _("Rank"),
+    "archived": pgettext_lazy("audience status", "Archived"),
+    "email": _("Email"),
+    "title": pgettext_lazy("job title", "Title"),
+    "department": _("Department"),
+    "user": pgettext_lazy("user account", "User"),
+    "role": _("Role"),
+    "prefix": pgettext_lazy("API key", "Prefix"),
+    "revoked_at": _("Revoked at"),
+    "order": _("Order"),
+}
 AUDITED_APPS = ("audiences", "journeys", "measurements")
 EMPTY = "—"
 
@@ -171,20 +208,16 @@ def _model_for(object_type: str) -> type[models.Model] | None:
     return None
 
 
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action) or _capitalise(action.replace("_", " "))
+    return str(ACTION_LABELS.get(action) or capfirst(action.replace("_", " ")))
 
 
 def object_type_label(object_type: str) -> str:
     """ "measurementplan" → "Measurement plan"; bulk types ("response batch") as they are."""
     if object_type in OBJECT_TYPE_LABELS:
-        return OBJECT_TYPE_LABELS[object_type]
+        return str(OBJECT_TYPE_LABELS[object_type])
     model = _model_for(object_type)
-    return _capitalise(str(model._meta.verbose_name) if model else object_type)
+    return capfirst(str(model._meta.verbose_name) if model else object_type)
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
@@ -204,9 +237,11 @@ def _text(value: Any, field: models.Field | None = None) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, list):
-        return ", ".join(_text(v, field) for v in value) if value else "none"
+        return (
+            ", ".join(_text(v, field) for v in value) if value else pgettext("empty list", "none")
+        )
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
     if field is not None and field.choices:
@@ -217,14 +252,15 @@ def _text(value: Any, field: models.Field | None = None) -> str:
 
 
 def _date_text(value: str) -> str:
-    """ISO dates and times (as `_jsonable` stores them) in the page's "2 Sep 2024" style."""
+    """ISO dates and times (as `_jsonable` stores them) in the page's short date format
+    ("2 Sep 2024" in English)."""
     try:
         if len(value) == 10:
             day = datetime.date.fromisoformat(value)
-            return f"{day.day} {day:%b %Y}"
+            return date_format(day, "SHORT_DATE_FORMAT")
         if len(value) >= 16 and value[4] == "-" and value[10] in " T":
             at = datetime.datetime.fromisoformat(value)
-            return f"{at.day} {at:%b %Y %H:%M}"
+            return date_format(at, "SHORT_DATETIME_FORMAT")
     except ValueError:
         pass
     return value
@@ -234,14 +270,17 @@ def change_rows(*, action: str, object_type: str, changes: Any) -> list[ChangeRo
     """An entry's `changes` as (label, before, after) rows, whatever shape it was stored in:
     {field: [old, new]} from `model_changes`, or plain {name: value} facts (counts, names)."""
     if not isinstance(changes, dict):
-        return [ChangeRow("Details", None, _text(changes))] if changes else []
+        return [ChangeRow(gettext("Details"), None, _text(changes))] if changes else []
     model = _model_for(object_type)
     rows = []
     for name, value in changes.items():
         field = _field(model, name)
-        label = _capitalise(
-            str(field.verbose_name) if field is not None else name.replace("_", " ")
-        )
+        if name in FIELD_LABELS:
+            label = str(FIELD_LABELS[name])
+        else:
+            label = capfirst(
+                str(field.verbose_name) if field is not None else name.replace("_", " ")
+            )
         if isinstance(value, list) and len(value) == 2 and action not in ("ingested", "seeded"):
             old, new = value
             if action in CREATE_ACTIONS and old is None:

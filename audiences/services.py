@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from audiences.models import (
     TOP_TEN,
@@ -55,7 +56,12 @@ class RankingError(ValidationError):
 @transaction.atomic
 def organisation_create(*, slug: str, name: str, timezone: str = "UTC") -> Organisation:
     if Organisation.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": f"An organisation with the slug '{slug}' already exists."})
+        raise ValidationError(
+            {
+                "slug": gettext("An organisation with the slug '%(slug)s' already exists.")
+                % {"slug": slug}
+            }
+        )
     organisation = Organisation(slug=slug, name=name, timezone=timezone)
     organisation.full_clean()
     organisation.save()
@@ -87,7 +93,10 @@ def member_add(
     """
     if role not in Role.values:
         raise ValidationError(
-            {"role": f"Unknown role '{role}'; use one of {', '.join(Role.values)}."}
+            {
+                "role": gettext("Unknown role '%(role)s'; use one of %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
         )
     email = email.strip()
     user_model = get_user_model()
@@ -133,7 +142,9 @@ def _check_person_user(person: Person) -> None:
         .filter(user_id=person.user_id)
         .exists()
     ):
-        raise ValidationError({"user": "Link only a user who is a member of this organisation."})
+        raise ValidationError(
+            {"user": gettext("Link only a user who is a member of this organisation.")}
+        )
 
 
 @transaction.atomic
@@ -184,10 +195,10 @@ def person_update(
 
 
 def slug_taken_message(slug: str) -> str:
-    return (
-        f"The slug '{slug}' is already used by another audience in this organisation; "
+    return gettext(
+        "The slug '%(slug)s' is already used by another audience in this organisation; "
         "choose another."
-    )
+    ) % {"slug": slug}
 
 
 def audience_slug_from_name(name: str) -> str:
@@ -205,9 +216,14 @@ def audience_slug_errors(
     Codes (`blank`, `reserved`, `taken`) let the form say them in the words of its fields.
     """
     if not slug:
-        return [ValidationError("Give a slug with letters or digits.", code="blank")]
+        return [ValidationError(gettext("Give a slug with letters or digits."), code="blank")]
     if slug in RESERVED_SLUGS:
-        return [ValidationError(f"'{slug}' is reserved; choose another slug.", code="reserved")]
+        return [
+            ValidationError(
+                gettext("'%(slug)s' is reserved; choose another slug.") % {"slug": slug},
+                code="reserved",
+            )
+        ]
     taken = Audience.objects.for_org(organisation).filter(slug=slug)
     if audience is not None and audience.pk is not None:
         taken = taken.exclude(pk=audience.pk)
@@ -401,7 +417,7 @@ def audience_archive(
 
 
 def audience_archived_message(audience: Audience) -> str:
-    return f"Audience '{audience.slug}' is archived: restore it first."
+    return gettext("Audience '%(slug)s' is archived: restore it first.") % {"slug": audience.slug}
 
 
 def audience_check_open(audience: Audience) -> None:
@@ -441,21 +457,32 @@ def _ranking_validate(
     organisation: Organisation, ordered_slugs: list[str], current: list[Audience]
 ) -> list[Audience]:
     if len(set(ordered_slugs)) != len(ordered_slugs):
-        raise RankingError("Each audience can hold only one place in the top ten.")
+        raise RankingError(gettext("Each audience can hold only one place in the top ten."))
     found = {
         a.slug: a for a in Audience.objects.for_org(organisation).filter(slug__in=ordered_slugs)
     }
     missing = [slug for slug in ordered_slugs if slug not in found]
     if missing:
-        raise RankingError(f"No audience '{missing[0]}' in this organisation.")
+        raise RankingError(
+            gettext("No audience '%(slug)s' in this organisation.") % {"slug": missing[0]}
+        )
     archived = [found[slug] for slug in ordered_slugs if found[slug].archived]
     if archived:
-        raise RankingError(f"{archived[0].name} is archived: restore it before ranking it.")
+        raise RankingError(
+            gettext("%(name)s is archived: restore it before ranking it.")
+            % {"name": archived[0].name}
+        )
     if len(ordered_slugs) > TOP_TEN:
         current_slugs = {a.slug for a in current}
         added = [found[slug] for slug in ordered_slugs if slug not in current_slugs]
-        named = f" {added[0].name}" if len(added) == 1 else " another"
-        raise RankingError(f"The top ten is full: remove an audience before adding{named}.")
+        if len(added) == 1:
+            raise RankingError(
+                gettext("The top ten is full: remove an audience before adding %(name)s.")
+                % {"name": added[0].name}
+            )
+        raise RankingError(
+            gettext("The top ten is full: remove an audience before adding another.")
+        )
     return [found[slug] for slug in ordered_slugs]
 
 
@@ -529,14 +556,14 @@ def audience_rank_move(
     so a move never works from an order another lead has just replaced.
     """
     if move not in RANK_MOVES:
-        raise RankingError(f"Unknown move '{move}'.")
+        raise RankingError(gettext("Unknown move '%(move)s'.") % {"move": move})
     _lock_organisation(organisation)
     order = [a.slug for a in _ranked(organisation)]
     if move == "add":
         if slug not in order:
             order.append(slug)
     elif slug not in order:
-        raise RankingError("That audience is not in the top ten.")
+        raise RankingError(gettext("That audience is not in the top ten."))
     elif move == "remove":
         order.remove(slug)
     else:

@@ -18,6 +18,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,10 +36,10 @@ from audiences.models import ApiKey, Audience, Membership, Person
 from axreg.forms import BrowserForm
 
 RANK_MOVE_LABELS = [
-    ("up", "Move up"),
-    ("down", "Move down"),
-    ("remove", "Remove from top ten"),
-    ("add", "Add to top ten"),
+    ("up", _("Move up")),
+    ("down", _("Move down")),
+    ("remove", _("Remove from top ten")),
+    ("add", _("Add to top ten")),
 ]
 
 
@@ -64,7 +66,9 @@ def audience_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if audience:
-            messages.success(request, f"{audience.name} added to the registry.")
+            messages.success(
+                request, gettext("%(name)s added to the registry.") % {"name": audience.name}
+            )
             return redirect("audiences:detail", slug=audience.slug)
     return render(request, "audiences/audience_form.html", {"form": form})
 
@@ -89,7 +93,7 @@ def audience_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 **changes,
             ),
         ):
-            messages.success(request, f"{audience.name} saved.")
+            messages.success(request, gettext("%(name)s saved.") % {"name": audience.name})
             return redirect("audiences:detail", slug=audience.slug)
     return render(request, "audiences/audience_form.html", {"form": form, "audience": audience})
 
@@ -100,7 +104,9 @@ def audience_archive(request: HttpRequest, slug: str) -> HttpResponse:
     audience = org_object_or_404(request, Audience, slug=slug)
     services.audience_archive(audience=audience, actor=request.user)
     messages.success(
-        request, f"{audience.name} archived; it left the top ten. Restore it any time."
+        request,
+        gettext("%(name)s archived; it left the top ten. Restore it any time.")
+        % {"name": audience.name},
     )
     return redirect("audiences:detail", slug=audience.slug)
 
@@ -110,7 +116,7 @@ def audience_archive(request: HttpRequest, slug: str) -> HttpResponse:
 def audience_restore(request: HttpRequest, slug: str) -> HttpResponse:
     audience = org_object_or_404(request, Audience, slug=slug)
     services.audience_restore(audience=audience, actor=request.user)
-    messages.success(request, f"{audience.name} restored (unranked).")
+    messages.success(request, gettext("%(name)s restored (unranked).") % {"name": audience.name})
     return redirect("audiences:detail", slug=audience.slug)
 
 
@@ -139,8 +145,8 @@ def _ranking_answer(request: HttpRequest, write: Callable[[], list[Audience]]) -
         messages.error(request, exc.messages[0])
         return redirect("audiences:ranking")
     if wants_json:
-        return JsonResponse({"order": order, "message": "Top ten saved."})
-    messages.success(request, "Top ten saved.")
+        return JsonResponse({"order": order, "message": gettext("Top ten saved.")})
+    messages.success(request, gettext("Top ten saved."))
     return redirect(reverse("audiences:ranking") + f"#rank-{request.POST.get('slug', '')}")
 
 
@@ -152,7 +158,7 @@ def rank(request: HttpRequest) -> HttpResponse:
     except (ValueError, AttributeError):
         ordered = None
     if not isinstance(ordered, list) or not all(isinstance(s, str) for s in ordered):
-        return JsonResponse({"error": 'Send {"order": ["slug", …]}.'}, status=400)
+        return JsonResponse({"error": gettext('Send {"order": ["slug", …]}.')}, status=400)
     return _ranking_answer(
         request,
         lambda: services.audience_ranking_set(
@@ -193,7 +199,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if person:
-            messages.success(request, f"{person.name} added.")
+            messages.success(request, gettext("%(name)s added.") % {"name": person.name})
             return redirect("audiences:people")
     return render(request, "audiences/person_form.html", {"form": form})
 
@@ -207,7 +213,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if _saved(
             form, lambda: services.person_update(person=person, actor=request.user, **changes)
         ):
-            messages.success(request, f"{person.name} saved.")
+            messages.success(request, gettext("%(name)s saved.") % {"name": person.name})
             return redirect("audiences:people")
     return render(request, "audiences/person_form.html", {"form": form, "person": person})
 
@@ -249,7 +255,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 class ApiKeyForm(BrowserForm):
     name = forms.CharField(
-        max_length=100, help_text="Say what uses it, e.g. “Survey tool” or “Helpdesk”."
+        max_length=100,
+        label=_("Name"),
+        help_text=_("Say what uses it, e.g. “Survey tool” or “Helpdesk”."),
     )
 
 
@@ -290,5 +298,7 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("audiences:api_keys")
         return render(request, "audiences/apikey_revoke.html", {"key": api_key})
     services.api_key_revoke(api_key=api_key, actor=request.user)
-    messages.success(request, f"Revoked “{api_key.name}”: it stops working at once.")
+    messages.success(
+        request, gettext("Revoked “%(name)s”: it stops working at once.") % {"name": api_key.name}
+    )
     return redirect("audiences:api_keys")

@@ -21,6 +21,8 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from audiences.models import Audience
 from journeys.models import Touchpoint
@@ -39,23 +41,36 @@ DATA_FLOWING_DAYS = 90
 REVENUE_KINDS = tuple(kind for kind, spec in KINDS.items() if spec.uses_revenue)
 
 # (check key, what the registry shows when it fails, what to do next)
-CHECKS: list[tuple[str, str, str]] = [
-    ("owner_named", "No owner", "Name the person who owns this audience's experience."),
-    ("plan_recorded", "No measurement plan", "Describe the process and at least one method."),
-    ("plan_reviewed", "Plan review overdue", "Review the measurement plan and mark it reviewed."),
-    ("journey_mapped", "No journey map", "Map at least one stage with a touchpoint."),
-    ("metric_defined", "No active metric", "Define at least one active metric."),
-    ("data_flowing", "No data in 90 days", "Push results for one of its metrics (API or CSV)."),
+# The texts are lazy: every page that shows a check gets it in the reader's language.
+CHECKS: list[tuple[str, Promise, Promise]] = [
+    ("owner_named", _("No owner"), _("Name the person who owns this audience's experience.")),
+    (
+        "plan_recorded",
+        _("No measurement plan"),
+        _("Describe the process and at least one method."),
+    ),
+    (
+        "plan_reviewed",
+        _("Plan review overdue"),
+        _("Review the measurement plan and mark it reviewed."),
+    ),
+    ("journey_mapped", _("No journey map"), _("Map at least one stage with a touchpoint.")),
+    ("metric_defined", _("No active metric"), _("Define at least one active metric.")),
+    (
+        "data_flowing",
+        _("No data in 90 days"),
+        _("Push results for one of its metrics (API or CSV)."),
+    ),
 ]
 
 # What a passing check reads as, for checklists that show every check.
-CHECK_DONE_LABELS: dict[str, str] = {
-    "owner_named": "Owner named",
-    "plan_recorded": "Measurement plan recorded",
-    "plan_reviewed": "Plan reviewed on time",
-    "journey_mapped": "Journey mapped",
-    "metric_defined": "Active metric defined",
-    "data_flowing": "Data received in the last 90 days",
+CHECK_DONE_LABELS: dict[str, Promise] = {
+    "owner_named": _("Owner named"),
+    "plan_recorded": _("Measurement plan recorded"),
+    "plan_reviewed": _("Plan reviewed on time"),
+    "journey_mapped": _("Journey mapped"),
+    "metric_defined": _("Active metric defined"),
+    "data_flowing": _("Data received in the last 90 days"),
 }
 
 
@@ -66,7 +81,7 @@ class Liability:
     passed: dict[str, bool] = field(default_factory=dict)
 
     @property
-    def failures(self) -> list[tuple[str, str, str]]:
+    def failures(self) -> list[tuple[str, Promise, Promise]]:
         return [check for check in CHECKS if not self.passed.get(check[0], False)]
 
     @property
@@ -82,7 +97,7 @@ class Liability:
         return len(CHECKS)
 
     @property
-    def checklist(self) -> list[tuple[str, str, str, str, bool]]:
+    def checklist(self) -> list[tuple[str, Promise, Promise, Promise, bool]]:
         """Every check as (key, label when done, label when missing, what to do, passed)."""
         return [
             (key, CHECK_DONE_LABELS[key], label, todo, bool(self.passed.get(key)))

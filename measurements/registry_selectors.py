@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from audiences.models import TOP_TEN, Audience, Organisation
 from audiences.selectors import ranked_first
@@ -79,14 +80,19 @@ def registry_progress(*, organisation: Organisation) -> RegistryProgress:
     owned = sum(1 for a in ranked if a.liability.passed["owner_named"])
     measured = sum(1 for a in ranked if a.liability.passed["plan_recorded"])
     steps = [
-        ChecklistStep(1, "List the ten audiences you interact with most", min(listed, TOP_TEN),
-                      f"{listed} audiences listed"),
-        ChecklistStep(2, "Rank them from most to least essential", len(ranked),
-                      f"{len(ranked)} of 10 top-ten places filled"),
-        ChecklistStep(3, "Name the person who owns each one's experience", owned,
-                      f"{owned} of 10 ranked audiences have an owner"),
-        ChecklistStep(4, "Each owner describes their process and measurement", measured,
-                      f"{measured} of 10 ranked audiences have a measurement plan"),
+        ChecklistStep(1, gettext("List the ten audiences you interact with most"),
+                      min(listed, TOP_TEN),
+                      ngettext("%(count)s audience listed", "%(count)s audiences listed",
+                               listed) % {"count": listed}),
+        ChecklistStep(2, gettext("Rank them from most to least essential"), len(ranked),
+                      gettext("%(count)s of 10 top-ten places filled")
+                      % {"count": len(ranked)}),
+        ChecklistStep(3, gettext("Name the person who owns each one's experience"), owned,
+                      gettext("%(count)s of 10 ranked audiences have an owner")
+                      % {"count": owned}),
+        ChecklistStep(4, gettext("Each owner describes their process and measurement"), measured,
+                      gettext("%(count)s of 10 ranked audiences have a measurement plan")
+                      % {"count": measured}),
     ]  # fmt: skip
     liability_count = sum(1 for a in ranked if a.liability.is_liability)
     return RegistryProgress(steps=steps, top_ten=ranked, liability_count=liability_count)

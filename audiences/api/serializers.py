@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from audiences.models import TOP_TEN, Audience, AudienceKind, LifecycleStage, Person
@@ -60,5 +61,7 @@ class AudienceSerializer(StrictSerializer):
             .first()
         )
         if person is None:
-            raise serializers.ValidationError(f"No person with the e-mail {value} here.")
+            raise serializers.ValidationError(
+                gettext("No person with the e-mail %(email)s here.") % {"email": value}
+            )
         return person

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -92,11 +93,13 @@ class AudienceViewSet(
         if self.api_key is None and not self.request.access.is_lead:
             named = [name for name in LEAD_ONLY if name in data]
             if named:
-                raise PermissionDenied(f"Only a lead can change {', '.join(named)}.")
+                raise PermissionDenied(
+                    gettext("Only a lead can change %(fields)s.") % {"fields": ", ".join(named)}
+                )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if self.api_key is None and not request.access.is_lead:
-            raise PermissionDenied("Only a lead can add audiences.")
+            raise PermissionDenied(gettext("Only a lead can add audiences."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         audience = services.audience_save(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from audiences import selectors as audience_selectors
 from audiences.access import Access, member_required, org_object_or_404
@@ -21,12 +22,12 @@ from measurements.selectors import organisation_overview
 
 # The page that fills each liability gap, and what its link says.
 FIX_PAGES = {
-    "owner_named": ("audiences:edit", "Name an owner"),
-    "plan_recorded": ("measurements:plan_edit", "Record the measurement plan"),
-    "plan_reviewed": ("measurements:plan", "Review the plan"),
-    "journey_mapped": ("journeys:map", "Map the journey"),
-    "metric_defined": ("measurements:definition_create", "Define a metric"),
-    "data_flowing": ("measurements:import", "Import results (CSV)"),
+    "owner_named": ("audiences:edit", _("Name an owner")),
+    "plan_recorded": ("measurements:plan_edit", _("Record the measurement plan")),
+    "plan_reviewed": ("measurements:plan", _("Review the plan")),
+    "journey_mapped": ("journeys:map", _("Map the journey")),
+    "metric_defined": ("measurements:definition_create", _("Define a metric")),
+    "data_flowing": ("measurements:import", _("Import results (CSV)")),
 }
 
 
