@@ -22,27 +22,43 @@ from collections.abc import Callable
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
-API_MESSAGE = "The database is unavailable; retry shortly."
+API_MESSAGE = _("The database is unavailable; retry shortly.")
 HTML_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head>
-<body><h1>Temporarily unavailable</h1>
-<p>AX Registry cannot reach its database just now. Nothing you saved earlier is lost.
-Please try again in a few seconds.</p></body></html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1>
+<p>{text}</p></body></html>
 """
+
+
+def html_page() -> str:
+    """The 503 page in the request's language (no template: the database may be what failed)."""
+    return HTML_PAGE.format(
+        lang=escape(get_language() or "en"),
+        title=escape(gettext("Temporarily unavailable")),
+        text=escape(
+            gettext(
+                "AX Registry cannot reach its database just now. Nothing you saved earlier is "
+                "lost. Please try again in a few seconds."
+            )
+        ),
+    )
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: JSON under /api/, a plain HTML page elsewhere."""
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": API_MESSAGE}, status=503)
+        response: HttpResponse = JsonResponse({"detail": str(API_MESSAGE)}, status=503)
     else:
-        response = HttpResponse(HTML_PAGE, status=503, content_type="text/html; charset=utf-8")
+        response = HttpResponse(html_page(), status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -86,12 +102,16 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not request.path.startswith("/api/"):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse({"detail": f"The request body is too large: {exception}"}, status=413)
+        message = gettext("The request body is too large: %(reason)s") % {"reason": exception}
+        return JsonResponse({"detail": message}, status=413)
     return JsonResponse({"errors": unreadable_request_errors(exception)}, status=400)
 
 
 def unreadable_request_errors(exception: Exception) -> list[dict[str, str]]:
-    """The API's error list for a request Django refused to read (also used by DRF views)."""
+    """The API's error list for a request Django refused to read (also used by DRF views):
+    the shape of axreg.api.errors.error_item, which imports this module."""
     if isinstance(exception, TooManyFieldsSent):
-        return [{"field": "query", "message": f"Too many query parameters: {exception}"}]
-    return [{"field": "request", "message": "The request could not be read."}]
+        message = gettext("Too many query parameters: %(reason)s") % {"reason": exception}
+        return [{"field": "query", "code": "too_many_fields", "message": message}]
+    message = gettext("The request could not be read.")
+    return [{"field": "request", "code": "unreadable", "message": message}]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.filters import YES_NO, AudienceFilter
 from measurements.liability import audiences_by_liability
@@ -23,7 +25,10 @@ def _by_liability(queryset: QuerySet, name: str, value: str) -> QuerySet:
 def liability_filter() -> django_filters.ChoiceFilter:
     """The `liability` filter: the audiences that are (`yes`) or are not (`no`) a liability."""
     return django_filters.ChoiceFilter(
-        choices=YES_NO, method=_by_liability, label="Operational liability", empty_label="Either"
+        choices=YES_NO,
+        method=_by_liability,
+        label=_("Operational liability"),
+        empty_label=pgettext_lazy("yes or no filter", "Either"),
     )
 
 

@@ -15,6 +15,8 @@ from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = {"http": 80, "https": 443}
@@ -39,17 +41,21 @@ def url_parts(url: str) -> tuple[SplitResult, str, int]:
     """(parts, host, port) of an http(s) URL, or a ValidationError saying what is wrong."""
     parts = urlsplit(url.strip())
     if parts.scheme not in SCHEMES:
-        raise ValidationError({"url": "Use an http:// or https:// address."})
+        raise ValidationError(
+            {"url": ValidationError(gettext("Use an http:// or https:// address."), code="scheme")}
+        )
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:  # a port that is not a number, or out of range
-        raise ValidationError({"url": "The port of this address is not valid."}) from exc
+        message = gettext("The port of this address is not valid.")
+        raise ValidationError({"url": ValidationError(message, code="invalid_port")}) from exc
     if not host:
-        raise ValidationError({"url": "The address has no host name."})
+        message = gettext("The address has no host name.")
+        raise ValidationError({"url": ValidationError(message, code="no_host")})
     return parts, host, port or SCHEMES[parts.scheme]
 
 
-CREDENTIALS_MESSAGE = (
+CREDENTIALS_MESSAGE = _(
     "Leave the user name and password out of the address: every delivery is signed with the "
     "webhook's secret, and an address holds no secret (it is listed to everyone who can see "
     "the webhook)."
@@ -71,7 +77,7 @@ def url_refuse_credentials(url: str) -> None:
     """A ValidationError on `url` for an address with credentials: a lead pasting a URL with
     a password would otherwise store it in clear and see it echoed on every list."""
     if url_has_credentials(url):
-        raise ValidationError({"url": CREDENTIALS_MESSAGE})
+        raise ValidationError({"url": ValidationError(CREDENTIALS_MESSAGE, code="credentials")})
 
 
 def url_addresses(url: str) -> list[IPAddress]:
@@ -84,10 +90,12 @@ def url_addresses(url: str) -> list[IPAddress]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise ValidationError({"url": f"The host {host} could not be found."}) from exc
+        message = gettext("The host %(host)s could not be found.") % {"host": host}
+        raise ValidationError({"url": ValidationError(message, code="unknown_host")}) from exc
     addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
     if not settings.WEBHOOKS_ALLOW_PRIVATE and any(address_is_private(a) for a in addresses):
-        raise ValidationError(
-            {"url": f"{host} points to a private address; webhooks go to public addresses only."}
-        )
+        message = gettext(
+            "%(host)s points to a private address; webhooks go to public addresses only."
+        ) % {"host": host}
+        raise ValidationError({"url": ValidationError(message, code="private_address")})
     return addresses

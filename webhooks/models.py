@@ -8,29 +8,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.models import Organisation, OrgOwned
 
 
 class EventType(models.TextChoices):
-    ALERT_OPENED = "alert.opened", "An alert opened"
-    ALERT_RESOLVED = "alert.resolved", "An alert resolved"
-    FOLLOWUP_CREATED = "followup.created", "A follow-up created"
-    FOLLOWUP_CLOSED = "followup.closed", "A follow-up closed"
-    ROLLUP_UPDATED = "rollup.updated", "A metric's rolled-up value changed"
+    ALERT_OPENED = "alert.opened", _("An alert opened")
+    ALERT_RESOLVED = "alert.resolved", _("An alert resolved")
+    FOLLOWUP_CREATED = "followup.created", _("A follow-up created")
+    FOLLOWUP_CLOSED = "followup.closed", _("A follow-up closed")
+    ROLLUP_UPDATED = "rollup.updated", _("A metric's rolled-up value changed")
 
 
 class BodyFormat(models.TextChoices):
-    STANDARD = "standard", "Standard Webhooks JSON"
-    SLACK = "slack", "Slack-compatible text"
+    STANDARD = "standard", _("Standard Webhooks JSON")
+    SLACK = "slack", _("Slack-compatible text")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    RETRYING = "retrying", "Retrying"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("webhook delivery status", "Pending")
+    SENDING = "sending", pgettext_lazy("webhook delivery status", "Sending")
+    RETRYING = "retrying", pgettext_lazy("webhook delivery status", "Retrying")
+    SUCCEEDED = "succeeded", pgettext_lazy("webhook delivery status", "Succeeded")
+    FAILED = "failed", pgettext_lazy("webhook delivery status", "Failed")
 
 
 class WebhookEndpoint(OrgOwned):
@@ -89,7 +91,7 @@ class WebhookDelivery(OrgOwned):
 
     class Meta(OrgOwned.Meta):
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["endpoint", "message_id"], name="webhookdelivery_unique_endpoint_message"

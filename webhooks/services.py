@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audiences.models import ApiKey, Organisation
 from audiences.services import audit_record
@@ -57,25 +58,27 @@ Actor = AbstractBaseUser | None
 
 def _endpoint_check(endpoint: WebhookEndpoint) -> None:
     """Validate an endpoint before it is stored; the URL's host is resolved and checked."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     events = endpoint.events
     if not isinstance(events, list) or not events:
-        errors["events"] = ["Choose at least one event."]
+        errors["events"] = [ValidationError(gettext("Choose at least one event."), code="required")]
     elif unknown := [e for e in events if e not in EventType.values]:
-        errors["events"] = [f"Unknown event: {', '.join(map(str, unknown))}."]
+        message = gettext("Unknown event: %(events)s.") % {"events": ", ".join(map(str, unknown))}
+        errors["events"] = [ValidationError(message, code="invalid_choice")]
     else:
         endpoint.events = [e for e in EventType.values if e in events]  # one order, no repeats
     if endpoint.format not in BodyFormat.values:
-        errors["format"] = [f"Use one of {', '.join(BodyFormat.values)}."]
+        message = gettext("Use one of %(values)s.") % {"values": ", ".join(BodyFormat.values)}
+        errors["format"] = [ValidationError(message, code="invalid_choice")]
     try:  # the scheme and the address first: they say more than "Enter a valid URL"
         url_addresses(endpoint.url)
     except ValidationError as exc:
-        errors["url"] = exc.message_dict["url"]
+        errors["url"] = exc.error_dict["url"]
     try:
         endpoint.full_clean(exclude=["events", "format", *(["url"] if "url" in errors else [])])
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+        for name, field_errors in exc.error_dict.items():  # kept as errors: their codes too
+            errors.setdefault(name, []).extend(field_errors)
     if errors:
         raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -83,7 +84,7 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda data: services.endpoint_update(endpoint=endpoint, actor=request.user, **data),
         )
         if saved is not None:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             return redirect("webhooks:detail", endpoint.pk)
     return render(request, "webhooks/endpoint_form.html", {"form": form, "endpoint": endpoint})
 
@@ -109,7 +110,7 @@ def endpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "webhooks/endpoint_delete.html", {"endpoint": endpoint})
     services.endpoint_delete(endpoint=endpoint, actor=request.user)
-    messages.success(request, f"Deleted the webhook to {endpoint.url}.")
+    messages.success(request, gettext("Deleted the webhook to %(url)s.") % {"url": endpoint.url})
     return redirect("webhooks:list")
 
 
@@ -119,7 +120,7 @@ def delivery_redeliver(request: HttpRequest, pk: int, delivery_id: int) -> HttpR
     deliveries = WebhookDelivery.objects.select_related("endpoint").filter(endpoint_id=pk)
     delivery = org_object_or_404(request, deliveries, pk=delivery_id)
     if services.delivery_redeliver(delivery=delivery, actor=request.user):
-        messages.success(request, "Sending it again now; its new attempt shows below.")
+        messages.success(request, gettext("Sending it again now; its new attempt shows below."))
     else:
-        messages.error(request, "It is being sent at this moment; try again in a minute.")
+        messages.error(request, gettext("It is being sent at this moment; try again in a minute."))
     return redirect("webhooks:detail", pk)

@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -51,20 +52,22 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Authorization header must be 'Bearer <key>'.")
+            raise exceptions.AuthenticationFailed(
+                gettext("Authorization header must be 'Bearer <key>'.")
+            )
         try:
             raw_key = header[1].decode()
         except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed("Invalid API key.") from exc
+            raise exceptions.AuthenticationFailed(gettext("Invalid API key.")) from exc
         parts = raw_key.split("_", 2)  # the secret itself may contain "_"
         if len(parts) != 3 or parts[0] != KEY_SCHEME:
-            raise exceptions.AuthenticationFailed("Invalid API key.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid API key."))
         # All organisations: the key itself says which organisation the request is for.
         api_key = ApiKey.all_orgs.select_related("organisation").filter(prefix=parts[1]).first()
         if api_key is None or not hmac.compare_digest(api_key.hashed_key, api_key_hash(raw_key)):
-            raise exceptions.AuthenticationFailed("Invalid API key.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid API key."))
         if api_key.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("This API key has been revoked.")
+            raise exceptions.AuthenticationFailed(gettext("This API key has been revoked."))
         ApiKey.objects.for_org(api_key.organisation_id).filter(pk=api_key.pk).update(
             last_used_at=timezone.now()
         )

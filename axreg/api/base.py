@@ -12,6 +12,8 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import permissions
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -49,14 +51,14 @@ class SlashOptionalRouter(SimpleRouter):
 class OrganisationMember(permissions.BasePermission):
     """Keys write everything in their organisation; session viewers only read."""
 
-    message = "Viewers can read but not change anything."
+    message = _("Viewers can read but not change anything.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if isinstance(request.user, ApiKeyPrincipal):
             return True
         access = getattr(request, "access", None)
         if access is None:
-            self.message = "You are not a member of any organisation."
+            self.message = gettext("You are not a member of any organisation.")
             return False
         return request.method in permissions.SAFE_METHODS or access.role != Role.VIEWER
 
@@ -81,7 +83,7 @@ class OrgScopedMixin:
             return user.organisation
         access = getattr(self.request, "access", None)
         if access is None:
-            raise PermissionDenied("You are not a member of any organisation.")
+            raise PermissionDenied(gettext("You are not a member of any organisation."))
         return access.organisation
 
     @property
@@ -112,16 +114,20 @@ class OrgScopedMixin:
 
     def check_audience_writable(self, audience: Audience) -> None:
         if not self.can_write_audience(audience):
-            raise PermissionDenied(f"You can only change audiences you own ('{audience.slug}').")
+            raise PermissionDenied(
+                gettext("You can only change audiences you own ('%(audience)s').")
+                % {"audience": audience.slug}
+            )
 
     def audience_by_slug(self, slug: str, *, queryset: QuerySet | None = None) -> Audience:
         qs = queryset if queryset is not None else Audience.objects.select_related("owner")
+        not_found = gettext("No audience '%(audience)s' in this organisation.") % {"audience": slug}
         if not SLUG_RE.match(slug):
-            raise NotFound(f"No audience '{slug}' in this organisation.")
+            raise NotFound(not_found)
         try:
             return self.scoped(qs).get(slug=slug)
         except (Audience.DoesNotExist, ValueError) as exc:
-            raise NotFound(f"No audience '{slug}' in this organisation.") from exc
+            raise NotFound(not_found) from exc
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -13,31 +13,33 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from axreg.api.base import SLUG_RE
 
 ALL = "all"
-SLUG_MESSAGE = "Must be a slug: letters, digits, hyphens and underscores."
+SLUG_MESSAGE = _("Must be a slug: letters, digits, hyphens and underscores.")
 
 
 def status_message(allowed: Sequence[str]) -> str:
-    return f"Must be one of: {', '.join(allowed)}."
+    return gettext("Must be one of: %(values)s.") % {"values": ", ".join(allowed)}
 
 
 def choice_param(request: Request, name: str, allowed: Sequence[str]) -> str | None:
     """The parameter's value (None when absent), or 400 on `name` listing `allowed`."""
     value = request.query_params.get(name)
     if value is not None and value not in allowed:
-        raise ValidationError({name: status_message(allowed)})
+        raise ValidationError({name: status_message(allowed)}, code="invalid_choice")
     return value
 
 
 def slug_param(request: Request, name: str = "audience") -> str | None:
     value = request.query_params.get(name)
     if value is not None and not SLUG_RE.match(value):
-        raise ValidationError({name: SLUG_MESSAGE})
+        raise ValidationError({name: str(SLUG_MESSAGE)}, code="invalid")
     return value
 
 
@@ -47,5 +49,7 @@ def email_param(request: Request, name: str) -> str | None:
         try:
             validate_email(value)  # also keeps a NUL byte away from PostgreSQL
         except DjangoValidationError as exc:
-            raise ValidationError({name: "Must be an e-mail address."}) from exc
+            raise ValidationError(
+                {name: gettext("Must be an e-mail address.")}, code="invalid"
+            ) from exc
     return value

@@ -13,11 +13,12 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.utils.mediatypes import _MediaType
 
-from axreg.api.errors import BODY, PayloadTooLarge
+from axreg.api.errors import BODY, PayloadTooLarge, error_item
 
 UTF_8 = {"utf-8", "utf8"}
 IDENTITY = {"", "identity"}
@@ -29,7 +30,7 @@ class BodyNotSupported(UnsupportedMediaType):
 
     def __init__(self, message: str) -> None:
         super().__init__(media_type="")
-        self.detail = {"detail": message, "errors": [{"field": BODY, "message": message}]}
+        self.detail = {"detail": message, "errors": [error_item(BODY, "unsupported_body", message)]}
 
 
 def check_body_encoding(media_type: str | None, content_encoding: str) -> None:
@@ -37,13 +38,17 @@ def check_body_encoding(media_type: str | None, content_encoding: str) -> None:
     encoding = content_encoding.strip().lower()
     if encoding not in IDENTITY:
         raise BodyNotSupported(
-            f"Content-Encoding '{encoding[:40]}' is not supported: send the JSON uncompressed."
+            gettext("Content-Encoding '%(encoding)s' is not supported: send the JSON uncompressed.")
+            % {"encoding": encoding[:40]}
         )
     charset = _MediaType(media_type or "").params.get("charset", "utf-8").strip().strip('"').lower()
     if charset not in UTF_8:
         raise BodyNotSupported(
-            f"charset={charset[:40]} is not supported: send JSON as UTF-8 "
-            "(Content-Type: application/json; charset=utf-8, or no charset)."
+            gettext(
+                "charset=%(charset)s is not supported: send JSON as UTF-8 "
+                "(Content-Type: application/json; charset=utf-8, or no charset)."
+            )
+            % {"charset": charset[:40]}
         )
 
 
@@ -62,7 +67,9 @@ def json_loads(raw: bytes) -> Any:
         # Decoded first: json.loads(bytes) would also guess UTF-16 and UTF-32.
         return json.loads(raw.decode("utf-8"), parse_constant=_non_finite)
     except (ValueError, RecursionError) as exc:
-        raise ParseError(f"The body is not valid JSON: {exc}") from exc
+        raise ParseError(
+            gettext("The body is not valid JSON: %(reason)s") % {"reason": exc}
+        ) from exc
 
 
 class BulkJSONParser(BaseParser):
@@ -71,8 +78,11 @@ class BulkJSONParser(BaseParser):
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         too_large = PayloadTooLarge(
-            f"The request body is larger than {limit} bytes; send at most "
-            f"{settings.API_MAX_BULK_ITEMS} items per request."
+            gettext(
+                "The request body is larger than %(limit)s bytes; send at most %(items)s items "
+                "per request."
+            )
+            % {"limit": limit, "items": settings.API_MAX_BULK_ITEMS}
         )
         request = (parser_context or {}).get("request")
         meta = request.META if request is not None else {}
@@ -84,7 +94,7 @@ class BulkJSONParser(BaseParser):
         if limit is not None and declared > limit:
             raise too_large
         if stream is None:
-            raise ParseError("The body is empty.")
+            raise ParseError(gettext("The body is empty."))
         raw = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(raw) > limit:
             raise too_large

@@ -15,7 +15,14 @@ ErrorItem = inline_serializer(
             required=False, help_text="Position of the item in a bulk list; absent otherwise."
         ),
         "field": serializers.CharField(help_text="The field to fix, or 'body'."),
-        "message": serializers.CharField(),
+        "code": serializers.CharField(
+            help_text="Machine-readable reason, the same in every language (e.g. required, "
+            "invalid, not_found, unknown_field, too_many_items)."
+        ),
+        "message": serializers.CharField(
+            help_text="For people, in the language of Accept-Language (English, Korean or "
+            "Turkish; English when none matches)."
+        ),
     },
 )
 ValidationErrors = inline_serializer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 # Names a client might try to set that only the server sets: refused by name, not dropped.
@@ -20,9 +21,14 @@ class StrictSerializer(serializers.Serializer):
             if extra:
                 raise serializers.ValidationError(
                     {
-                        name: "This field is set by the server; remove it."
+                        name: serializers.ErrorDetail(
+                            gettext("This field is set by the server; remove it."),
+                            code="server_field",
+                        )
                         if name in SERVER_FIELDS
-                        else "Unknown field; remove it."
+                        else serializers.ErrorDetail(
+                            gettext("Unknown field; remove it."), code="unknown_field"
+                        )
                         for name in extra
                     }
                 )
@@ -35,7 +41,7 @@ class FiniteFloatField(serializers.FloatField):
     def to_internal_value(self, data: Any) -> float:
         value = super().to_internal_value(data)
         if not math.isfinite(value):
-            raise serializers.ValidationError("Enter a finite number.")
+            raise serializers.ValidationError(gettext("Enter a finite number."), code="not_finite")
         return value
 
 
@@ -45,7 +51,7 @@ class StrictCharField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
-            raise serializers.ValidationError("Must be a string.")
+            raise serializers.ValidationError(gettext("Must be a string."), code="invalid")
         return super().to_internal_value(data)
 
 
@@ -55,12 +61,5 @@ class StrictIntegerField(serializers.IntegerField):
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int):
-            raise serializers.ValidationError("Must be an integer.")
+            raise serializers.ValidationError(gettext("Must be an integer."), code="invalid")
         return super().to_internal_value(data)
-
-
-def at_least(count: int, thing: str) -> dict[str, str]:
-    """`error_messages` for a list's min_length in words ("at least 1 event"), not DRF's
-    "Ensure this field has at least 1 elements."."""
-    plural = thing if count == 1 else f"{thing}s"
-    return {"min_length": f"Give at least {count} {plural}."}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -107,7 +108,9 @@ class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
         followup = self.get_object()
         if self.api_key is None and not followups.followup_may_act(request.access, followup):
             raise PermissionDenied(
-                "Only a lead, the audience's owner or the assignee can change this follow-up."
+                gettext(
+                    "Only a lead, the audience's owner or the assignee can change this follow-up."
+                )
             )
         body = FollowUpUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -124,5 +127,6 @@ class FollowUpViewSet(OrgScopedMixin, viewsets.GenericViewSet):
             return None
         person = self.scoped(Person.objects.all()).filter(email__iexact=email).first()
         if person is None:
-            raise ValidationError({"assignee": f"No person with e-mail {email} here."})
+            message = gettext("No person with e-mail %(email)s here.") % {"email": email}
+            raise ValidationError({"assignee": message}, code="not_found")
         return person

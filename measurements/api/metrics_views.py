@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -75,7 +76,8 @@ def _date_param(request: Request, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError({name: f"'{value[:40]}' is not a date: use YYYY-MM-DD."}) from exc
+        message = gettext("'%(value)s' is not a date: use YYYY-MM-DD.") % {"value": value[:40]}
+        raise ValidationError({name: message}, code="invalid") from exc
 
 
 class AudienceMetricsView(OrgScopedMixin, APIView):
@@ -132,9 +134,10 @@ class AudienceMetricsView(OrgScopedMixin, APIView):
     def _params(self, request: Request, audience: Audience) -> dict[str, Any]:
         granularity = request.query_params.get("granularity", Granularity.MONTH)
         if granularity not in Granularity.values:
-            raise ValidationError(
-                {"granularity": f"Must be one of {', '.join(Granularity.values)}."}
-            )
+            message = gettext("Must be one of %(values)s.") % {
+                "values": ", ".join(Granularity.values)
+            }
+            raise ValidationError({"granularity": message}, code="invalid_choice")
         metric = request.query_params.get("metric")
         if metric is not None and (
             not SLUG_RE.match(metric)
@@ -142,10 +145,12 @@ class AudienceMetricsView(OrgScopedMixin, APIView):
             .filter(audience=audience, slug=metric)
             .exists()
         ):
-            raise ValidationError({"metric": f"No metric '{metric[:80]}' for this audience."})
+            message = gettext("No metric '%(metric)s' for this audience.") % {"metric": metric[:80]}
+            raise ValidationError({"metric": message}, code="not_found")
         date_from, date_to = _date_param(request, "from"), _date_param(request, "to")
         if date_from and date_to and date_from > date_to:
-            raise ValidationError({"from": "'from' is after 'to'."})
+            message = gettext("'%(from)s' is after '%(to)s'.") % {"from": "from", "to": "to"}
+            raise ValidationError({"from": message}, code="after_to")
         return {
             "granularity": granularity,
             "metric": metric,

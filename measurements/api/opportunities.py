@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,7 +17,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -128,7 +129,7 @@ def _resolve(audience: Audience, data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         k: v for k, v in data.items() if k not in ("audience", "touchpoints", "owner", "metric")
     }
-    errors: dict[str, str] = {}
+    errors: dict[str, ErrorDetail] = {}
     org_id = audience.organisation_id
     if "touchpoints" in data:
         slugs = list(dict.fromkeys(data["touchpoints"]))
@@ -138,10 +139,11 @@ def _resolve(audience: Audience, data: dict[str, Any]) -> dict[str, Any]:
         }
         missing = [s for s in slugs if s not in found]
         if missing:
-            errors["touchpoints"] = (
-                f"No touchpoint {', '.join(repr(s) for s in missing)} on the journey of "
-                f"'{audience.slug}'."
-            )
+            message = gettext("No touchpoint %(touchpoints)s on the journey of '%(audience)s'.") % {
+                "touchpoints": ", ".join(repr(s) for s in missing),
+                "audience": audience.slug,
+            }
+            errors["touchpoints"] = ErrorDetail(message, code="not_found")
         out["touchpoints"] = [found[s] for s in slugs if s in found]
     if "owner" in data:
         email = data["owner"]
@@ -149,7 +151,10 @@ def _resolve(audience: Audience, data: dict[str, Any]) -> dict[str, Any]:
             Person.objects.for_org(org_id).filter(email__iexact=email).first() if email else None
         )
         if email and owner is None:
-            errors["owner"] = f"No person with e-mail '{email}' in this organisation."
+            message = gettext("No person with e-mail '%(email)s' in this organisation.") % {
+                "email": email
+            }
+            errors["owner"] = ErrorDetail(message, code="not_found")
         out["owner"] = owner
     if "metric" in data:
         slug = data["metric"]
@@ -159,7 +164,11 @@ def _resolve(audience: Audience, data: dict[str, Any]) -> dict[str, Any]:
             else None
         )
         if slug and definition is None:
-            errors["metric"] = f"No metric '{slug}' of the audience '{audience.slug}'."
+            message = gettext("No metric '%(metric)s' of the audience '%(audience)s'.") % {
+                "metric": slug,
+                "audience": audience.slug,
+            }
+            errors["metric"] = ErrorDetail(message, code="not_found")
         out["definition"] = definition
     if errors:
         raise ValidationError(errors)
@@ -242,7 +251,10 @@ class OpportunityViewSet(
             .first()
         )
         if audience is None:
-            raise ValidationError({"audience": f"No audience '{slug}' in this organisation."})
+            message = gettext("No audience '%(audience)s' in this organisation.") % {
+                "audience": slug
+            }
+            raise ValidationError({"audience": message}, code="not_found")
         self.check_audience_writable(audience)
         data = _resolve(audience, serializer.validated_data)
         opportunity = services.opportunity_create(audience=audience, data=data, **self._actors())
@@ -255,7 +267,8 @@ class OpportunityViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data.get("audience", opportunity.audience.slug) != opportunity.audience.slug:
-            raise ValidationError({"audience": "An opportunity cannot move to another audience."})
+            message = gettext("An opportunity cannot move to another audience.")
+            raise ValidationError({"audience": message}, code="immutable")
         opportunity = services.opportunity_update(
             opportunity=opportunity, data=_resolve(opportunity.audience, data), **self._actors()
         )

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -80,7 +82,7 @@ class MetricDefinitionSerializer(StrictSerializer):
         max_length=3,
         required=False,
         allow_blank=True,
-        error_messages={"invalid": "Enter a 3-letter ISO 4217 code in capitals, e.g. EUR."},
+        error_messages={"invalid": _("Enter a 3-letter ISO 4217 code in capitals, e.g. EUR.")},
         help_text="CLV only: the ISO 4217 code of the audience's revenue events (e.g. EUR); "
         "revenue events in another currency are refused. Omitted or empty on a CLV: the "
         "currency the audience's (else the organisation's) revenue is already in, else EUR. "
@@ -118,7 +120,10 @@ class MetricDefinitionSerializer(StrictSerializer):
         )
         found = touchpoint.first()
         if found is None:
-            raise serializers.ValidationError(f"No touchpoint '{value}' in this audience.")
+            raise serializers.ValidationError(
+                gettext("No touchpoint '%(touchpoint)s' in this audience.") % {"touchpoint": value},
+                code="not_found",
+            )
         return found
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -42,7 +43,8 @@ from measurements.models import Response as SurveyResponse
 def _param_slug(request: Request, name: str) -> str | None:
     value = request.query_params.get(name)
     if value is not None and not SLUG_RE.match(value):
-        raise ValidationError({name: "Must be a slug: letters, digits, hyphens and underscores."})
+        message = gettext("Must be a slug: letters, digits, hyphens and underscores.")
+        raise ValidationError({name: message}, code="invalid")
     return value
 
 
@@ -54,16 +56,19 @@ def _param_time(request: Request, name: str, tz: ZoneInfo) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError({name: "Must be an ISO 8601 date or date-time."}) from exc
+        message = gettext("Must be an ISO 8601 date or date-time.")
+        raise ValidationError({name: message}, code="invalid") from exc
     if len(value) == 10:
         parsed = datetime.combine(parsed.date(), time(), tz)
     if parsed.tzinfo is None:
-        raise ValidationError({name: "The time has no offset: add one, e.g. 'Z'."})
+        message = gettext("The time has no offset: add one, e.g. 'Z'.")
+        raise ValidationError({name: message}, code="no_offset")
     try:
         # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts.
         return parsed.astimezone(UTC)
     except OverflowError as exc:
-        raise ValidationError({name: "The time is out of range."}) from exc
+        message = gettext("The time is out of range.")
+        raise ValidationError({name: message}, code="out_of_range") from exc
 
 
 # What `_param_time` accepts: a date (midnight in the organisation's zone) or a date-time.
@@ -111,13 +116,13 @@ class DefinitionViewSet(
 
     def get_object(self) -> MetricDefinition:
         if not (SLUG_RE.match(self.kwargs["audience"]) and SLUG_RE.match(self.kwargs["slug"])):
-            raise NotFound("No such metric definition in this organisation.")
+            raise NotFound(gettext("No such metric definition in this organisation."))
         try:
             return self.get_queryset().get(
                 audience__slug=self.kwargs["audience"], slug=self.kwargs["slug"]
             )
         except MetricDefinition.DoesNotExist as exc:
-            raise NotFound("No such metric definition in this organisation.") from exc
+            raise NotFound(gettext("No such metric definition in this organisation.")) from exc
 
     @extend_schema(
         parameters=[
@@ -144,7 +149,10 @@ class DefinitionViewSet(
         serializer = self.get_serializer(data=request.data, context=self._context(audience))
         serializer.is_valid(raise_exception=True)
         if audience is None:
-            raise ValidationError({"audience": f"No audience '{slug}' in this organisation."})
+            message = gettext("No audience '%(audience)s' in this organisation.") % {
+                "audience": slug
+            }
+            raise ValidationError({"audience": message}, code="not_found")
         self.check_audience_writable(audience)
         data = {k: v for k, v in serializer.validated_data.items() if k != "audience"}
         definition = services.definition_create(
@@ -162,7 +170,8 @@ class DefinitionViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if data.pop("audience", definition.audience.slug) != definition.audience.slug:
-            raise ValidationError({"audience": "A definition cannot move to another audience."})
+            message = gettext("A definition cannot move to another audience.")
+            raise ValidationError({"audience": message}, code="immutable")
         definition = services.definition_update(
             definition=definition, actor_user=self.actor_user, actor_key=self.api_key, data=data
         )

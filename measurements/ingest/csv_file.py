@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from audiences.models import Audience
 from journeys.models import Touchpoint
@@ -68,13 +69,19 @@ class Preview:
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise CsvImportError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
+        raise CsvImportError(
+            gettext("The file is larger than %(size)s MB; split it.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvImportError(
-            "The file is not UTF-8 text (byte "
-            f"{exc.start + 1} cannot be read). Save it as “CSV UTF-8” and upload it again."
+            gettext(
+                "The file is not UTF-8 text (byte %(byte)s cannot be read). Save it as “CSV "
+                "UTF-8” and upload it again."
+            )
+            % {"byte": exc.start + 1}
         ) from exc
 
 
@@ -122,28 +129,46 @@ def csv_preview(*, audience: Audience, data: bytes) -> Preview:
     """Read a CSV of responses for one audience and check every row; nothing is stored."""
     text = _decode(data)
     if "\x00" in text:
-        raise CsvImportError("The file contains NUL bytes; it is not a plain CSV file.")
+        raise CsvImportError(gettext("The file contains NUL bytes; it is not a plain CSV file."))
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s): {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s): {', '.join(unknown)}")
-        raise CsvImportError(f"The header row has {'; '.join(parts)}. Use: {', '.join(COLUMNS)}.")
+        names = {
+            "missing": ", ".join(missing),
+            "unknown": ", ".join(unknown),
+            "columns": ", ".join(COLUMNS),
+        }
+        if missing and unknown:
+            message = gettext(
+                "The header row has missing column(s): %(missing)s; unknown column(s): "
+                "%(unknown)s. Use: %(columns)s."
+            )
+        elif missing:
+            message = gettext(
+                "The header row has missing column(s): %(missing)s. Use: %(columns)s."
+            )
+        else:
+            message = gettext(
+                "The header row has unknown column(s): %(unknown)s. Use: %(columns)s."
+            )
+        raise CsvImportError(message % names)
     reader.fieldnames = header
     try:
         raws = list(reader)
     except csv.Error as exc:
-        raise CsvImportError(f"The file is not valid CSV: {exc}.") from exc
+        raise CsvImportError(
+            gettext("The file is not valid CSV: %(reason)s.") % {"reason": exc}
+        ) from exc
     limit = settings.API_MAX_BULK_ITEMS
     if len(raws) > limit:
-        raise CsvImportError(f"At most {limit} rows per file; this one has {len(raws)}.")
+        raise CsvImportError(
+            gettext("At most %(limit)s rows per file; this one has %(count)s.")
+            % {"limit": limit, "count": len(raws)}
+        )
     if not raws:
-        raise CsvImportError("The file has a header but no rows.")
+        raise CsvImportError(gettext("The file has a header but no rows."))
     organisation = audience.organisation
     zone = ZoneInfo(organisation.timezone or "UTC")
     read = [_item(audience, raw, zone) for raw in raws]
@@ -226,7 +251,7 @@ def template_csv(audience: Audience) -> str:
         "responded_at": datetime.combine(EXAMPLE_DAY, time(9, 30), zone).isoformat(),
         "touchpoint": touchpoints[0] if touchpoints else "",
         "respondent": "p-1",
-        "comment": "An example row: replace it with your responses.",
+        "comment": gettext("An example row: replace it with your responses."),
     }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -2,7 +2,8 @@
 
 Each kind's fields are declared once in SPECS: name, check, whether required, limits, help
 text and (for GET lists) the model attribute it reads. The API and the CSV import both run
-these checks, so a field is refused with the same words in both; the API's item serializers
+these checks, so a field is refused with the same words in both (translated when refused, in
+the language of the request) and the same machine `code`; the API's item serializers
 (`measurements.api.serializers`) are built from SPECS, so the schema documents the same fields.
 """
 
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils.translation import gettext
 
 from journeys.models import Channel
 
@@ -143,56 +146,76 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
 
 @dataclass(frozen=True)
 class ItemError:
+    """One refused field of one item: `index`, `field` and `code` are for machines and never
+    change with the language; `message` is for people, already in the request's language."""
+
     index: int | None
     field: str
     message: str
+    code: str
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"field": self.field, "message": self.message}
+        out: dict[str, Any] = {"field": self.field, "code": self.code, "message": self.message}
         if self.index is not None:
             return {"index": self.index, **out}
         return out
 
 
 class _Invalid(Exception):
-    pass
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def parse_time(value: Any, *, now: datetime) -> datetime:
     """An RFC 3339 date-time (TIME_PATTERN), not more than a day ahead, normalised to UTC."""
     if not isinstance(value, str):
-        raise _Invalid("Must be an RFC 3339 date-time string with an offset.")
+        raise _Invalid(gettext("Must be an RFC 3339 date-time string with an offset."))
     if not TIME_RE.fullmatch(value):
         if NO_OFFSET_RE.fullmatch(value):
-            raise _Invalid("The time has no offset: add one, e.g. 'Z' or '+01:00'.")
+            raise _Invalid(
+                gettext("The time has no offset: add one, e.g. 'Z' or '+01:00'."), "no_offset"
+            )
         raise _Invalid(
-            f"'{value[:40]}' is not an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS with an "
-            "offset (e.g. 2025-03-01T09:30:00+01:00 or 2025-03-01T08:30:00Z)."
+            gettext(
+                "'%(value)s' is not an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS with an offset "
+                "(e.g. 2025-03-01T09:30:00+01:00 or 2025-03-01T08:30:00Z)."
+            )
+            % {"value": value[:40]}
         )
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:  # the shape is right but e.g. 31 February or 25 o'clock
-        raise _Invalid(f"'{value[:40]}' is not a real date and time.") from exc
+        raise _Invalid(
+            gettext("'%(value)s' is not a real date and time.") % {"value": value[:40]},
+            "invalid_date",
+        ) from exc
     try:
         parsed = parsed.astimezone(UTC)
     except OverflowError as exc:
-        raise _Invalid("The time is out of range.") from exc
+        raise _Invalid(gettext("The time is out of range."), "out_of_range") from exc
     if parsed > now + MAX_FUTURE:
-        raise _Invalid("The time is more than a day in the future.")
+        raise _Invalid(gettext("The time is more than a day in the future."), "in_future")
     if parsed < EARLIEST:
-        raise _Invalid("The time is before 1900: check the year.")
+        raise _Invalid(gettext("The time is before 1900: check the year."), "before_1900")
     return parsed
 
 
 def _check_str(value: Any, spec: FieldSpec) -> str:
     if not isinstance(value, str):
-        raise _Invalid("Must be a string.")
+        raise _Invalid(gettext("Must be a string."))
     if "\x00" in value:
-        raise _Invalid("Must not contain NUL bytes.")
+        raise _Invalid(gettext("Must not contain NUL bytes."), "null_characters_not_allowed")
     if surrogate := SURROGATE_RE.search(value):
-        raise _Invalid(f"Surrogate characters are not allowed: U+{ord(surrogate[0]):X}.")
+        raise _Invalid(
+            gettext("Surrogate characters are not allowed: %(character)s.")
+            % {"character": f"U+{ord(surrogate[0]):X}"},
+            "surrogate_characters_not_allowed",
+        )
     if len(value) > spec.max_length:
-        raise _Invalid(f"At most {spec.max_length} characters.")
+        raise _Invalid(
+            gettext("At most %(limit)s characters.") % {"limit": spec.max_length}, "max_length"
+        )
     return value.strip() if spec.strip else value
 
 
@@ -200,16 +223,18 @@ def _check_id(value: Any, spec: FieldSpec) -> str:
     value = _check_str(value, spec)
     if not ID_RE.search(value):
         if spec.required:
-            raise _Invalid("Must not be empty.")
-        raise _Invalid("Must not be empty: leave the field out when the item has no id.")
+            raise _Invalid(gettext("Must not be empty."), "blank")
+        raise _Invalid(
+            gettext("Must not be empty: leave the field out when the item has no id."), "blank"
+        )
     return value
 
 
 def _check_slug(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Invalid("Must be a slug (a string).")
+        raise _Invalid(gettext("Must be a slug (a string)."))
     if not SLUG_RE.fullmatch(value) or len(value) > SLUG_MAX_LENGTH:
-        raise _Invalid("Must be a slug: letters, digits, hyphens and underscores.")
+        raise _Invalid(gettext("Must be a slug: letters, digits, hyphens and underscores."))
     return value
 
 
@@ -218,41 +243,54 @@ def _check_score(value: Any) -> int:
     # 9.0 are refused for every scored kind rather than rounded.
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and not math.isfinite(value):
-            raise _Invalid("Must be a finite integer (NaN and Infinity are not scores).")
-        raise _Invalid("Must be an integer.")
+            raise _Invalid(
+                gettext("Must be a finite integer (NaN and Infinity are not scores)."),
+                "not_finite",
+            )
+        raise _Invalid(gettext("Must be an integer."))
     return value
 
 
 def _check_amount(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _Invalid('Must be a decimal number (e.g. 19.99 or "19.99").')
+        raise _Invalid(gettext('Must be a decimal number (e.g. 19.99 or "19.99").'))
     if isinstance(value, float) and not math.isfinite(value):
-        raise _Invalid("Must be a finite number (NaN and Infinity are refused).")
+        raise _Invalid(
+            gettext("Must be a finite number (NaN and Infinity are refused)."), "not_finite"
+        )
     if isinstance(value, str) and not AMOUNT_RE.fullmatch(value):
         if PLAIN_DECIMAL_RE.fullmatch(value):
             if len(value.partition(".")[2]) > 2:
-                raise _Invalid("At most 2 decimal places.")
-            raise _Invalid("At most 12 digits before the decimal point.")
+                raise _Invalid(gettext("At most 2 decimal places."), "max_decimal_places")
+            raise _Invalid(
+                gettext("At most 12 digits before the decimal point."), "max_whole_digits"
+            )
         raise _Invalid(
-            'Must be a decimal number: a JSON number or a string like "19.99" or "-5" '
-            "(digits 0-9 and a point; no spaces, exponents or underscores)."
+            gettext(
+                'Must be a decimal number: a JSON number or a string like "19.99" or "-5" '
+                "(digits 0-9 and a point; no spaces, exponents or underscores)."
+            )
         )
     try:
         amount = Decimal(repr(value) if isinstance(value, float) else str(value))
     except InvalidOperation as exc:
-        raise _Invalid("Must be a decimal number (e.g. 19.99).") from exc
+        raise _Invalid(gettext("Must be a decimal number (e.g. 19.99).")) from exc
     if not amount.is_finite():
-        raise _Invalid("Must be a finite number (NaN and Infinity are refused).")
+        raise _Invalid(
+            gettext("Must be a finite number (NaN and Infinity are refused)."), "not_finite"
+        )
     if abs(amount) >= AMOUNT_LIMIT:
-        raise _Invalid("Must be less than 1,000,000,000,000 in absolute value.")
+        raise _Invalid(
+            gettext("Must be less than 1,000,000,000,000 in absolute value."), "max_value"
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        raise _Invalid("At most 2 decimal places.")
+        raise _Invalid(gettext("At most 2 decimal places."), "max_decimal_places")
     return amount.quantize(Decimal("0.01"))
 
 
 def _check_currency(value: Any) -> str:
     if not isinstance(value, str) or not CURRENCY_RE.fullmatch(value):
-        raise _Invalid("Must be a 3-letter ISO 4217 code in capitals, e.g. EUR.")
+        raise _Invalid(gettext("Must be a 3-letter ISO 4217 code in capitals, e.g. EUR."))
     return value
 
 
@@ -260,7 +298,10 @@ def _check_channel(value: Any) -> str:
     if value == "":
         return value
     if not isinstance(value, str) or value not in Channel.values:
-        raise _Invalid(f"Must be one of: {', '.join(Channel.values)}.")
+        raise _Invalid(
+            gettext("Must be one of: %(values)s.") % {"values": ", ".join(Channel.values)},
+            "invalid_choice",
+        )
     return value
 
 
@@ -281,27 +322,36 @@ def clean_item(
 ) -> tuple[dict[str, Any] | None, list[ItemError]]:
     """Check one item's fields: its clean values, or None and an error per bad field."""
     if not isinstance(item, dict):
-        return None, [ItemError(index, "body", "Each item must be a JSON object.")]
+        message = gettext("Each item must be a JSON object.")
+        return None, [ItemError(index, "body", message, "not_an_object")]
     errors: list[ItemError] = []
     known = {spec.name for spec in specs}
     for name in item:
         if name in known:
             continue
         if name in FORBIDDEN_FIELDS:
-            errors.append(ItemError(index, name, "This field is set by the server; remove it."))
+            message = gettext("This field is set by the server; remove it.")
+            errors.append(ItemError(index, name, message, "server_field"))
         else:
-            errors.append(ItemError(index, name, "Unknown field; remove it."))
+            errors.append(
+                ItemError(index, name, gettext("Unknown field; remove it."), "unknown_field")
+            )
     clean: dict[str, Any] = {}
     for spec in specs:
         value = item.get(spec.name, _REQUIRED)
         if value is _REQUIRED or value is None:
             if spec.required and not spec.nullable:
-                message = "This field is required." if value is _REQUIRED else "Must not be null."
-                errors.append(ItemError(index, spec.name, message))
+                if value is _REQUIRED:
+                    error = ItemError(
+                        index, spec.name, gettext("This field is required."), "required"
+                    )
+                else:
+                    error = ItemError(index, spec.name, gettext("Must not be null."), "null")
+                errors.append(error)
             clean[spec.name] = None
             continue
         try:
             clean[spec.name] = _CHECKS[spec.check](value, spec, now)
         except _Invalid as exc:
-            errors.append(ItemError(index, spec.name, str(exc)))
+            errors.append(ItemError(index, spec.name, str(exc), exc.code))
     return (None if errors else clean), errors

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audiences.models import ApiKey, Audience, Organisation
 from audiences.services import audit_record
@@ -48,14 +49,17 @@ def _items_of(payload: Any) -> tuple[list[Any], bool]:
     single = isinstance(payload, dict)
     items = [payload] if single else payload
     if not isinstance(items, list):
-        raise IngestRejected([ItemError(None, "body", "Send a JSON object or a JSON array.")])
+        message = gettext("Send a JSON object or a JSON array.")
+        raise IngestRejected([ItemError(None, "body", message, "not_a_list")])
     limit = settings.API_MAX_BULK_ITEMS
     if len(items) > limit:
-        raise IngestRejected(
-            [ItemError(None, "body", f"At most {limit} items per request; got {len(items)}.")]
-        )
+        message = gettext("At most %(limit)s items per request; got %(count)s.") % {
+            "limit": limit,
+            "count": len(items),
+        }
+        raise IngestRejected([ItemError(None, "body", message, "too_many_items")])
     if not items:
-        raise IngestRejected([ItemError(None, "body", "The list is empty.")])
+        raise IngestRejected([ItemError(None, "body", gettext("The list is empty."), "empty")])
     return items, single
 
 
@@ -89,7 +93,8 @@ def ingest(
         )
         if refused:
             raise IngestForbidden(
-                "You can only push data for audiences you own; not for: " + ", ".join(refused)
+                gettext("You can only push data for audiences you own; not for: %(audiences)s")
+                % {"audiences": ", ".join(refused)}
             )
     result = IngestResult()
     batch = Batch(

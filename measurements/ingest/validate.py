@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audiences.models import Audience, Organisation
 from audiences.services import audience_archived_message
@@ -83,73 +84,64 @@ def _resolve(
     errors: list[ItemError] = []
     audience = lk.audiences.get(clean["audience"])
     if audience is None:
-        return None, [ItemError(index, "audience", f"No audience '{clean['audience']}'.")]
+        message = gettext("No audience '%(audience)s'.") % {"audience": clean["audience"]}
+        return None, [ItemError(index, "audience", message, "not_found")]
     if audience.archived:
-        return None, [ItemError(index, "audience", audience_archived_message(audience))]
+        return None, [ItemError(index, "audience", audience_archived_message(audience), "archived")]
     clean["audience_obj"] = audience
     if clean.get("touchpoint"):
         tp = lk.touchpoints.get((audience.pk, clean["touchpoint"]))
         if tp is None:
-            errors.append(
-                ItemError(
-                    index,
-                    "touchpoint",
-                    f"No touchpoint '{clean['touchpoint']}' in audience '{audience.slug}'.",
-                )
-            )
+            message = gettext("No touchpoint '%(touchpoint)s' in audience '%(audience)s'.") % {
+                "touchpoint": clean["touchpoint"],
+                "audience": audience.slug,
+            }
+            errors.append(ItemError(index, "touchpoint", message, "not_found"))
         clean["touchpoint_id"] = tp
     else:
         clean["touchpoint_id"] = None
     if kind == RESPONSES:
         definition = lk.definitions.get((audience.pk, clean["metric"]))
         if definition is None:
-            errors.append(
-                ItemError(
-                    index, "metric", f"No metric '{clean['metric']}' in audience '{audience.slug}'."
-                )
-            )
+            message = gettext("No metric '%(metric)s' in audience '%(audience)s'.") % {
+                "metric": clean["metric"],
+                "audience": audience.slug,
+            }
+            errors.append(ItemError(index, "metric", message, "not_found"))
         elif not definition.active:
-            errors.append(ItemError(index, "metric", f"Metric '{definition.slug}' is inactive."))
+            message = gettext("Metric '%(metric)s' is inactive.") % {"metric": definition.slug}
+            errors.append(ItemError(index, "metric", message, "inactive"))
         else:
             scale = scale_of(
                 kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
             )
             if scale is None:
-                errors.append(
-                    ItemError(
-                        index,
-                        "metric",
-                        f"Metric '{definition.slug}' ({definition.get_kind_display()}) takes no "
-                        "scores: send cases, revenue events or members instead.",
-                    )
-                )
+                message = gettext(
+                    "Metric '%(metric)s' (%(kind)s) takes no scores: send cases, revenue events "
+                    "or members instead."
+                ) % {"metric": definition.slug, "kind": definition.get_kind_display()}
+                errors.append(ItemError(index, "metric", message, "takes_no_scores"))
             elif not scale[0] <= clean["score"] <= scale[1]:
-                errors.append(
-                    ItemError(
-                        index,
-                        "score",
-                        f"Must be an integer from {scale[0]} to {scale[1]} "
-                        f"(the scale of '{definition.slug}').",
-                    )
-                )
+                message = gettext(
+                    "Must be an integer from %(low)s to %(high)s (the scale of '%(metric)s')."
+                ) % {"low": scale[0], "high": scale[1], "metric": definition.slug}
+                errors.append(ItemError(index, "score", message, "out_of_scale"))
             clean["definition"] = definition
     elif kind == CASES:
         if clean["resolved_at"] is not None and clean["resolved_at"] < clean["opened_at"]:
-            errors.append(ItemError(index, "resolved_at", "Must not be before opened_at."))
+            message = gettext("Must not be before %(field)s.") % {"field": "opened_at"}
+            errors.append(ItemError(index, "resolved_at", message, "before_start"))
     elif kind == MEMBERS and clean["left_at"] is not None and clean["left_at"] < clean["joined_at"]:
-        errors.append(ItemError(index, "left_at", "Must not be before joined_at."))
+        message = gettext("Must not be before %(field)s.") % {"field": "joined_at"}
+        errors.append(ItemError(index, "left_at", message, "before_start"))
     elif kind == REVENUE and (found := lk.currencies.get(audience.pk)):
         currency, metric = found
         if clean["currency"] != currency:
-            errors.append(
-                ItemError(
-                    index,
-                    "currency",
-                    f"Audience '{audience.slug}' counts revenue in {currency} (the currency of "
-                    f"its CLV metric '{metric}'); send amounts in {currency}, converted if "
-                    "need be.",
-                )
-            )
+            message = gettext(
+                "Audience '%(audience)s' counts revenue in %(currency)s (the currency of its CLV "
+                "metric '%(metric)s'); send amounts in %(currency)s, converted if need be."
+            ) % {"audience": audience.slug, "currency": currency, "metric": metric}
+            errors.append(ItemError(index, "currency", message, "currency_mismatch"))
     return (None if errors else clean), errors
 
 

@@ -8,7 +8,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audiences.access import audience_for_edit, member_required
@@ -30,9 +32,12 @@ SESSION_KEY = "csv_import"
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=f"UTF-8, comma-, semicolon- or tab-separated, at most "
-        f"{MAX_BYTES // (1024 * 1024)} MB. Columns: {', '.join(COLUMNS)}.",
+        label=_("CSV file"),
+        help_text=format_lazy(
+            _("UTF-8, comma-, semicolon- or tab-separated, at most {size} MB. Columns: {columns}."),
+            size=MAX_BYTES // (1024 * 1024),
+            columns=", ".join(COLUMNS),
+        ),
     )
 
 
@@ -44,7 +49,10 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_BYTES:
-                raise CsvImportError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+                raise CsvImportError(
+                    gettext("The file is larger than %(size)s MB.")
+                    % {"size": MAX_BYTES // (1024 * 1024)}
+                )
             preview = csv_preview(audience=audience, data=upload.read())
         except CsvImportError as exc:
             form.add_error("file", str(exc))
@@ -85,7 +93,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     audience = audience_for_edit(request, slug)
     stash = request.session.get(SESSION_KEY) or {}
     if stash.get("token") != request.POST.get("token") or stash.get("audience") != audience.pk:
-        messages.error(request, "That preview has expired; upload the file again.")
+        messages.error(request, gettext("That preview has expired; upload the file again."))
         return redirect("measurements:import", slug=audience.slug)
     try:
         result = ingest(
@@ -96,7 +104,9 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             may_write=request.access.can_edit_audience,
         )
     except (IngestRejected, IngestForbidden):
-        messages.error(request, "The data changed since the preview; upload the file again.")
+        messages.error(
+            request, gettext("The data changed since the preview; upload the file again.")
+        )
         return redirect("measurements:import", slug=audience.slug)
     del request.session[SESSION_KEY]
     messages.success(request, _imported_message(created=result.created, skipped=result.duplicates))
@@ -104,7 +114,17 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _imported_message(*, created: int, skipped: int) -> str:
-    imported = f"Imported {created} response{pluralize(created)}"
     if not skipped:
-        return f"{imported}."
-    return f"{imported}; {skipped} {pluralize(skipped, 'was,were')} already stored."
+        return ngettext(
+            "Imported %(count)s response.", "Imported %(count)s responses.", created
+        ) % {"count": created}
+    # Two counts: the clause about the skipped rows is inflected by its own number, then put
+    # into the sentence inflected by the imported one.
+    stored = ngettext(
+        "%(count)s was already stored.", "%(count)s were already stored.", skipped
+    ) % {"count": skipped}
+    return ngettext(
+        "Imported %(count)s response; %(stored)s",
+        "Imported %(count)s responses; %(stored)s",
+        created,
+    ) % {"count": created, "stored": stored}

@@ -47,6 +47,7 @@ def test_it_answers_404_for_another_organisations_slug(other_api, nps):
     answer = other_api.post(URL, response_item(), format="json")
     assert answer.json()["errors"][0] == {
         "field": "audience",
+        "code": "not_found",
         "message": "No audience 'customers'.",
     }
     assert other_api.get("/api/v1/audiences/customers/").status_code == 404

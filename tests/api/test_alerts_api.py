@@ -118,6 +118,7 @@ def test_a_refused_move_answers_400_on_status(api, parents_alert):
     assert again.json()["errors"] == [
         {
             "field": "status",
+            "code": "invalid",
             "message": "This alert is already resolved, and a resolved alert stays closed.",
         }
     ]

@@ -65,7 +65,9 @@ def test_a_note_that_is_a_number_is_refused_not_stored_as_text(api, alert, follo
     ):
         answer = api.patch(path, body, format="json")
         assert answer.status_code == 400, path
-        assert answer.json() == {"errors": [{"field": "note", "message": "Must be a string."}]}
+        assert answer.json() == {
+            "errors": [{"field": "note", "code": "invalid", "message": "Must be a string."}]
+        }
     alert.refresh_from_db()
     assert (alert.status, alert.note) == ("open", "")
 
@@ -76,13 +78,15 @@ def test_opportunity_value_and_effort_are_whole_json_numbers(api, owned_audience
     answer = api.post("/api/v1/opportunities/", body, format="json")
     assert answer.status_code == 400
     assert answer.json()["errors"] == [
-        {"field": "value", "message": "Must be an integer."},
-        {"field": "effort", "message": "Must be an integer."},
+        {"field": "value", "code": "invalid", "message": "Must be an integer."},
+        {"field": "effort", "code": "invalid", "message": "Must be an integer."},
     ]
     number = api.post(
         "/api/v1/opportunities/", {**body, "problem": 123, "value": 3, "effort": 2}, format="json"
     )
-    assert number.json()["errors"] == [{"field": "problem", "message": "Must be a string."}]
+    assert number.json()["errors"] == [
+        {"field": "problem", "code": "invalid", "message": "Must be a string."}
+    ]
 
 
 def test_times_end_in_z_on_follow_ups_as_on_alerts_and_opportunities(

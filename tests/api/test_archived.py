@@ -68,13 +68,13 @@ def test_it_refuses_results_for_an_archived_audience_naming_the_item(api, archiv
     )
     assert answer.status_code == 400
     assert answer.json()["errors"] == [
-        {"index": 0, "field": "audience", "message": ARCHIVED},
-        {"index": 1, "field": "audience", "message": ARCHIVED},
+        {"index": 0, "field": "audience", "code": "archived", "message": ARCHIVED},
+        {"index": 1, "field": "audience", "code": "archived", "message": ARCHIVED},
     ]
     assert not SurveyResponse.all_orgs.exists()
     case = {"external_id": "c-1", "audience": "customers", "opened_at": "2025-03-01T09:00:00Z"}
     assert api.post("/api/v1/cases/", case, format="json").json()["errors"] == [
-        {"field": "audience", "message": ARCHIVED}
+        {"field": "audience", "code": "archived", "message": ARCHIVED}
     ]
 
 
@@ -85,12 +85,14 @@ def test_it_refuses_new_and_changed_definitions_for_an_archived_audience(api, ar
         format="json",
     )
     assert new.status_code == 400
-    assert new.json()["errors"] == [{"field": "audience", "message": ARCHIVED}]
+    assert new.json()["errors"] == [{"field": "audience", "code": "invalid", "message": ARCHIVED}]
     changed = api.patch(
         "/api/v1/metric-definitions/customers/nps/", {"name": "Renamed"}, format="json"
     )
     assert changed.status_code == 400
-    assert changed.json()["errors"] == [{"field": "audience", "message": ARCHIVED}]
+    assert changed.json()["errors"] == [
+        {"field": "audience", "code": "invalid", "message": ARCHIVED}
+    ]
     stored = MetricDefinition.all_orgs.values_list("slug", "name")
     assert list(stored) == [("nps", "Relationship NPS")]
 

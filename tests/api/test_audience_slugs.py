@@ -22,7 +22,11 @@ def _errors(answer):
 def test_it_refuses_to_rename_an_audience_to_a_reserved_slug(api, customers, slug):
     answer = api.patch("/api/v1/audiences/customers/", {"slug": slug}, format="json")
     assert _errors(answer) == [
-        {"field": "slug", "message": f"'{slug}' is reserved; choose another slug."}
+        {
+            "field": "slug",
+            "code": "reserved",
+            "message": f"'{slug}' is reserved; choose another slug.",
+        }
     ]
     customers.refresh_from_db()
     assert customers.slug == "customers"

@@ -43,6 +43,7 @@ def test_it_tells_the_client_to_leave_an_optional_id_out(api, nps):
         "errors": [
             {
                 "field": "external_id",
+                "code": "blank",
                 "message": "Must not be empty: leave the field out when the item has no id.",
             }
         ]

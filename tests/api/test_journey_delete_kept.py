@@ -56,6 +56,7 @@ def test_a_touchpoint_that_pushed_responses_and_cases_carry_is_refused_by_name_a
         "errors": [
             {
                 "field": "touchpoint",
+                "code": "invalid",
                 "message": "The touchpoint “Front office call” (front-office-call) cannot be "
                 "removed: it is carried by 3 responses and 2 support cases, which would lose "
                 "it. Rename it or move it to another stage instead.",
@@ -81,6 +82,7 @@ def test_a_stage_with_a_carried_touchpoint_is_refused_naming_it(api, owned_audie
     assert answer.json()["errors"] == [
         {
             "field": "stage",
+            "code": "invalid",
             "message": "The stage “Enrol” cannot be removed: its touchpoint “Front office call” "
             "(front-office-call) is carried by 1 response, which would lose it. Move that "
             "touchpoint to another stage first, or rename the stage.",

@@ -51,7 +51,9 @@ def test_a_bad_status_names_the_field_and_the_values_in_one_wording(api, name, a
     answer = api.get(f"/api/v1/{name}/?status=bogus")
     assert answer.status_code == 400
     assert answer.json() == {
-        "errors": [{"field": "status", "message": f"Must be one of: {allowed}."}]
+        "errors": [
+            {"field": "status", "code": "invalid_choice", "message": f"Must be one of: {allowed}."}
+        ]
     }
 
 
@@ -69,7 +71,9 @@ def test_opportunities_filter_by_the_owner_e_mail_they_show(api, org, owned_audi
     ]
     assert _results(api.get("/api/v1/opportunities/?owner=nobody@example.org")) == []
     by_id = api.get(f"/api/v1/opportunities/?owner={maya.pk}")
-    assert by_id.json() == {"errors": [{"field": "owner", "message": "Must be an e-mail address."}]}
+    assert by_id.json() == {
+        "errors": [{"field": "owner", "code": "invalid", "message": "Must be an e-mail address."}]
+    }
 
 
 @pytest.fixture

@@ -80,7 +80,12 @@ def test_it_marks_ttr_days_of_opening_and_resolution_for_matching_touchpoints(
 def test_it_refuses_a_case_resolved_before_it_was_opened(api, customers):
     answer = api.post("/api/v1/cases/", [case(resolved_at="2025-02-28T09:00:00Z")], format="json")
     assert answer.json()["errors"] == [
-        {"index": 0, "field": "resolved_at", "message": "Must not be before opened_at."}
+        {
+            "index": 0,
+            "field": "resolved_at",
+            "code": "before_start",
+            "message": "Must not be before opened_at.",
+        }
     ]
 
 
@@ -135,7 +140,9 @@ def test_it_refuses_a_missing_amount(api, customers):
     item = revenue()
     del item["amount"]
     answer = api.post("/api/v1/revenue-events/", item, format="json")
-    assert answer.json()["errors"] == [{"field": "amount", "message": "This field is required."}]
+    assert answer.json()["errors"] == [
+        {"field": "amount", "code": "required", "message": "This field is required."}
+    ]
 
 
 def test_it_marks_clv_days_for_revenue(api, customers):
@@ -170,7 +177,7 @@ def test_it_upserts_members_on_audience_and_member(api, customers):
 def test_it_refuses_a_member_who_left_before_joining(api, customers):
     answer = api.post("/api/v1/members/", member(left_at="2024-12-31T00:00:00Z"), format="json")
     assert answer.json()["errors"] == [
-        {"field": "left_at", "message": "Must not be before joined_at."}
+        {"field": "left_at", "code": "before_start", "message": "Must not be before joined_at."}
     ]
 
 

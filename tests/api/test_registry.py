@@ -148,6 +148,10 @@ def test_it_refuses_a_definition_for_another_organisations_audience(other_api, u
         "/api/v1/metric-definitions/", {"audience": "teachers", "kind": "nps"}, format="json"
     )
     assert answer.json()["errors"] == [
-        {"field": "audience", "message": "No audience 'teachers' in this organisation."}
+        {
+            "field": "audience",
+            "code": "not_found",
+            "message": "No audience 'teachers' in this organisation.",
+        }
     ]
     assert Audience.all_orgs.get(slug="teachers").metric_definitions.count() == 0

@@ -101,7 +101,11 @@ def test_it_leaves_the_index_out_for_a_single_object(api, nps):
     answer = post(api, response_item(score=-1))
     assert answer.status_code == 400
     assert answer.json()["errors"] == [
-        {"field": "score", "message": "Must be an integer from 0 to 10 (the scale of 'nps')."}
+        {
+            "field": "score",
+            "code": "out_of_scale",
+            "message": "Must be an integer from 0 to 10 (the scale of 'nps').",
+        }
     ]
 
 
@@ -144,7 +148,9 @@ def test_it_refuses_a_missing_required_field(api, nps, field):
     item = response_item()
     del item[field]
     answer = post(api, item)
-    assert answer.json()["errors"] == [{"field": field, "message": "This field is required."}]
+    assert answer.json()["errors"] == [
+        {"field": field, "code": "required", "message": "This field is required."}
+    ]
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
@@ -175,6 +181,7 @@ def test_it_refuses_a_metric_of_another_audience(api, nps, org):
     answer = post(api, response_item(metric="csat"))
     assert answer.json()["errors"][0] == {
         "field": "metric",
+        "code": "not_found",
         "message": "No metric 'csat' in audience 'customers'.",
     }
 
@@ -205,7 +212,11 @@ def test_it_refuses_more_than_ten_thousand_items_naming_the_limit(api, nps):
     answer = post(api, [response_item(external_id=None)] * 10_001)
     assert answer.status_code == 400
     assert answer.json()["errors"] == [
-        {"field": "body", "message": "At most 10000 items per request; got 10001."}
+        {
+            "field": "body",
+            "code": "too_many_items",
+            "message": "At most 10000 items per request; got 10001.",
+        }
     ]
 
 
@@ -238,6 +249,7 @@ def test_it_refuses_invalid_json_and_other_shapes(api, nps):
     assert post(api, [1, 2]).json()["errors"][1] == {
         "index": 1,
         "field": "body",
+        "code": "not_an_object",
         "message": "Each item must be a JSON object.",
     }
 

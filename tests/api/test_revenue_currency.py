@@ -34,6 +34,7 @@ def test_it_refuses_a_revenue_event_in_another_currency_than_the_clvs(api, clv):
         {
             "index": 1,
             "field": "currency",
+            "code": "currency_mismatch",
             "message": "Audience 'customers' counts revenue in EUR (the currency of its CLV "
             "metric 'clv'); send amounts in EUR, converted if need be.",
         }
@@ -67,7 +68,11 @@ def test_the_definitions_api_fills_shows_and_checks_the_currency(api, customers)
     )
     assert nps.status_code == 400
     assert nps.json()["errors"] == [
-        {"field": "currency", "message": "Currency applies to CLV only; leave it empty."}
+        {
+            "field": "currency",
+            "code": "invalid",
+            "message": "Currency applies to CLV only; leave it empty.",
+        }
     ]
     lower = api.patch(
         "/api/v1/metric-definitions/customers/clv/", {"currency": "usd"}, format="json"

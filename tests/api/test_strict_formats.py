@@ -99,7 +99,11 @@ def test_it_refuses_a_real_shape_with_an_impossible_date(api, nps):
         RESPONSES_URL, response_item(responded_at="2025-02-30T09:30:00Z"), format="json"
     )
     assert answer.json()["errors"] == [
-        {"field": "responded_at", "message": "'2025-02-30T09:30:00Z' is not a real date and time."}
+        {
+            "field": "responded_at",
+            "code": "invalid_date",
+            "message": "'2025-02-30T09:30:00Z' is not a real date and time.",
+        }
     ]
 
 

@@ -93,7 +93,9 @@ def test_an_address_with_credentials_is_refused_on_url_and_not_stored(org, lead_
 
 def test_the_events_list_needs_one_in_plain_words(lead_api):
     answer = lead_api.post(URL, {**BODY, "events": []}, format="json")
-    assert answer.json()["errors"] == [{"field": "events", "message": "Give at least 1 event."}]
+    assert answer.json()["errors"] == [
+        {"field": "events", "code": "min_length", "message": "Give at least 1 event."}
+    ]
 
 
 def test_a_missing_webhook_is_a_404_that_names_no_model(lead_api):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from axreg.api.serializers import StrictCharField, StrictSerializer, at_least
+from axreg.api.serializers import StrictCharField, StrictSerializer
 from webhooks.addresses import url_refuse_credentials, url_without_credentials
 from webhooks.models import BodyFormat, EventType, WebhookEndpoint
 
@@ -26,7 +27,8 @@ class WebhookEndpointSerializer(StrictSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
         min_length=1,
-        error_messages=at_least(1, "event"),
+        # In words, not DRF's "Ensure this field has at least 1 elements.".
+        error_messages={"min_length": _("Give at least 1 event.")},
     )
     format = serializers.ChoiceField(
         choices=BodyFormat.choices,
@@ -39,7 +41,9 @@ class WebhookEndpointSerializer(StrictSerializer):
         try:
             url_refuse_credentials(value)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict["url"]) from exc
+            raise serializers.ValidationError(
+                str(exc.error_dict["url"][0].message), code="credentials"
+            ) from exc
         return value
 
     def to_representation(self, instance: WebhookEndpoint) -> dict[str, Any]:

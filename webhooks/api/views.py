@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -31,7 +32,7 @@ class LeadsOnly(permissions.BasePermission):
     an API key is a survey tool's or a script's, and a leaked one must not be able to list,
     add or re-point where alerts go."""
 
-    message = (
+    message = _(
         "Webhooks are managed by a lead: on /app/webhooks/ in the app, or here with a "
         "signed-in lead's session. API keys cannot manage them."
     )
