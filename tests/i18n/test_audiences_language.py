@@ -64,6 +64,15 @@ def test_the_leads_home_in_korean(lead_client, ranked):
         assert english not in nav.split(), english
 
 
+def test_the_leads_progress_in_turkish_puts_the_percent_sign_first(lead_client, ranked):
+    html = _page(lead_client.get(reverse("audiences:home"), HTTP_ACCEPT_LANGUAGE="tr"))
+    main = _text(_main(html))
+    # 2 listed + 2 ranked + 1 owned + 0 measured = 5 of 40, 12.5 % rounded half to even.
+    assert "5 / 40 tamamlandı (%12)" in main
+    assert "Dört adımlı çalışma" in main and "2 kitle listelendi" in main
+    assert '<span class="role-badge">Lider</span>' in html
+
+
 def test_the_owners_home_in_turkish(owner_client, ranked):
     html = _page(owner_client.get(reverse("audiences:home"), HTTP_ACCEPT_LANGUAGE="tr"))
     main = _text(_main(html))
