@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audiences.models import Audience, Person
 from axreg.forms import BrowserModelForm
@@ -16,10 +18,13 @@ class StageForm(BrowserModelForm):
         model = Stage
         fields = ["name", "phase", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("Name"), "phase": _("Phase"), "description": _("Description")}
         help_texts = {
-            "phase": "When this stage happens: before, during or after the transaction (or "
-            "joining). Map what comes before and after as stages of their own: they are "
-            "different experiences."
+            "phase": _(
+                "When this stage happens: before, during or after the transaction (or "
+                "joining). Map what comes before and after as stages of their own: they are "
+                "different experiences."
+            )
         }
 
 
@@ -38,10 +43,15 @@ class TouchpointForm(BrowserModelForm):
             "owner",
         ]
         labels = {
-            "expectations": "Expects",
-            "emotions": "Feels",
-            "motivations": "Wants",
-            "obstacles": "Obstacles",
+            "stage": _("Stage"),
+            "name": _("Name"),
+            "slug": _("Slug"),
+            "channel": _("Channel"),
+            "expectations": _("Expects"),
+            "emotions": _("Feels"),
+            "motivations": _("Wants"),
+            "obstacles": _("Obstacles"),
+            "owner": _("Owner"),
         }
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
@@ -55,7 +65,9 @@ class TouchpointForm(BrowserModelForm):
         )
         self.fields["owner"].queryset = Person.objects.for_org(audience.organisation_id)
         self.fields["slug"].required = False
-        self.fields["slug"].help_text = "Used by API clients; left empty, it is made from the name."
+        self.fields["slug"].help_text = _(
+            "Used by API clients; left empty, it is made from the name."
+        )
 
 
 class PersonaForm(BrowserModelForm):
@@ -79,12 +91,26 @@ class PersonaForm(BrowserModelForm):
             "stages": forms.CheckboxSelectMultiple,
             "touchpoints": forms.CheckboxSelectMultiple,
         }
+        labels = {
+            "name": _("Name"),
+            "role": _("Role"),
+            "responsibilities": _("Responsibilities"),
+            "goals": _("Goals"),
+            "pain_points": _("Pain points"),
+            "triggers": _("Triggers"),
+            "stages": _("Stages"),
+            "touchpoints": _("Touchpoints"),
+        }
         help_texts = {
-            "triggers": "What makes them act: the moments that start a journey.",
-            "stages": "The journey stages this persona goes through as a whole (all their "
-            "touchpoints). The journey map can be filtered to one persona.",
-            "touchpoints": "The touchpoints this persona uses; a stage with one of them ticked "
-            "shows only the ticked ones when the map is filtered to the persona.",
+            "triggers": _("What makes them act: the moments that start a journey."),
+            "stages": _(
+                "The journey stages this persona goes through as a whole (all their "
+                "touchpoints). The journey map can be filtered to one persona."
+            ),
+            "touchpoints": _(
+                "The touchpoints this persona uses; a stage with one of them ticked "
+                "shows only the ticked ones when the map is filtered to the persona."
+            ),
         }
 
     def __init__(self, *args: Any, audience: Audience, **kwargs: Any) -> None:
@@ -99,7 +125,13 @@ class PersonaForm(BrowserModelForm):
             .select_related("stage")
             .order_by("stage__position", "position", "id")
         )
-        self.fields["touchpoints"].label_from_instance = lambda t: f"{t.stage.name}: {t.name}"
+        self.fields["touchpoints"].label_from_instance = lambda t: (
+            gettext("%(stage)s: %(touchpoint)s")
+            % {
+                "stage": t.stage.name,
+                "touchpoint": t.name,
+            }
+        )
 
 
 class QuoteForm(BrowserModelForm):
@@ -107,8 +139,12 @@ class QuoteForm(BrowserModelForm):
         model = PersonaQuote
         fields = ["text", "source", "source_detail"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-        labels = {"text": "Quote", "source_detail": "Source detail (optional)"}
-        help_texts = {"source_detail": "e.g. “Interview, March 2025” or a ticket number."}
+        labels = {
+            "text": _("Quote"),
+            "source": _("Source"),
+            "source_detail": _("Source detail (optional)"),
+        }
+        help_texts = {"source_detail": _("e.g. “Interview, March 2025” or a ticket number.")}
 
 
 # Validation only: the persona service writes the quotes, so that each change is audited.

@@ -1,27 +1,29 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.models import Audience, Organisation, OrgOwned, Person
 
 
 class Phase(models.TextChoices):
-    BEFORE = "before", "Before the transaction / joining"
-    DURING = "during", "During the transaction / joining"
-    AFTER = "after", "After the transaction / joining"
+    BEFORE = "before", _("Before the transaction / joining")
+    DURING = "during", _("During the transaction / joining")
+    AFTER = "after", _("After the transaction / joining")
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Web"
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
-    LIVE_CHAT = "live_chat", "Live chat"
-    CHATBOT = "chatbot", "Chatbot"
-    PHONE = "phone", "Phone"
-    SOCIAL = "social", "Social"
-    IN_PERSON = "in_person", "In person"
-    APP = "app", "App"
-    EVENT = "event", "Event"
-    MAIL = "mail", "Mail"
-    OTHER = "other", "Other"
+    WEB = "web", _("Web")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    LIVE_CHAT = "live_chat", _("Live chat")
+    CHATBOT = "chatbot", _("Chatbot")
+    PHONE = "phone", _("Phone")
+    SOCIAL = "social", _("Social")
+    IN_PERSON = "in_person", _("In person")
+    APP = "app", _("App")
+    EVENT = "event", _("Event")
+    MAIL = "mail", pgettext_lazy("channel: letters by post", "Mail")
+    OTHER = "other", _("Other")
 
 
 class Stage(OrgOwned):
@@ -50,10 +52,10 @@ class Touchpoint(OrgOwned):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
-    expectations = models.TextField(blank=True, help_text="What the audience expects here.")
-    emotions = models.TextField(blank=True, help_text="What they feel.")
-    motivations = models.TextField(blank=True, help_text="What they want.")
-    obstacles = models.TextField(blank=True, help_text="What gets in their way.")
+    expectations = models.TextField(blank=True, help_text=_("What the audience expects here."))
+    emotions = models.TextField(blank=True, help_text=_("What they feel."))
+    motivations = models.TextField(blank=True, help_text=_("What they want."))
+    obstacles = models.TextField(blank=True, help_text=_("What gets in their way."))
     owner = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="touchpoints"
     )
@@ -95,12 +97,12 @@ class Persona(OrgOwned):
 
 
 class QuoteSource(models.TextChoices):
-    INTERVIEW = "interview", "Interview"
-    REVIEW = "review", "Review"
-    SUPPORT_CALL = "support_call", "Support call"
-    SURVEY_COMMENT = "survey_comment", "Survey comment"
-    SOCIAL = "social", "Social post"
-    OTHER = "other", "Other"
+    INTERVIEW = "interview", _("Interview")
+    REVIEW = "review", _("Review")
+    SUPPORT_CALL = "support_call", _("Support call")
+    SURVEY_COMMENT = "survey_comment", _("Survey comment")
+    SOCIAL = "social", _("Social post")
+    OTHER = "other", _("Other")
 
 
 class PersonaQuote(models.Model):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import PROTECT, RESTRICT, Count, Prefetch, QuerySet
 from django.db.models.fields.reverse_related import ForeignObjectRel
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from audiences.models import Audience, Organisation
 from journeys.models import Persona, Stage, Touchpoint
@@ -55,6 +57,17 @@ def touchpoint_list(
     return touchpoints.order_by("audience__slug", "stage__position", "stage_id", "position", "id")
 
 
+# How a count of each kind of stored row reads, by model label (whole phrases for translators:
+# the count's place and the noun's form differ by language). Another kind falls back on its
+# model's verbose names.
+STORED_ROW_PHRASES = {
+    "measurements.response": lambda n: ngettext("%(count)s response", "%(count)s responses", n),
+    "measurements.supportcase": lambda n: ngettext(
+        "%(count)s support case", "%(count)s support cases", n
+    ),
+}
+
+
 @dataclass(frozen=True)
 class StoredRows:
     """How many stored rows of one kind carry a touchpoint (2808, "response", "responses")."""
@@ -62,9 +75,14 @@ class StoredRows:
     n: int
     singular: str
     plural: str
+    model: str = ""  # the model's label ("measurements.response")
 
     def __str__(self) -> str:
-        return f"{self.n:,} {self.singular if self.n == 1 else self.plural}"
+        count = number_format(self.n, force_grouping=True)
+        phrase = STORED_ROW_PHRASES.get(self.model)
+        if phrase is not None:
+            return phrase(self.n) % {"count": count}
+        return f"{count} {self.singular if self.n == 1 else self.plural}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +95,12 @@ class TouchpointCarried:
     def describe(self) -> str:
         """'2,808 responses and 1 support case', for the refusals on the page and in the API."""
         parts = [str(r) for r in self.rows]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
+        if len(parts) == 1:
+            return parts[0]
+        return gettext("%(items)s and %(last)s") % {
+            "items": ", ".join(parts[:-1]),
+            "last": parts[-1],
+        }
 
 
 def _relations_that_keep_touchpoints() -> list[ForeignObjectRel]:
@@ -118,6 +141,8 @@ def touchpoints_carried(*, touchpoints: QuerySet[Touchpoint]) -> list[Touchpoint
         meta = rel.related_model._meta
         for touchpoint_id, n in per_touchpoint:
             carried.setdefault(touchpoint_id, []).append(
-                StoredRows(n, str(meta.verbose_name), str(meta.verbose_name_plural))
+                StoredRows(
+                    n, str(meta.verbose_name), str(meta.verbose_name_plural), meta.label_lower
+                )
             )
     return [TouchpointCarried(t, carried[t.pk]) for t in touchpoint_rows if t.pk in carried]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audit_record, model_changes, snapshot
@@ -93,20 +94,31 @@ def _move(items: list[Any], item_id: int, offset: int) -> int | None:
 def stage_refusal(stage: Stage, carried: list[TouchpointCarried]) -> list[str]:
     """Why the stage stays: one sentence per touchpoint that stored rows carry."""
     return [
-        f"The stage “{stage.name}” cannot be removed: its touchpoint “{c.touchpoint.name}” "
-        f"({c.touchpoint.slug}) is carried by {c.describe()}, which would lose it. Move that "
-        "touchpoint to another stage first, or rename the stage."
+        gettext(
+            "The stage “%(stage)s” cannot be removed: its touchpoint “%(touchpoint)s” "
+            "(%(slug)s) is carried by %(carried_by)s, which would lose it. Move that "
+            "touchpoint to another stage first, or rename the stage."
+        )
+        % {
+            "stage": stage.name,
+            "touchpoint": c.touchpoint.name,
+            "slug": c.touchpoint.slug,
+            "carried_by": c.describe(),
+        }
         for c in carried
     ]
 
 
 def touchpoint_refusal(carried: TouchpointCarried) -> str:
     """Why the touchpoint stays, naming it and what carries it."""
-    return (
-        f"The touchpoint “{carried.touchpoint.name}” ({carried.touchpoint.slug}) cannot be "
-        f"removed: it is carried by {carried.describe()}, which would lose it. Rename it or "
-        "move it to another stage instead."
-    )
+    return gettext(
+        "The touchpoint “%(touchpoint)s” (%(slug)s) cannot be removed: it is carried by "
+        "%(carried_by)s, which would lose it. Rename it or move it to another stage instead."
+    ) % {
+        "touchpoint": carried.touchpoint.name,
+        "slug": carried.touchpoint.slug,
+        "carried_by": carried.describe(),
+    }
 
 
 def _delete_unless_carried(
@@ -251,14 +263,12 @@ def stage_move(
     return True
 
 
-def _reorder(items: list[Any], order: list[int], what: str) -> list[str] | None:
+def _reorder(items: list[Any], order: list[int], refusal: str) -> list[str] | None:
     """Put `items` in the order of the ids in `order` (all of them, once each); returns the
     names in the old order, or None when nothing changes."""
     by_id = {item.pk: item for item in items}
     if sorted(order) != sorted(by_id) or len(set(order)) != len(order):
-        raise ValidationError(
-            {"order": f"Give every {what} once: the page may be out of date, reload it."}
-        )
+        raise ValidationError({"order": refusal})
     old = [item.name for item in items]
     if [item.pk for item in items] == list(order):
         return None
@@ -277,7 +287,9 @@ def stage_reorder(
     """Put the audience's stages in the given order of ids (a drag and drop on the map)."""
     _lock_audience(audience)
     stages = list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience))
-    old = _reorder(stages, order, "stage")
+    old = _reorder(
+        stages, order, gettext("Give every stage once: the page may be out of date, reload it.")
+    )
     ordered = list(Stage.objects.for_org(audience.organisation_id).filter(audience=audience))
     if old is not None:
         _audit(
@@ -304,7 +316,11 @@ def touchpoint_reorder(
     audience = stage.audience
     _lock_audience(audience)
     touchpoints = Touchpoint.objects.for_org(audience.organisation_id).filter(stage_id=stage.pk)
-    old = _reorder(list(touchpoints), order, "touchpoint of the stage")
+    old = _reorder(
+        list(touchpoints),
+        order,
+        gettext("Give every touchpoint of the stage once: the page may be out of date, reload it."),
+    )
     ordered = list(touchpoints.all())
     if old is not None:
         _audit(
@@ -327,24 +343,24 @@ def _touchpoint_check(touchpoint: Touchpoint) -> None:
     errors: dict[str, str] = {}
     audience = touchpoint.audience
     if touchpoint.stage_id is not None and touchpoint.stage.audience_id != audience.pk:
-        errors["stage"] = "Choose a stage of this audience's journey."
+        errors["stage"] = gettext("Choose a stage of this audience's journey.")
     if touchpoint.owner_id is not None and (
         touchpoint.owner.organisation_id != audience.organisation_id
     ):
-        errors["owner"] = "The owner must be a person in this organisation."
+        errors["owner"] = gettext("The owner must be a person in this organisation.")
     touchpoint.slug = (touchpoint.slug or "").strip() or slugify(touchpoint.name)[:80]
     if not touchpoint.slug:
-        errors["slug"] = "Give the touchpoint a slug of letters, numbers and hyphens."
+        errors["slug"] = gettext("Give the touchpoint a slug of letters, numbers and hyphens.")
     elif (
         Touchpoint.objects.for_org(audience.organisation_id)
         .filter(audience=audience, slug=touchpoint.slug)
         .exclude(pk=touchpoint.pk)
         .exists()
     ):
-        errors["slug"] = (
-            f"Another touchpoint of this audience already uses the slug “{touchpoint.slug}”; "
+        errors["slug"] = gettext(
+            "Another touchpoint of this audience already uses the slug “%(slug)s”; "
             "change the name or give it another slug."
-        )
+        ) % {"slug": touchpoint.slug}
     if errors:
         raise ValidationError(errors)
 
@@ -488,7 +504,9 @@ def _quotes_apply(
     for item in quotes:
         quote_id = item.get("id")
         if quote_id is not None and quote_id not in existing:
-            raise ValidationError({"quotes": "That quote does not belong to this persona."})
+            raise ValidationError(
+                {"quotes": gettext("That quote does not belong to this persona.")}
+            )
         quote = existing.get(quote_id) if quote_id is not None else None
         if item.get("delete"):
             if quote is not None:
@@ -524,12 +542,16 @@ def _persona_links(audience: Audience, data: dict[str, Any]) -> dict[str, list[A
     """The stages and touchpoints a persona is linked to, when given: this audience's only."""
     links: dict[str, list[Any]] = {}
     errors: dict[str, str] = {}
-    for name, what in (("stages", "stage"), ("touchpoints", "touchpoint")):
+    refusals = {
+        "stages": gettext("Choose only a stage of this audience's journey."),
+        "touchpoints": gettext("Choose only a touchpoint of this audience's journey."),
+    }
+    for name, refusal in refusals.items():
         if name not in data or data[name] is None:
             continue
         chosen = list(data[name])
         if any(o.audience_id != audience.pk for o in chosen):
-            errors[name] = f"Choose only a {what} of this audience's journey."
+            errors[name] = refusal
         links[name] = chosen
     if errors:
         raise ValidationError(errors)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
@@ -63,7 +64,7 @@ def stage_form(request: HttpRequest, slug: str, stage_id: int | None = None) -> 
             else services.stage_create(audience=audience, actor_user=request.user, data=data)
         ),
     ):
-        messages.success(request, "Stage saved.")
+        messages.success(request, gettext("Stage saved."))
         return to_journey(audience)
     context = {"audience": audience, "form": form, "stage": stage}
     return render(request, "journeys/stage_form.html", context)
@@ -76,7 +77,10 @@ def stage_move(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     stage = child_or_404(request, Stage, audience, stage_id)
     offset = DIRECTIONS.get(request.POST.get("direction", ""), 0)
     if offset and not services.stage_move(stage=stage, actor_user=request.user, offset=offset):
-        messages.warning(request, f"“{stage.name}” is already at that end of the journey.")
+        messages.warning(
+            request,
+            gettext("“%(name)s” is already at that end of the journey.") % {"name": stage.name},
+        )
     return to_journey(audience)
 
 
@@ -94,12 +98,12 @@ def _order_from(request: HttpRequest) -> list[int] | None:
 def _reorder_answer(request: HttpRequest, save: Callable[[list[int]], list]) -> JsonResponse:
     order = _order_from(request)
     if order is None:
-        return JsonResponse({"error": 'Send {"order": [id, …]}.'}, status=400)
+        return JsonResponse({"error": gettext('Send {"order": [id, …]}.')}, status=400)
     try:
         saved = save(order)
     except ValidationError as exc:
         return JsonResponse({"error": exc.messages[0]}, status=400)
-    return JsonResponse({"order": [item.pk for item in saved], "message": "Order saved."})
+    return JsonResponse({"order": [item.pk for item in saved], "message": gettext("Order saved.")})
 
 
 @member_required
@@ -149,7 +153,7 @@ def touchpoint_form(
             else services.touchpoint_create(stage=stage, actor_user=request.user, data=data)
         ),
     ):
-        messages.success(request, "Touchpoint saved.")
+        messages.success(request, gettext("Touchpoint saved."))
         return to_journey(audience)
     context = {"audience": audience, "form": form, "touchpoint": touchpoint, "stage": stage}
     return render(request, "journeys/touchpoint_form.html", context)
@@ -165,7 +169,10 @@ def touchpoint_move(request: HttpRequest, slug: str, touchpoint_id: int) -> Http
         touchpoint=touchpoint, actor_user=request.user, offset=offset
     )
     if offset and not moved:
-        messages.warning(request, f"“{touchpoint.name}” is already at that end of its stage.")
+        messages.warning(
+            request,
+            gettext("“%(name)s” is already at that end of its stage.") % {"name": touchpoint.name},
+        )
     return to_journey(audience)
 
 
@@ -200,7 +207,7 @@ def persona_form(request: HttpRequest, slug: str, persona_id: int | None = None)
             ),
         )
     ):
-        messages.success(request, "Persona saved.")
+        messages.success(request, gettext("Persona saved."))
         return redirect("journeys:personas", slug=audience.slug)
     context = {"audience": audience, "form": form, "quotes": quotes, "persona": persona}
     return render(request, "journeys/persona_form.html", context)
@@ -212,5 +219,5 @@ def persona_delete(request: HttpRequest, slug: str, persona_id: int) -> HttpResp
     audience = audience_for_edit(request, slug)
     persona = child_or_404(request, Persona, audience, persona_id)
     services.persona_delete(persona=persona, actor_user=request.user)
-    messages.success(request, f"Persona “{persona.name}” removed.")
+    messages.success(request, gettext("Persona “%(name)s” removed.") % {"name": persona.name})
     return redirect("journeys:personas", slug=audience.slug)

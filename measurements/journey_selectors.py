@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from audiences.models import Audience
 from journeys import selectors as journey_selectors
@@ -78,11 +80,18 @@ NEUTRAL = 50.0
 
 # The rows of the map under the touchpoints: (lane key, label, Touchpoint field).
 LANES = (
-    ("expects", "Expects", "expectations"),
-    ("feels", "Feels", "emotions"),
-    ("wants", "Wants", "motivations"),
-    ("obstacles", "Obstacles", "obstacles"),
+    ("expects", _("Expects"), "expectations"),
+    ("feels", _("Feels"), "emotions"),
+    ("wants", _("Wants"), "motivations"),
+    ("obstacles", _("Obstacles"), "obstacles"),
 )
+
+# A phase in one word, for the sentences that name a stage's phase in brackets.
+PHASE_SHORT = {
+    Phase.BEFORE: pgettext_lazy("journey phase, one word", "Before"),
+    Phase.DURING: pgettext_lazy("journey phase, one word", "During"),
+    Phase.AFTER: pgettext_lazy("journey phase, one word", "After"),
+}
 
 
 @dataclass
@@ -106,6 +115,11 @@ class StageOnMap:
     curve: float | None = None
     curve_source: str = "none"  # "scores", "note" (owner's "Feels", no data) or "none"
     curve_note: str = ""
+
+    @property
+    def curve_counts(self) -> str:
+        """The n of each shown roll-up the point is made of: "12 + 30"."""
+        return " + ".join(str(s.n) for s in self.rollup if not s.hidden)
 
     @property
     def lanes(self) -> list[dict]:
@@ -157,6 +171,11 @@ class JourneyMap:
         return metrics.INDICATIVE_BELOW
 
     @property
+    def neutral(self) -> int:
+        """Where a stage with only an owner's note sits on the curve, for the explanation."""
+        return round(NEUTRAL)
+
+    @property
     def has_scores(self) -> bool:
         return any(t.scores for s in self.stages for t in s.touchpoints)
 
@@ -198,8 +217,13 @@ def phase_order_warnings(stages: list[Stage]) -> list[str]:
     for stage in stages:
         if latest is not None and order.index(stage.phase) < order.index(latest.phase):
             out.append(
-                f"“{stage.name}” ({stage.phase.capitalize()}) comes after "
-                f"“{latest.name}” ({latest.phase.capitalize()})"
+                gettext("“%(stage)s” (%(phase)s) comes after “%(earlier)s” (%(earlier_phase)s)")
+                % {
+                    "stage": stage.name,
+                    "phase": PHASE_SHORT.get(stage.phase, stage.phase),
+                    "earlier": latest.name,
+                    "earlier_phase": PHASE_SHORT.get(latest.phase, latest.phase),
+                }
             )
         elif latest is None or order.index(stage.phase) > order.index(latest.phase):
             latest = stage

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -125,7 +126,12 @@ class StageViewSet(
             self.scoped(Audience.objects.select_related("organisation")).filter(slug=slug).first()
         )
         if audience is None:
-            raise ValidationError({"audience": f"No audience '{slug}' in this organisation."})
+            raise ValidationError(
+                {
+                    "audience": gettext("No audience '%(slug)s' in this organisation.")
+                    % {"slug": slug}
+                }
+            )
         self.check_audience_writable(audience)
         try:
             stage = services.stage_create(
@@ -142,7 +148,7 @@ class StageViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if data.pop("audience", stage.audience.slug) != stage.audience.slug:
-            raise ValidationError({"audience": "A stage cannot move to another audience."})
+            raise ValidationError({"audience": gettext("A stage cannot move to another audience.")})
         try:
             stage = services.stage_update(stage=stage, data=data, **self._actors())
         except DjangoValidationError as exc:
@@ -212,8 +218,13 @@ class TouchpointViewSet(
             stages = stages.filter(audience=audience)
         stage = stages.filter(pk=stage_id).first()
         if stage is None:
-            where = f"of the audience '{audience.slug}'" if audience else "in this organisation"
-            raise ValidationError({"stage": f"No stage {stage_id} {where}."})
+            message = (
+                gettext("No stage %(id)s of the audience '%(slug)s'.")
+                % {"id": stage_id, "slug": audience.slug}
+                if audience
+                else gettext("No stage %(id)s in this organisation.") % {"id": stage_id}
+            )
+            raise ValidationError({"stage": message})
         return stage
 
     def _answer(self, touchpoint: Touchpoint, code: int = status.HTTP_200_OK) -> Response:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from audiences.access import audience_for_edit, member_required
@@ -54,7 +55,7 @@ def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse
             services.stage_delete(stage=stage, actor_user=request.user)
         except ValidationError:
             return _confirm(request, audience, "stage", stage, status=400)
-        messages.success(request, f"Stage “{stage.name}” removed.")
+        messages.success(request, gettext("Stage “%(name)s” removed.") % {"name": stage.name})
         return to_journey(audience)
     return _confirm(request, audience, "stage", stage)
 
@@ -69,7 +70,9 @@ def touchpoint_delete(request: HttpRequest, slug: str, touchpoint_id: int) -> Ht
             services.touchpoint_delete(touchpoint=touchpoint, actor_user=request.user)
         except ValidationError:
             return _confirm(request, audience, "touchpoint", touchpoint, status=400)
-        messages.success(request, f"Touchpoint “{touchpoint.name}” removed.")
+        messages.success(
+            request, gettext("Touchpoint “%(name)s” removed.") % {"name": touchpoint.name}
+        )
         return to_journey(audience)
     return _confirm(request, audience, "touchpoint", touchpoint)
 
