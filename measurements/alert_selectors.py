@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audiences.models import Audience, AuditEntry, Organisation, Person
 from measurements.models import Alert, AlertStatus
@@ -111,30 +113,41 @@ def alert_history(alert: Alert) -> list[AlertStep]:
         .select_related("actor_user", "actor_key")
         .order_by("at", "id")
     )
-    steps = [AlertStep("Opened", alert.created_at)]
+    steps = [AlertStep(_("Opened"), alert.created_at)]
     if alert.emailed_at and alert.notified_to_id:
-        steps.append(AlertStep(f"E-mailed to {alert.notified_to.name}", alert.emailed_at))
+        emailed = _("E-mailed to %(name)s") % {"name": alert.notified_to.name}
+        steps.append(AlertStep(emailed, alert.emailed_at))
     done = set()
     for entry in entries:
         if entry.action == NOTE_ADDED:
             note = entry.changes.get("note", [None, ""])[1] or ""
-            steps.append(AlertStep("Note added", entry.at, entry.actor_display, note))
+            steps.append(AlertStep(_("Note added"), entry.at, entry.actor_display, note))
             continue
         if entry.action not in (AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED):
             continue
         done.add(entry.action)
         note = entry.changes.get("note", [None, ""])[1] or ""
-        what = "Acknowledged" if entry.action == AlertStatus.ACKNOWLEDGED else "Resolved"
+        what = _acknowledged() if entry.action == AlertStatus.ACKNOWLEDGED else _resolved()
         steps.append(AlertStep(what, entry.at, entry.actor_display, note))
     if alert.acknowledged_at and AlertStatus.ACKNOWLEDGED not in done:
-        steps.append(AlertStep("Acknowledged", alert.acknowledged_at, _name(alert.acknowledged_by)))
+        steps.append(
+            AlertStep(_acknowledged(), alert.acknowledged_at, _name(alert.acknowledged_by))
+        )
     person_closed = alert_closed_by_person(alert)
     if person_closed and AlertStatus.RESOLVED not in done:
-        steps.append(AlertStep("Resolved", alert.closed_at, _name(alert.closed_by), alert.note))
+        steps.append(AlertStep(_resolved(), alert.closed_at, _name(alert.closed_by), alert.note))
     if alert.resolved_at:
         # The value came back: the alert's own end, or, after a person closed it, a fact.
-        steps.append(AlertStep("Back on the right side of the threshold", alert.resolved_at))
+        steps.append(AlertStep(_("Back on the right side of the threshold"), alert.resolved_at))
     return steps  # in the order they happen: a crossing's end follows what people did
+
+
+def _acknowledged() -> str:
+    return pgettext("alert history step", "Acknowledged")
+
+
+def _resolved() -> str:
+    return pgettext("alert history step", "Resolved")
 
 
 def _name(user: Any) -> str:

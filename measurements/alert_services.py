@@ -14,9 +14,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audiences.models import ApiKey
 from audiences.services import audit_record
+from axreg.text import lower_first
 from measurements.alert_selectors import NOTE_ADDED
 from measurements.alerts import alert_event_emit, alert_event_summary
 from measurements.models import Alert, AlertStatus
@@ -75,14 +77,26 @@ def alert_resolve(
 
 
 def alert_move_error(alert: Alert, status: str) -> str | None:
-    """Why the alert cannot move to `status` now, in words; None when it can."""
+    """Why the alert cannot move to `status` now, in words (the active language: the page's,
+    or the API caller's Accept-Language); None when it can."""
     if status in ALERT_MOVES[alert.status]:
         return None
     if alert.status == AlertStatus.RESOLVED:
-        return "This alert is already resolved, and a resolved alert stays closed."
+        return _already_resolved()
     if status == alert.status:
-        return "This alert is already acknowledged."
-    return f"An alert cannot go from {alert.get_status_display().lower()} to {status}."
+        return _("This alert is already acknowledged.")
+    return _("An alert cannot go from %(current)s to %(wanted)s.") % {
+        "current": lower_first(alert.get_status_display()),
+        "wanted": status,  # the API's value, as the caller sent it
+    }
+
+
+def _already_resolved() -> str:
+    return _("This alert is already resolved, and a resolved alert stays closed.")
+
+
+def _note_too_long() -> str:
+    return _("Keep the note under %(max)s characters.") % {"max": NOTE_MAX_LENGTH}
 
 
 def _alert_move(
@@ -97,7 +111,7 @@ def _alert_move(
     now = now or timezone.now()
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_LENGTH} characters."})
+        raise ValidationError({"note": _note_too_long()})
     # The recompute that opens and closes this alert holds its definition's lock: taking it
     # first means a person's resolution and the value coming back never overwrite each other.
     lock_definitions([alert.definition_id])
@@ -156,9 +170,9 @@ def alert_note_add(
     the alert's latest, and the audit entry keeps it in the history beside the earlier ones."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Write the note to add."})
+        raise ValidationError({"note": _("Write the note to add.")})
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_LENGTH} characters."})
+        raise ValidationError({"note": _note_too_long()})
     # The same lock as a move: a note never lands on an alert resolved a moment before.
     lock_definitions([alert.definition_id])
     locked = (
@@ -168,9 +182,7 @@ def alert_note_add(
         .get(pk=alert.pk)
     )
     if locked.status == AlertStatus.RESOLVED:
-        raise ValidationError(
-            {"status": "This alert is already resolved, and a resolved alert stays closed."}
-        )
+        raise ValidationError({"status": _already_resolved()})
     before = locked.note
     locked.note = note
     locked.save(update_fields=["note"])

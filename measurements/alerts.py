@@ -42,8 +42,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from audiences.language import language_of
 from measurements.alert_selectors import alert_closed_by_person
 from measurements.alert_shape import alert_representation
 from measurements.charts import unit_of, with_unit
@@ -56,6 +59,7 @@ from webhooks.models import EventType
 from webhooks.services import webhook_emit
 
 if TYPE_CHECKING:
+    from audiences.models import Person
     from measurements.rollups import RollupValue
     from measurements.rollups.writing import RollupScope
 
@@ -301,7 +305,15 @@ def _alert_side(definition: MetricDefinition) -> str:
 
 def alert_event_summary(*, event_type: str, alert: Alert, definition: MetricDefinition) -> str:
     """One line a person reads in a chat channel (the Slack body's text):
-    "Teachers: eNPS -12.0 in Nov 2026, below its alert threshold of 0"."""
+    "Teachers: eNPS -12.0 in Nov 2026, below its alert threshold of 0". Always in the default
+    language: it goes to the organisation's channels and its audit trail, which no one
+    person's language speaks for, and a delivery must not change with the request that caused
+    it (an API call with Accept-Language: tr would otherwise write "%80,0")."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _event_summary(event_type=event_type, alert=alert, definition=definition)
+
+
+def _event_summary(*, event_type: str, alert: Alert, definition: MetricDefinition) -> str:
     label = definition_label(definition)
     side = _alert_side(definition)
     unit = unit_of(definition)
@@ -380,7 +392,7 @@ def _alerts_claim(organisation_id: int | None, *, send: bool) -> int:
         # A crossing already over when it was found (history rolled up at once) is not news.
         # Nor is one a person has already resolved (its audience had no owner until now).
         pending = pending.filter(resolved_at=None).exclude(status=AlertStatus.RESOLVED)
-    pending = pending.select_related("audience__owner", "definition__audience")
+    pending = pending.select_related("audience__owner__user", "definition__audience")
     claimed_count = 0
     for alert in pending:
         owner = alert.audience.owner
@@ -393,29 +405,55 @@ def _alerts_claim(organisation_id: int | None, *, send: bool) -> int:
             continue
         claimed_count += 1
         if send:
-            _alert_email(alert, owner.email)
+            _alert_email(alert, owner)
     return claimed_count
 
 
-def _alert_email(alert: Alert, to: str) -> None:
-    label = definition_label(alert.definition)
-    side = "below" if kind_of(alert.definition.kind).higher_is_better else "above"
-    since = (
-        ""
-        if alert.last_period_start == alert.period_start
-        else f" It has been {side} it since the month starting {alert.period_start:%d %B %Y}."
-    )
+def _alert_email(alert: Alert, owner: Person) -> None:
+    """The owner's e-mail, in the language they kept (outside any request: a task sends it)."""
+    with translation.override(language_of(owner.user)):
+        subject, message = _alert_email_text(alert)
     send_mail(
-        subject=f"[AX Registry] {alert.audience.name}: {label} {side} its alert threshold",
-        message=(
-            f"{alert.definition.name} for {alert.audience.name} was {alert.value:.1f} in the "
-            f"{alert.granularity} starting {alert.last_period_start:%d %B %Y}, {side} the alert "
-            f"threshold of {alert.threshold:g}.{since}\n"
-        ),
+        subject=subject,
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[to],
+        recipient_list=[owner.email],
         fail_silently=True,
     )
+
+
+def _alert_email_text(alert: Alert) -> tuple[str, str]:
+    """The subject and body in the active language; the month (ALERT_GRANULARITY) is named by
+    its first day."""
+    below = kind_of(alert.definition.kind).higher_is_better
+    unit = unit_of(alert.definition)
+    words = {
+        "audience": alert.audience.name,
+        "label": definition_label(alert.definition),
+        "metric": alert.definition.name,
+        "value": value_text(alert.value, unit),
+        "threshold": with_unit(alert.threshold, unit),
+        "start": date_format(alert.last_period_start, "DATE_FORMAT"),
+        "since": date_format(alert.period_start, "DATE_FORMAT"),
+    }
+    if below:
+        subject = _("[AX Registry] %(audience)s: %(label)s below its alert threshold")
+        body = _(
+            "%(metric)s for %(audience)s was %(value)s in the month starting %(start)s, below "
+            "the alert threshold of %(threshold)s."
+        )
+        since = _("It has been below it since the month starting %(since)s.")
+    else:
+        subject = _("[AX Registry] %(audience)s: %(label)s above its alert threshold")
+        body = _(
+            "%(metric)s for %(audience)s was %(value)s in the month starting %(start)s, above "
+            "the alert threshold of %(threshold)s."
+        )
+        since = _("It has been above it since the month starting %(since)s.")
+    message = body % words
+    if alert.last_period_start != alert.period_start:
+        message += " " + since % words
+    return subject % words, message + "\n"
 
 
 def alerts_email_pending(*, organisation_id: int | None = None) -> int:

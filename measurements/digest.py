@@ -14,6 +14,10 @@ row (unique on person and week) is inserted before the e-mail is sent, so a seco
 second worker or the task delivered twice finds it taken and sends nothing. A send that fails
 gives the claim back, so the next hourly run tries again; a worker killed between the claim
 and the send loses that owner's digest for the week (at most once, never twice).
+
+In whose language: the owner's. Celery sends it outside any request, so each digest is written
+inside `translation.override` of the language the person kept (`audiences.language.language_of`,
+English when they kept none): subject, body, dates and numbers alike.
 """
 
 from __future__ import annotations
@@ -29,8 +33,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
+from audiences.language import language_of
 from audiences.models import Audience, Organisation, Person
 from measurements.alert_selectors import open_alerts
 from measurements.followups import open_followups
@@ -82,16 +90,29 @@ class Digest:
 
     @property
     def subject(self) -> str:
+        """In the active language (`digest_send` sets the owner's)."""
         parts = []
         if self.alert_count:
-            parts.append(f"{self.alert_count} open alert{'s' * (self.alert_count != 1)}")
+            count = self.alert_count
+            parts.append(
+                ngettext("%(count)s open alert", "%(count)s open alerts", count) % {"count": count}
+            )
         if self.followup_count:
-            parts.append(f"{self.followup_count} follow-up{'s' * (self.followup_count != 1)}")
+            count = self.followup_count
+            parts.append(
+                ngettext("%(count)s follow-up", "%(count)s follow-ups", count) % {"count": count}
+            )
         if self.reviews:
             count = len(self.reviews)
-            parts.append(f"{count} plan review{'s' * (count != 1)} overdue")
-        week = f"{self.week_start.day} {self.week_start:%B %Y}"
-        return f"[AX Registry] Your week of {week}: {', '.join(parts)}"
+            parts.append(
+                ngettext("%(count)s plan review overdue", "%(count)s plan reviews overdue", count)
+                % {"count": count}
+            )
+        items = pgettext("between the items of the digest's subject", ", ").join(parts)
+        return _("[AX Registry] Your week of %(week)s: %(items)s") % {
+            "week": date_format(self.week_start, "DATE_FORMAT"),
+            "items": items,
+        }
 
 
 def digest_for(
@@ -174,7 +195,10 @@ def digest_send(digest: Digest) -> bool:
     if claim is None:
         return False
     try:
-        with timezone.override(ZoneInfo(digest.organisation.timezone or "UTC")):
+        with (
+            timezone.override(ZoneInfo(digest.organisation.timezone or "UTC")),
+            translation.override(language_of(digest.person.user)),
+        ):
             _digest_email(digest).send(fail_silently=False)
     except Exception:
         # Not sent: give the week back so the next hourly run tries again.
@@ -211,7 +235,7 @@ def digests_send(*, now: datetime | None = None, any_day: bool = False) -> Diges
             .filter(week_start=week_start)
             .values_list("person_id", flat=True)
         )
-        for person in digest_owners(organisation).order_by("pk"):
+        for person in digest_owners(organisation).select_related("user").order_by("pk"):
             if person.pk in done:
                 run.already_sent += 1
                 continue

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.models import Audience, Organisation, Person
 from axreg.forms import BrowserForm
@@ -17,15 +19,22 @@ class FollowUpFilterForm(BrowserForm):
     """GET filters of the list; an unknown value is ignored (the list shows everything)."""
 
     status = forms.ChoiceField(
-        choices=[("", "Not closed"), ("all", "All"), *FollowUpStatus.choices], required=False
+        choices=[
+            ("", _("Not closed")),
+            ("all", pgettext_lazy("every status", "All")),
+            *FollowUpStatus.choices,
+        ],
+        required=False,
+        label=_("Status"),
     )
     audience = forms.ModelChoiceField(
         queryset=Audience.objects.none(),
         required=False,
-        empty_label="All audiences",
+        empty_label=_("All audiences"),
         to_field_name="slug",
+        label=_("Audience"),
     )
-    mine = forms.BooleanField(label="Assigned to me", required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,16 +49,20 @@ class FollowUpForm(BrowserForm):
     assignee = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
-        empty_label="Nobody",
-        help_text="Who answers the person behind this response.",
+        empty_label=_("Nobody"),
+        label=_("Assignee"),
+        help_text=_("Who answers the person behind this response."),
     )
-    status = forms.ChoiceField(choices=FollowUpStatus.choices)
+    status = forms.ChoiceField(choices=FollowUpStatus.choices, label=_("Status"))
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=NOTE_MAX,
-        help_text="What was done or agreed; shown to everyone in the organisation. "
-        "Earlier notes stay in the history below.",
+        label=_("Note"),
+        help_text=_(
+            "What was done or agreed; shown to everyone in the organisation. "
+            "Earlier notes stay in the history below."
+        ),
     )
     # The version the page was read at: a second tab opened before a close must not reopen
     # the follow-up or replace its note (`followup_update` refuses when the row changed).
@@ -72,8 +85,10 @@ class FollowUpForm(BrowserForm):
 
 class FollowUpTargetForm(BrowserForm):
     followup_target_days = forms.IntegerField(
-        label="Close follow-ups within (days)",
+        label=_("Close follow-ups within (days)"),
         min_value=1,
         max_value=90,
-        help_text="The loop's numbers count a follow-up closed within this many days as on target.",
+        help_text=_(
+            "The loop's numbers count a follow-up closed within this many days as on target."
+        ),
     )

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from audiences.models import AuditEntry, Person
+from axreg.text import capfirst, lower_first
 from measurements.followups import FollowUpShown
 from measurements.models import FollowUpStatus
 
@@ -41,31 +45,41 @@ def _names(organisation_id: int, users: list[Any]) -> dict[int, str]:
 
 
 def _status_label(value: str | None) -> str:
-    return FollowUpStatus(value).label.lower() if value in FollowUpStatus.values else "?"
+    """The status as a word inside a line ("in progress"; tr "devam ediyor")."""
+    return lower_first(FollowUpStatus(value).label) if value in FollowUpStatus.values else "?"
 
 
 def _assignee_name(label: str | None) -> str:
     # The audit keeps "Name (e-mail)"; the page shows the name, as elsewhere.
-    return label.rsplit(" (", 1)[0] if label else "nobody"
+    return label.rsplit(" (", 1)[0] if label else pgettext("assigned to", "nobody")
 
 
 def _what(entry: AuditEntry) -> str:
+    """ "Moved from open to in progress, assigned to Olive Owner, note added": each change is
+    its own clause (translated whole), listed in the order they are checked."""
     changes = entry.changes or {}
     parts = []
     if entry.action == "closed":
-        parts.append("Closed")
+        parts.append(pgettext("follow-up history step", "Closed"))
     elif entry.action == "reopened":
-        parts.append(f"Reopened ({_status_label(changes.get('status', [None, None])[1])})")
+        after = _status_label(changes.get("status", [None, None])[1])
+        parts.append(_("Reopened (%(status)s)") % {"status": after})
     elif "status" in changes:
         before, after = changes["status"]
-        parts.append(f"Moved from {_status_label(before)} to {_status_label(after)}")
+        words = {"before": _status_label(before), "after": _status_label(after)}
+        parts.append(_("Moved from %(before)s to %(after)s") % words)
     if "assignee" in changes:
-        parts.append(f"assigned to {_assignee_name(changes['assignee'][1])}")
+        name = _assignee_name(changes["assignee"][1])
+        parts.append(_("assigned to %(name)s") % {"name": name})
     if "note" in changes:
         before, after = changes["note"]
-        parts.append("note cleared" if not after else "note replaced" if before else "note added")
-    text = ", ".join(parts) or "Changed"
-    return text[0].upper() + text[1:]
+        parts.append(
+            _("note cleared") if not after else _("note replaced") if before else _("note added")
+        )
+    text = pgettext("between the clauses of one history line", ", ").join(parts) or pgettext(
+        "follow-up history step", "Changed"
+    )
+    return capfirst(text)
 
 
 def followup_history(shown: FollowUpShown) -> list[FollowUpStep]:
@@ -79,7 +93,8 @@ def followup_history(shown: FollowUpShown) -> list[FollowUpStep]:
         .order_by("at", "id")
     )
     # The creation's exact time is the answer's for a live push: withheld where privacy says.
-    steps = [FollowUpStep("Made from the answer", at=shown.created_at, on=shown.created_on)]
+    made = _("Made from the answer")
+    steps = [FollowUpStep(made, at=shown.created_at, on=shown.created_on)]
     entries = list(entries)
     names = _names(f.organisation_id, [e.actor_user for e in entries if e.actor_user_id])
     closed_seen = note_seen = False
@@ -92,7 +107,9 @@ def followup_history(shown: FollowUpShown) -> list[FollowUpStep]:
         steps.append(FollowUpStep(_what(entry), at=entry.at, by=by, note=note))
     if f.closed_at and not closed_seen:
         by = person_name(f.organisation_id, f.closed_by)
-        steps.append(FollowUpStep("Closed", at=f.closed_at, by=by))
+        steps.append(
+            FollowUpStep(pgettext("follow-up history step", "Closed"), at=f.closed_at, by=by)
+        )
     if f.note and not note_seen:
-        steps.append(FollowUpStep("Note", note=f.note))
+        steps.append(FollowUpStep(pgettext("follow-up history step", "Note"), note=f.note))
     return steps

@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from audiences.filters import request_organisation
 from audiences.models import Audience, Person
@@ -19,7 +20,7 @@ from axreg.forms import BrowserModelForm
 from journeys.models import Touchpoint
 from measurements.models import MetricDefinition, Opportunity, OpportunityStatus
 
-SCORE_CHOICES = [(1, "1 · little"), (2, "2"), (3, "3"), (4, "4"), (5, "5 · a lot")]
+SCORE_CHOICES = [(1, _("1 · little")), (2, "2"), (3, "3"), (4, "4"), (5, _("5 · a lot"))]
 
 
 class OpportunityForm(BrowserModelForm):
@@ -29,13 +30,15 @@ class OpportunityForm(BrowserModelForm):
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="How much it would help the audience.",
+        label=_("Value"),
+        help_text=_("How much it would help the audience."),
     )
     effort = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="How much work it is.",
+        label=_("Effort"),
+        help_text=_("How much work it is."),
     )
 
     class Meta:
@@ -43,16 +46,18 @@ class OpportunityForm(BrowserModelForm):
         fields = ["problem", "idea", "value", "effort", "touchpoints", "owner", "definition"]
         fields += ["status"]
         labels = {
-            "problem": "Problem",
-            "idea": "Idea",
-            "touchpoints": "At the touchpoints",
-            "definition": "The metric it should move",
+            "problem": _("Problem"),
+            "idea": _("Idea"),
+            "touchpoints": _("At the touchpoints"),
+            "owner": _("Owner"),
+            "definition": _("The metric it should move"),
+            "status": _("Status"),
         }
         help_texts = {
-            "problem": "What hurts, in the audience's words if you have them.",
-            "idea": "What you would change (may follow later).",
-            "touchpoints": "Where on the journey it happens.",
-            "definition": "Its before and after is shown once the opportunity is done.",
+            "problem": _("What hurts, in the audience's words if you have them."),
+            "idea": _("What you would change (may follow later)."),
+            "touchpoints": _("Where on the journey it happens."),
+            "definition": _("Its before and after is shown once the opportunity is done."),
         }
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 3}),
@@ -71,13 +76,13 @@ class OpportunityForm(BrowserModelForm):
         )
         self.fields["touchpoints"].label_from_instance = lambda t: f"{t.stage.name}: {t.name}"
         self.fields["owner"].queryset = Person.objects.for_org(org_id).order_by("name")
-        self.fields["owner"].empty_label = "Nobody yet"
+        self.fields["owner"].empty_label = _("Nobody yet")
         self.fields["definition"].queryset = (
             MetricDefinition.objects.for_org(org_id)
             .filter(audience=audience)
             .order_by("-active", "name")
         )
-        self.fields["definition"].empty_label = "No metric yet"
+        self.fields["definition"].empty_label = _("No metric yet")
         self.fields["definition"].label_from_instance = lambda d: d.name
         self.fields["status"].required = False  # a quick add starts as an idea
 
@@ -99,12 +104,20 @@ def _owner_choices(request: HttpRequest | None) -> QuerySet[Person]:
 class OpportunityFilter(django_filters.FilterSet):
     """Filters the caller's (already organisation-scoped) opportunities."""
 
-    status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(
+        choices=OpportunityStatus.choices, empty_label=_("Any"), label=_("Status")
+    )
     audience = django_filters.ModelChoiceFilter(
-        queryset=_audience_choices, to_field_name="slug", empty_label="Any audience"
+        queryset=_audience_choices,
+        to_field_name="slug",
+        empty_label=_("Any audience"),
+        label=_("Audience"),
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=_owner_choices, empty_label="Anyone", null_label="Nobody named"
+        queryset=_owner_choices,
+        empty_label=_("Anyone"),
+        null_label=_("Nobody named"),
+        label=_("Owner"),
     )
 
     class Meta:

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audience_check_open, audit_record, model_changes
@@ -67,18 +69,24 @@ def _validate(opportunity: Opportunity, touchpoints: list[Touchpoint], audience:
     strangers = [t.name for t in touchpoints if t.audience_id != audience.pk]
     if strangers:
         errors["touchpoints"] = [
-            f"Touchpoint “{', '.join(strangers)}” is not on the journey of {audience.name}; "
-            "an opportunity improves touchpoints of its own audience."
+            ngettext(
+                "Touchpoint “%(names)s” is not on the journey of %(audience)s; an opportunity "
+                "improves touchpoints of its own audience.",
+                "Touchpoints “%(names)s” are not on the journey of %(audience)s; an opportunity "
+                "improves touchpoints of its own audience.",
+                len(strangers),
+            )
+            % {"names": ", ".join(strangers), "audience": audience.name}
         ]
     definition = opportunity.definition
     if definition is not None and definition.audience_id != audience.pk:
         errors["definition"] = [
-            f"Metric “{definition.name}” measures another audience; choose a metric of "
-            f"{audience.name}."
+            _("Metric “%(metric)s” measures another audience; choose a metric of %(audience)s.")
+            % {"metric": definition.name, "audience": audience.name}
         ]
     owner = opportunity.owner
     if owner is not None and owner.organisation_id != audience.organisation_id:
-        errors["owner"] = ["Choose a person of this organisation."]
+        errors["owner"] = [_("Choose a person of this organisation.")]
     try:
         opportunity.full_clean(exclude=["organisation", "audience"])
     except ValidationError as exc:
@@ -199,7 +207,9 @@ def opportunity_set_status(
 ) -> Opportunity:
     """Move an opportunity along idea → planned → in progress → done (or back)."""
     if status not in OpportunityStatus.values:
-        raise ValidationError({"status": [f"“{status}” is not a status of an opportunity."]})
+        raise ValidationError(
+            {"status": [_("“%(status)s” is not a status of an opportunity.") % {"status": status}]}
+        )
     return opportunity_update(
         opportunity=opportunity,
         data={"status": status},

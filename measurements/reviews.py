@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import DateField, ExpressionWrapper, F, IntegerField, QuerySet
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from audiences.models import Audience, Organisation, Person
 from audiences.services import audit_record
@@ -32,10 +34,17 @@ from measurements.models import MeasurementPlan
 
 # A longer cadence is no reminder at all; 0 would make every plan overdue the day it is saved.
 REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 36
-REVIEW_MONTHS_MESSAGE = (
-    f"Use a number of months from {REVIEW_MONTHS_MIN} to {REVIEW_MONTHS_MAX}, "
-    "or leave it empty for no review reminder."
-)
+
+
+def _review_months_message() -> str:
+    return gettext(
+        "Use a number of months from %(min)s to %(max)s, or leave it empty for no review reminder."
+    ) % {"min": REVIEW_MONTHS_MIN, "max": REVIEW_MONTHS_MAX}
+
+
+# Lazy: forms and services read it at import time, and it is said in the reader's language.
+REVIEW_MONTHS_MESSAGE = lazy(_review_months_message, str)()
+
 # A review date before this is a typo (1900-01-01), not a review.
 REVIEW_EARLIEST = date(2000, 1, 1)
 

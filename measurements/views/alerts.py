@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audiences.access import member_required, org_object_or_404
@@ -67,6 +68,7 @@ def _detail(request: HttpRequest, alert: Alert, form: AlertNoteForm | None = Non
     context = {
         "alert": alert,
         "definition": definition,
+        # "below"/"above" picks the page's sentence; it is never shown as a word.
         "side": "below" if kind_of(definition.kind).higher_is_better else "above",
         "unit": unit_of(definition),
         "history": selectors.alert_history(alert),
@@ -87,7 +89,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 def _move(request: HttpRequest, alert_id: int, service, done: str) -> HttpResponse:
     alert = _alert(request, alert_id)
     if not request.access.can_edit_audience(alert.audience):
-        raise PermissionDenied("Only the audience's owner or a lead can change this alert.")
+        raise PermissionDenied(_("Only the audience's owner or a lead can change this alert."))
     form = AlertNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -104,17 +106,19 @@ def _move(request: HttpRequest, alert_id: int, service, done: str) -> HttpRespon
 @require_POST
 @member_required
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
-    return _move(request, alert_id, services.alert_acknowledge, "Alert acknowledged.")
+    return _move(request, alert_id, services.alert_acknowledge, _("Alert acknowledged."))
 
 
 @require_POST
 @member_required
 def alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
-    return _move(request, alert_id, services.alert_resolve, "Alert resolved: closed for everyone.")
+    return _move(
+        request, alert_id, services.alert_resolve, _("Alert resolved: closed for everyone.")
+    )
 
 
 @require_POST
 @member_required
 def alert_note(request: HttpRequest, alert_id: int) -> HttpResponse:
     """A progress note on an acknowledged alert: it stays acknowledged."""
-    return _move(request, alert_id, services.alert_note_add, "Note added; the alert stays open.")
+    return _move(request, alert_id, services.alert_note_add, _("Note added; the alert stays open."))

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audiences.access import lead_required, member_required, org_object_or_404
@@ -75,7 +77,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not may_act:
-            raise PermissionDenied("Only a lead or the audience's owner can change follow-ups.")
+            raise PermissionDenied(_("Only a lead or the audience's owner can change follow-ups."))
         saved = save_through_service(
             form,
             lambda data: followups.followup_update(
@@ -86,7 +88,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, f"Follow-up saved: {saved.get_status_display().lower()}.")
+            messages.success(request, _saved_message(saved.status))
             return redirect("measurements:followup_detail", pk=followup.pk)
         if form.has_error("version"):
             status = 409  # Conflict: the row changed since this form was read
@@ -104,6 +106,15 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "loop": followups.followup_loop(organisation=organisation, audience=followup.audience),
     }
     return render(request, "measurements/followup_detail.html", context, status=status)
+
+
+def _saved_message(status: str) -> str:
+    """A whole sentence per status: a label dropped into "saved: …" reads wrong in Korean."""
+    if status == FollowUpStatus.CLOSED:
+        return _("Follow-up saved: closed.")
+    if status == FollowUpStatus.IN_PROGRESS:
+        return _("Follow-up saved: in progress.")
+    return _("Follow-up saved: open.")
 
 
 def _stale_form(stale: FollowUpForm, followup: FollowUp) -> FollowUpForm:
@@ -135,5 +146,13 @@ def followup_target(request: HttpRequest) -> HttpResponse:
         context = _list_context(request, target_form=form)
         return render(request, "measurements/followup_list.html", context, status=400)
     days = saved.followup_target_days
-    messages.success(request, f"Follow-ups should now close within {days} days.")
+    messages.success(
+        request,
+        ngettext(
+            "Follow-ups should now close within %(days)s day.",
+            "Follow-ups should now close within %(days)s days.",
+            days,
+        )
+        % {"days": days},
+    )
     return redirect("measurements:followups")

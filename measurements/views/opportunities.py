@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
@@ -102,7 +103,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     if opportunity:
-        messages.success(request, "Opportunity added.")
+        messages.success(request, _("Opportunity added."))
         return _after_save(audience, opportunity, back_to_map=touchpoint is not None)
     context = {"audience": audience, "form": form, "opportunity": None, "touchpoint": touchpoint}
     return render(request, "measurements/opportunity_form.html", context)
@@ -120,7 +121,7 @@ def edit(request: HttpRequest, slug: str, opportunity_id: int) -> HttpResponse:
         ),
     )
     if saved:
-        messages.success(request, "Opportunity saved.")
+        messages.success(request, _("Opportunity saved."))
         return _after_save(audience, saved, back_to_map=False)
     context = {"audience": audience, "form": form, "opportunity": opportunity}
     return render(request, "measurements/opportunity_form.html", context)
@@ -139,7 +140,10 @@ def status(request: HttpRequest, slug: str, opportunity_id: int) -> HttpResponse
         messages.error(request, " ".join(exc.messages))
     else:
         opportunity.refresh_from_db(fields=["status"])
-        messages.success(request, f"Opportunity moved to “{opportunity.get_status_display()}”.")
+        messages.success(
+            request,
+            _("Opportunity moved to “%(status)s”.") % {"status": opportunity.get_status_display()},
+        )
     return _to_detail(audience, opportunity)
 
 
@@ -153,5 +157,5 @@ def delete(request: HttpRequest, slug: str, opportunity_id: int) -> HttpResponse
         context = {"audience": audience, "opportunity": opportunity}
         return render(request, "measurements/opportunity_delete.html", context)
     services.opportunity_delete(opportunity=opportunity, actor_user=request.user)
-    messages.success(request, "Opportunity removed.")
+    messages.success(request, _("Opportunity removed."))
     return redirect("measurements:opportunity_list", slug=audience.slug)

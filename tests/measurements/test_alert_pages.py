@@ -107,7 +107,7 @@ def test_the_list_filters_by_audience_and_by_the_audiences_i_own(
 def test_the_detail_says_what_crossed_and_links_to_the_dashboard(owner, org, parents_nps):
     alert = _alert(parents_nps, date(2026, 10, 1))
     page = _as(owner, org).get(f"/app/alerts/{alert.pk}/").content.decode()
-    assert "was <strong>-40.0</strong> in October 2026, below the alert threshold of" in page
+    assert "was <strong>-40.0</strong> in Oct 2026, below the alert threshold of" in page
     assert 'href="/app/audiences/parents/dashboard/"' in page
     assert "<strong>Opened</strong>" in page
     assert "Acknowledge</button>" in page and "Resolve</button>" in page
