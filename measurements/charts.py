@@ -12,34 +12,20 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from measurements import intervals, metrics
 from measurements.compare import periods_text
-from measurements.display import number_text, value_rounded
+from measurements.display import local_number, unit_text
 from measurements.kinds import kind_of
 from measurements.models import Granularity, MetricDefinition
+from measurements.periods import period_label
 from measurements.scales import scale_of
+
+__all__ = ["chart_data", "compare_chart", "period_label", "unit_of", "value_range", "with_unit"]
 
 if TYPE_CHECKING:  # only read here, by attribute, so a move of the selector leaves this alone
     from measurements.dashboard_selectors import Card
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def period_label(start: date, granularity: str) -> str:
-    """How a period reads on a chart axis: "1 Dec", "w/c 1 Dec 2025", "Dec 2025", "Q4 2025".
-
-    Written out rather than `strftime` so the labels do not follow the server's locale.
-    """
-    month = MONTHS[start.month - 1]
-    if granularity == Granularity.DAY:
-        return f"{start.day} {month}"
-    if granularity == Granularity.WEEK:
-        return f"w/c {start.day} {month} {start.year}"  # ISO weeks: the Monday they begin on
-    if granularity == Granularity.MONTH:
-        return f"{month} {start.year}"
-    if granularity == Granularity.QUARTER:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    raise ValueError(f"Unknown granularity {granularity!r}")
 
 
 def unit_of(definition: MetricDefinition) -> str:
@@ -63,14 +49,13 @@ def value_range(definition: MetricDefinition) -> tuple[float | None, float | Non
 
 
 def with_unit(value: float, unit: str) -> str:
-    """ "40", "80 %", "24 h", "37.5 h": a whole number without ".0", a unit after a space.
+    """ "40", "80 %", "24 h", "37.5 h": a whole number without ".0", a unit after a space;
+    in the active language as `display.value_text` places it (ko "80%", tr "%80", "37,5 sa").
 
     For targets and thresholds; a measured value reads `display.value_text` ("80.0 %"). Both
     round by `display.value_rounded`, so 79.96 is "80 %", not "80.0 %".
     """
-    rounded = value_rounded(value)
-    number = f"{rounded:.0f}" if rounded.is_integer() else number_text(rounded)
-    return f"{number} {unit}" if unit else number
+    return unit_text(local_number(value, trim_zero=True), unit)
 
 
 def chart_data(*, cards: list[Card], granularity: str) -> list[dict[str, Any]]:
@@ -90,7 +75,9 @@ def _card_chart(card: Card, granularity: str) -> dict[str, Any]:
         "unit": unit,
         "range": value_range(definition),
         "target": card.target,
-        "target_label": None if card.target is None else f"Target {with_unit(card.target, unit)}",
+        "target_label": None
+        if card.target is None
+        else gettext("Target %(value)s") % {"value": with_unit(card.target, unit)},
         "labels": [p["label"] for p in points],
         "points": points,
     }
@@ -157,12 +144,15 @@ def compare_chart(
     first_series = _compare_series(first, [None] * lag + list(result["first"])[: len(axis) - lag])
     first_series["periods"] = [None] * lag + labels[: len(axis) - lag]
     if lag:
-        first_series["label"] += f" from {periods_text(lag, granularity)} earlier"
+        first_series["label"] = gettext("%(label)s from %(periods)s earlier") % {
+            "label": first_series["label"],
+            "periods": periods_text(lag, granularity),
+        }
     second_series = _compare_series(second, list(result["second"]))
     second_series["periods"] = labels
     return {
         "labels": labels,
-        "x_title": dict(Granularity.choices)[granularity],
+        "x_title": str(dict(Granularity.choices)[granularity]),
         "lag": lag,
         "series": [first_series, second_series],
     }
@@ -184,7 +174,7 @@ def _unitless(definition: MetricDefinition) -> str:
     """What a number without a unit is counted in, for an axis title."""
     kind = kind_of(definition.kind)
     if kind.uses_revenue:
-        return "currency not set"
+        return gettext("currency not set")
     if kind.default_scale and not kind.fixed_scale:
         lo, hi = (
             scale_of(
@@ -192,5 +182,5 @@ def _unitless(definition: MetricDefinition) -> str:
             )
             or kind.default_scale
         )
-        return f"mean on {lo}–{hi}"
-    return f"{kind.label} points"
+        return gettext("mean on %(low)s–%(high)s") % {"low": lo, "high": hi}
+    return gettext("%(kind)s points") % {"kind": kind.label}

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from measurements.intervals import Z_95, Interval
 from measurements.models import MetricDefinition, Rollup
@@ -24,9 +26,11 @@ from measurements.selectors import organisation_id_of, zone_of
 MAX_LAG = 3
 # Under 8 pairs a correlation of 0.7 still happens by chance about one time in twenty.
 FEW_SHARED = 8
-NOT_ENOUGH = "not enough shared periods"
-NO_VARIATION = "no variation: no correlation can be computed"
-SAME_METRIC = (
+# Why r is None, and why two choices cannot be compared: the English msgids; what the functions
+# return is their translation into the active language (the same text in English).
+NOT_ENOUGH = gettext_noop("not enough shared periods")
+NO_VARIATION = gettext_noop("no variation: no correlation can be computed")
+SAME_METRIC = gettext_noop(
     "Choose a metric other than the first: a metric compared with itself always correlates 1.0."
 )
 
@@ -77,11 +81,11 @@ def correlation_of(*, xs: list[float], ys: list[float], lag: int = 0) -> Correla
     pairs, since more periods would not help it."""
     n = len(xs)
     if n < 3:
-        return Correlation(lag=lag, n=n, r=None, interval=None, reason=NOT_ENOUGH)
+        return Correlation(lag=lag, n=n, r=None, interval=None, reason=gettext(NOT_ENOUGH))
     # Compared as sets, not by variance: the mean of equal floats can differ from them in the
     # last bit, and a variance of 1e-30 would give a meaningless r.
     if len(set(xs)) == 1 or len(set(ys)) == 1:
-        return Correlation(lag=lag, n=n, r=None, interval=None, reason=NO_VARIATION)
+        return Correlation(lag=lag, n=n, r=None, interval=None, reason=gettext(NO_VARIATION))
     mean_x, mean_y = sum(xs) / n, sum(ys) / n
     cov = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     var_x = sum((x - mean_x) ** 2 for x in xs)
@@ -122,8 +126,35 @@ def strongest_lag(lags: list[Correlation]) -> Correlation | None:
 
 
 def periods_text(count: int, granularity: str) -> str:
-    """ "1 month", "2 months", "3 quarters": the granularity's names are their own nouns."""
-    return f"{count} {granularity}{'' if count == 1 else 's'}"
+    """ "1 month", "2 months", "3 quarters", in the active language (ko "2개월", tr "2 ay")."""
+    if granularity == "day":
+        text = ngettext("%(count)s day", "%(count)s days", count)
+    elif granularity == "week":
+        text = ngettext("%(count)s week", "%(count)s weeks", count)
+    elif granularity == "quarter":
+        text = ngettext("%(count)s quarter", "%(count)s quarters", count)
+    else:
+        text = ngettext("%(count)s month", "%(count)s months", count)
+    return text % {"count": count}
+
+
+def lag_choice_text(lag: int, granularity: str) -> str:
+    """How a lag reads in the lag menu and table: "0 (same month)", "2 months"."""
+    if lag:
+        return periods_text(lag, granularity)
+    same = {
+        "day": pgettext("lag", "0 (same day)"),
+        "week": pgettext("lag", "0 (same week)"),
+        "quarter": pgettext("lag", "0 (same quarter)"),
+    }
+    return same.get(granularity) or pgettext("lag", "0 (same month)")
+
+
+def r_text(correlation: Correlation) -> str:
+    """ "= 0.53" or "none: not enough shared periods", after an "r" in a sentence."""
+    if correlation.r is None:
+        return gettext("none: %(reason)s") % {"reason": correlation.reason}
+    return gettext("= %(r)s") % {"r": floatformat(correlation.r, 2)}
 
 
 def compare_lag(raw: str | None) -> int:
@@ -136,7 +167,7 @@ def compare_choice_error(
 ) -> str | None:
     """Why the two chosen metrics cannot be compared (the same one twice), or None."""
     if first is not None and second is not None and first.pk == second.pk:
-        return SAME_METRIC
+        return gettext(SAME_METRIC)
     return None
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audiences.models import Audience
 from measurements import intervals, metrics, privacy, touchpoint_scores
@@ -193,7 +194,7 @@ def dashboard_breakdowns(
     out: dict[int, dict[str, list[BreakdownCell]]] = {}
     for definition in scored:
         touch = [
-            _cell(histograms.names.get(key[1]) or "No touchpoint", score)
+            _cell(histograms.names.get(key[1]) or gettext("No touchpoint"), score)
             for key in histograms.current
             if key[0] == definition.pk
             for score in [touchpoint_scores.group_scores(definition, histograms, [key[1]])]

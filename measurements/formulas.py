@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from measurements.kinds import kind_of
+from django.utils import formats
+from django.utils.translation import pgettext
+
+from measurements.kinds import MEMBERS_WORDS, NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, Source, kind_of
 from measurements.models import MetricDefinition
 from measurements.scales import scale_of, top_box
 
 
 def kind_label(*, kind: str, audience_kind: str | None = None) -> str:
-    """What to call a metric kind for an audience kind: an employee audience's NPS is an eNPS."""
-    return kind_of(kind).label_for(audience_kind)
+    """What to call a metric kind for an audience kind: an employee audience's NPS is an eNPS;
+    in the active language ("Time to resolution", ko "해결 시간")."""
+    return str(kind_of(kind).label_for(audience_kind))
 
 
 def definition_label(definition: MetricDefinition) -> str:
@@ -33,15 +37,26 @@ def _range(lo: int, hi: int) -> str:
 
 
 def _margin_text(margin: Decimal | float | int | None) -> str:
+    """ "80%", "62.5%" (as written); ko "80%", tr "%80", "%62,5"."""
     value = Decimal(str(100 if margin is None else margin)).normalize()
     # normalize() writes 100 as 1E+2; quantize back to a plain number.
-    return f"{value.quantize(Decimal(1)) if value == value.to_integral() else value}%"
+    number = value.quantize(Decimal(1)) if value == value.to_integral() else value
+    return pgettext("a gross margin in a formula", "%(number)s%%") % {
+        "number": formats.number_format(number)
+    }
 
 
 def formula_text(definition: MetricDefinition) -> str:
-    """The definition's formula in words: its kind's template, filled from its scale."""
+    """The definition's formula in words, in the active language: its kind's template, filled
+    from its scale."""
     spec = kind_of(definition.kind)
-    words: dict[str, object] = {"label": definition_label(definition)}
+    words: dict[str, object] = {
+        "label": definition_label(definition),
+        "promoter_min": NPS_PROMOTER_MIN,
+        "detractor_max": NPS_DETRACTOR_MAX,
+    }
+    if spec.source == Source.MEMBERS:
+        words["members"] = MEMBERS_WORDS
     scale = scale_of(
         kind=definition.kind, scale_min=definition.scale_min, scale_max=definition.scale_max
     )
@@ -51,4 +66,4 @@ def formula_text(definition: MetricDefinition) -> str:
         words |= {"lo": lo, "hi": hi, "scale": _range(lo, hi), "top_box": _range(*box)}
     if spec.uses_revenue:
         words["margin"] = _margin_text(definition.margin_percent)
-    return spec.formula.format(**words)
+    return str(spec.formula) % words

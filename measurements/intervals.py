@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import pgettext
 from scipy import stats
 
 from measurements.kinds import KINDS
@@ -204,14 +205,36 @@ def ces_agree_interval(n: int, details: Mapping[str, Any]) -> Interval | None:
     return wilson_interval(agreeing, n) if isinstance(agreeing, int) and n > 0 else None
 
 
+def verdict_text(verdict: Verdict | None) -> str | None:
+    """The verdict as a reader sees it beside a change, in the active language: "significant"
+    / "within noise" (ko "유의미" / "오차 범위 내", tr "anlamlı" / "gürültü sınırında"); None
+    stays None."""
+    if verdict is None:
+        return None
+    if verdict == SIGNIFICANT:
+        return pgettext("change verdict", "significant")
+    return pgettext("change verdict", "within noise")
+
+
 def change_verdict(
     *,
     kind: str,
     before: tuple[float | None, int, Mapping[str, Any]],
     after: tuple[float | None, int, Mapping[str, Any]],
+) -> str | None:
+    """ "significant" / "within noise" for a change between two stored (value, n, details), in
+    the reader's language (`verdict_text`; the tests `nps_change` … return the codes
+    SIGNIFICANT / WITHIN_NOISE); None when either has no value or the kind has no test (TTR,
+    CLV) or a count is missing."""
+    return verdict_text(_change_verdict(kind=kind, before=before, after=after))
+
+
+def _change_verdict(
+    *,
+    kind: str,
+    before: tuple[float | None, int, Mapping[str, Any]],
+    after: tuple[float | None, int, Mapping[str, Any]],
 ) -> Verdict | None:
-    """ "significant" / "within noise" for a change between two stored (value, n, details);
-    None when either has no value or the kind has no test (TTR, CLV) or a count is missing."""
     (v1, n1, d1), (v2, n2, d2) = before, after
     if v1 is None or v2 is None:
         return None

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from django.utils.translation import gettext_lazy as _
+
 from audiences.models import AudienceKind
 from measurements.models import MetricKind
 
@@ -23,8 +25,9 @@ SCALE_LIMITS = (0, 100)
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
 
-# How the member kinds' S and R are counted (PRODUCT.md's instants), said in their formulas.
-_MEMBERS = (
+# How the member kinds' S and R are counted (PRODUCT.md's instants), said in their formulas
+# (their %(members)s).
+MEMBERS_WORDS = _(
     "S = members present at the period's start, R = those of them still present at its "
     "end; newcomers who join and leave inside the period are shown as joined-and-left"
 )
@@ -50,7 +53,9 @@ class Source(StrEnum):
 @dataclass(frozen=True)
 class Kind:
     kind: MetricKind
-    label: str  # what the kind is called when the audience has no special name for it
+    # What the kind is called when the audience has no special name for it; translatable
+    # (lazy) where it is a word ("Retention"), an acronym ("NPS") stays as it is.
+    label: str
     source: Source
     higher_is_better: bool
     # (low, high) a value can take; None where it has no bound (hours, money).
@@ -66,9 +71,10 @@ class Kind:
     # Where a target or alert threshold may lie, when that differs from value_range (a CLV
     # target below 0 means nothing, though a period with refunds may have a negative CLV).
     target_range: tuple[float | None, float | None] | None = None
-    # The formula in words (PRODUCT.md), a `str.format` template that
-    # `measurements.formulas.formula_text` fills: {label} always; on scored kinds {lo}, {hi},
-    # {scale} ("lo–hi") and {top_box}; on kinds that use revenue {margin} ("80%").
+    # The formula in words (PRODUCT.md), a translatable %-template (a literal percent sign is
+    # "%%") that `measurements.formulas.formula_text` fills: %(label)s always; on scored kinds
+    # %(lo)s, %(hi)s, %(scale)s ("lo–hi"), %(top_box)s, %(promoter_min)s and
+    # %(detractor_max)s; on member kinds %(members)s; on kinds that use revenue %(margin)s.
     formula: str = ""
     # Which responses become follow-ups by default; None: the kind makes none (no one answer
     # to reach: cases, members, revenue).
@@ -109,10 +115,10 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             value_range=(-100, 100),
             default_scale=(0, 10),
             fixed_scale=True,
-            audience_labels=_labels(employee="eNPS", candidate="Candidate NPS"),
-            formula=(
-                f"{{label}} = % scoring {NPS_PROMOTER_MIN}–{{hi}} minus % scoring "
-                f"{{lo}}–{NPS_DETRACTOR_MAX} on {{scale}}"
+            audience_labels=_labels(employee="eNPS", candidate=_("Candidate NPS")),
+            formula=_(
+                "%(label)s = %% scoring %(promoter_min)s–%(hi)s minus %% scoring "
+                "%(lo)s–%(detractor_max)s on %(scale)s"
             ),
             followup_default=FollowupDefault.DETRACTORS,
         ),
@@ -124,7 +130,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             value_range=(0, 100),
             unit="%",
             default_scale=(1, 5),
-            formula="{label} = % scoring {top_box} on {scale}",
+            formula=_("%(label)s = %% scoring %(top_box)s on %(scale)s"),
             followup_default=FollowupDefault.BOTTOM_BOX,
         ),
         MetricKind.CES: Kind(
@@ -134,44 +140,47 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             higher_is_better=True,
             value_range=(None, None),  # the mean lies within the definition's own scale
             default_scale=(1, 7),
-            formula="{label} = mean score on {scale} (agree: {top_box})",
+            formula=_("%(label)s = mean score on %(scale)s (agree: %(top_box)s)"),
             followup_default=FollowupDefault.BOTTOM_BOX,
         ),
         MetricKind.TTR: Kind(
             kind=MetricKind.TTR,
-            label="Time to resolution",
+            label=_("Time to resolution"),
             source=Source.CASES,
             higher_is_better=False,
             value_range=(0, None),
             unit="h",
-            formula=(
-                "{label} = median hours from opened to resolved, over cases resolved in the period"
+            formula=_(
+                "%(label)s = median hours from opened to resolved, over cases resolved in the "
+                "period"
             ),
             change_tested=False,
         ),
         MetricKind.RETENTION: Kind(
             kind=MetricKind.RETENTION,
-            label="Retention",
+            label=_("Retention"),
             source=Source.MEMBERS,
             higher_is_better=True,
             value_range=(0, 100),
             unit="%",
-            audience_labels=_labels(employee="Employee retention", donor="Donor retention"),
+            audience_labels=_labels(employee=_("Employee retention"), donor=_("Donor retention")),
             by_touchpoint=False,
-            formula=f"{{label}} = (R ÷ S) × 100, from 0 to 100, where {_MEMBERS}; none when S = 0",
+            formula=_(
+                "%(label)s = (R ÷ S) × 100, from 0 to 100, where %(members)s; none when S = 0"
+            ),
         ),
         MetricKind.CHURN: Kind(
             kind=MetricKind.CHURN,
-            label="Churn",
+            label=_("Churn"),
             source=Source.MEMBERS,
             higher_is_better=False,
             value_range=(0, 100),
             unit="%",
-            audience_labels=_labels(employee="Employee turnover", donor="Donor churn"),
+            audience_labels=_labels(employee=_("Employee turnover"), donor=_("Donor churn")),
             by_touchpoint=False,
-            formula=(
-                "{label} = ((S − R) ÷ S) × 100 = 100 − retention, the share of the starting "
-                f"members lost, where {_MEMBERS}; none when S = 0"
+            formula=_(
+                "%(label)s = ((S − R) ÷ S) × 100 = 100 − retention, the share of the starting "
+                "members lost, where %(members)s; none when S = 0"
             ),
         ),
         MetricKind.CLV: Kind(
@@ -181,11 +190,11 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             higher_is_better=True,
             value_range=(None, None),
             target_range=(0, None),
-            audience_labels=_labels(donor="Donor lifetime value"),
+            audience_labels=_labels(donor=_("Donor lifetime value")),
             by_touchpoint=False,
             uses_revenue=True,
-            formula=(
-                "{label} = ARPU × margin ({margin}) ÷ churn, "
+            formula=_(
+                "%(label)s = ARPU × margin (%(margin)s) ÷ churn, "
                 "where ARPU = revenue in the period ÷ (S + N), N = members who joined during it, "
                 "and churn = (S − R) ÷ S is the share of the starting members lost over the "
                 "period; none when churn is 0, when S = 0 or when the period has no revenue events"

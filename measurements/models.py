@@ -4,21 +4,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.models import ApiKey, Audience, Organisation, OrgOwned, Person
 
 
 class Method(models.TextChoices):
-    RELATIONSHIP_SURVEY = "relationship_survey", "Relationship survey"
-    TRANSACTIONAL_SURVEY = "transactional_survey", "Transactional survey"
-    INTERVIEWS = "interviews", "Interviews"
-    SUPPORT_TICKETS = "support_tickets", "Support tickets"
-    REVIEWS = "reviews", "Reviews"
-    SOCIAL_LISTENING = "social_listening", "Social listening"
-    PRODUCT_ANALYTICS = "product_analytics", "Product analytics"
-    SESSION_RECORDINGS = "session_recordings", "Session recordings"
-    FOCUS_GROUPS = "focus_groups", "Focus groups"
-    OTHER = "other", "Other"
+    RELATIONSHIP_SURVEY = "relationship_survey", _("Relationship survey")
+    TRANSACTIONAL_SURVEY = "transactional_survey", _("Transactional survey")
+    INTERVIEWS = "interviews", _("Interviews")
+    SUPPORT_TICKETS = "support_tickets", _("Support tickets")
+    REVIEWS = "reviews", _("Reviews")
+    SOCIAL_LISTENING = "social_listening", _("Social listening")
+    PRODUCT_ANALYTICS = "product_analytics", _("Product analytics")
+    SESSION_RECORDINGS = "session_recordings", _("Session recordings")
+    FOCUS_GROUPS = "focus_groups", _("Focus groups")
+    OTHER = "other", _("Other")
 
 
 class MeasurementPlan(OrgOwned):
@@ -36,10 +38,10 @@ class MeasurementPlan(OrgOwned):
     last_reviewed_on = models.DateField(null=True, blank=True)
     # The cadence above is the owner's words; this is the number a reminder can act on.
     review_every_months = models.PositiveSmallIntegerField(
-        "review every (months)",
+        _("review every (months)"),
         null=True,
         blank=True,
-        help_text="Review the plan every this many months. Empty: no review reminder.",
+        help_text=_("Review the plan every this many months. Empty: no review reminder."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,7 +51,9 @@ class MeasurementPlan(OrgOwned):
     def clean(self) -> None:
         unknown = [m for m in self.methods or [] if m not in Method.values]
         if unknown:
-            raise ValidationError({"methods": f"Unknown method(s): {', '.join(unknown)}."})
+            raise ValidationError(
+                {"methods": _("Unknown method(s): %(methods)s.") % {"methods": ", ".join(unknown)}}
+            )
 
     @property
     def method_labels(self) -> list[str]:
@@ -60,10 +64,10 @@ class MetricKind(models.TextChoices):
     NPS = "nps", "NPS"
     CSAT = "csat", "CSAT"
     CES = "ces", "CES"
-    TTR = "ttr", "Time to resolution"
-    RETENTION = "retention", "Retention"
-    CHURN = "churn", "Churn"
-    CLV = "clv", "Customer lifetime value"
+    TTR = "ttr", _("Time to resolution")
+    RETENTION = "retention", _("Retention")
+    CHURN = "churn", _("Churn")
+    CLV = "clv", _("Customer lifetime value")
 
 
 class MetricDefinition(OrgOwned):
@@ -97,30 +101,36 @@ class MetricDefinition(OrgOwned):
         blank=True,
         default="",
         db_default="",
-        help_text="CLV only: ISO 4217, e.g. EUR.",
+        help_text=_("CLV only: ISO 4217, e.g. EUR."),
     )
     min_group_size = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Breakdowns and comments with fewer responses stay hidden. "
-        "Empty: 5 for employee and candidate audiences, 1 otherwise.",
+        help_text=_(
+            "Breakdowns and comments with fewer responses stay hidden. "
+            "Empty: 5 for employee and candidate audiences, 1 otherwise."
+        ),
     )
     # 30 = measurements.metrics.INDICATIVE_BELOW (models cannot import it): an alert should
     # not wake an owner for a value PRODUCT.md calls indicative only.
     alert_min_n = models.PositiveSmallIntegerField(
         default=30,
         db_default=30,
-        help_text="A month alerts only with at least this many responses, cases or members "
-        "behind it. 30 by default: under 30 a value is indicative only, and one dip in a small "
-        "sample would raise an alert that means nothing.",
+        help_text=_(
+            "A month alerts only with at least this many responses, cases or members "
+            "behind it. 30 by default: under 30 a value is indicative only, and one dip in a "
+            "small sample would raise an alert that means nothing."
+        ),
     )
     followup_threshold = models.SmallIntegerField(
         null=True,
         blank=True,
         # The numbers of the default live in measurements.scales.followup_default_text (forms
         # and the API say them); kinds imports this module, so the model cannot.
-        help_text="A response scoring at or below this, with a comment or a respondent, "
-        "becomes a follow-up for the audience's owner. Empty: the kind's default.",
+        help_text=_(
+            "A response scoring at or below this, with a comment or a respondent, "
+            "becomes a follow-up for the audience's owner. Empty: the kind's default."
+        ),
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -336,10 +346,10 @@ class DailyScoreCount(OrgOwned):
 
 
 class Granularity(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
 
 
 class Rollup(OrgOwned):
@@ -371,9 +381,9 @@ class Rollup(OrgOwned):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", pgettext_lazy("alert status", "Open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert status", "Acknowledged")
+    RESOLVED = "resolved", pgettext_lazy("alert status", "Resolved")
 
 
 class Alert(OrgOwned):
@@ -445,9 +455,9 @@ class Alert(OrgOwned):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("follow-up status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("follow-up status", "In progress")
+    CLOSED = "closed", pgettext_lazy("follow-up status", "Closed")
 
 
 class FollowUp(OrgOwned):
@@ -515,10 +525,10 @@ class DigestSent(OrgOwned):
 
 
 class OpportunityStatus(models.TextChoices):
-    IDEA = "idea", "Idea"
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
+    IDEA = "idea", pgettext_lazy("opportunity status", "Idea")
+    PLANNED = "planned", pgettext_lazy("opportunity status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("opportunity status", "In progress")
+    DONE = "done", pgettext_lazy("opportunity status", "Done")
 
 
 class Opportunity(OrgOwned):
@@ -537,11 +547,11 @@ class Opportunity(OrgOwned):
     )
     value = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="How much it would help the audience, 1 (little) to 5 (a lot).",
+        help_text=_("How much it would help the audience, 1 (little) to 5 (a lot)."),
     )
     effort = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="How much work it is, 1 (little) to 5 (a lot).",
+        help_text=_("How much work it is, 1 (little) to 5 (a lot)."),
     )
     status = models.CharField(
         max_length=12, choices=OpportunityStatus.choices, default=OpportunityStatus.IDEA
@@ -552,7 +562,7 @@ class Opportunity(OrgOwned):
         null=True,
         blank=True,
         related_name="opportunities",
-        help_text="The metric it should move.",
+        help_text=_("The metric it should move."),
     )
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -560,7 +570,7 @@ class Opportunity(OrgOwned):
 
     class Meta(OrgOwned.Meta):
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "opportunities"
+        verbose_name_plural = _("opportunities")
 
     def __str__(self) -> str:
         return self.problem[:60]

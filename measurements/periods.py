@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import formats
+from django.utils.translation import gettext, pgettext
+
 from measurements.models import Granularity
 
 GRANULARITIES: tuple[str, ...] = (
@@ -90,3 +93,58 @@ def current_period_start(granularity: str, tz: str | ZoneInfo, now: datetime) ->
 def latest_complete_start(granularity: str, tz: str | ZoneInfo, now: datetime) -> date:
     """The start of the last period that has ended by `now`."""
     return previous_start(granularity, current_period_start(granularity, tz, now))
+
+
+# --- how a period reads ------------------------------------------------------------------------
+
+
+def period_label(start: date, granularity: str) -> str:
+    """How a period reads on a chart axis and in a table, in the active language: "1 Dec",
+    "w/c 1 Dec 2025", "Dec 2025", "Q4 2025" (ko "12월 1일", "2025년 12월", "2025년 4분기"; tr
+    "1 Aralık", "Aralık 2025", "2025 4. çeyrek").
+
+    Named formats (axreg/formats/*/formats.py), never `strftime`, so the labels follow the
+    reader's language and not the server's locale.
+    """
+    if granularity == Granularity.DAY:
+        return formats.date_format(start, "MONTH_DAY_FORMAT")
+    if granularity == Granularity.WEEK:
+        # ISO weeks: the Monday they begin on.
+        return gettext("w/c %(date)s") % {"date": formats.date_format(start, "SHORT_DATE_FORMAT")}
+    if granularity == Granularity.MONTH:
+        return formats.date_format(start, "YEAR_MONTH_FORMAT")
+    if granularity == Granularity.QUARTER:
+        return pgettext("a calendar quarter", "Q%(quarter)s %(year)s") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+    raise ValueError(f"Unknown granularity {granularity!r}")
+
+
+def granularity_noun(granularity: str, *, plural: bool = False) -> str:
+    """The period as a noun inside a sentence: "month" / "months" ("the tooltip names the
+    month…", "over the months where…"); ko "월", tr "ay"."""
+    singular = {
+        Granularity.DAY: pgettext("granularity noun", "day"),
+        Granularity.WEEK: pgettext("granularity noun", "week"),
+        Granularity.QUARTER: pgettext("granularity noun", "quarter"),
+    }
+    many = {
+        Granularity.DAY: pgettext("granularity noun, plural", "days"),
+        Granularity.WEEK: pgettext("granularity noun, plural", "weeks"),
+        Granularity.QUARTER: pgettext("granularity noun, plural", "quarters"),
+    }
+    if plural:
+        return many.get(granularity) or pgettext("granularity noun, plural", "months")
+    return singular.get(granularity) or pgettext("granularity noun", "month")
+
+
+def by_granularity(granularity: str) -> str:
+    """ "by month" at the end of a chart's description ("Trend of NPS by month"); ko "월별",
+    tr "aylık"."""
+    by = {
+        Granularity.DAY: pgettext("chart description", "by day"),
+        Granularity.WEEK: pgettext("chart description", "by week"),
+        Granularity.QUARTER: pgettext("chart description", "by quarter"),
+    }
+    return by.get(granularity) or pgettext("chart description", "by month")

@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, F, Lookup, Q
+from django.utils.translation import ngettext
 
 from audiences.models import AudienceKind
 from measurements.models import MetricDefinition, Response
@@ -116,9 +117,13 @@ def shortfall(definition: MetricDefinition, group: Group) -> str:
     few comments would tell the reader the wrong thing to wait for."""
     minimum = min_group_size(definition)
     if not identities_shown(definition, group):
-        return f"fewer than {minimum} answers"
+        return ngettext(
+            "fewer than %(minimum)s answer", "fewer than %(minimum)s answers", minimum
+        ) % {"minimum": minimum}
     if not comments_shown(definition, group):
-        return f"fewer than {minimum} comments"
+        return ngettext(
+            "fewer than %(minimum)s comment", "fewer than %(minimum)s comments", minimum
+        ) % {"minimum": minimum}
     return ""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from measurements.kinds import KINDS, NPS_DETRACTOR_MAX, FollowupDefault, kind_of
 from measurements.models import MetricKind
 
@@ -59,7 +61,8 @@ def followup_default_max(*, kind: str, scale: tuple[int, int] | None) -> int | N
 
 def followup_default_text() -> str:
     """The default follow-up rule in exact numbers, from KINDS, for every page, form and schema
-    text that states it: "NPS: 0–6 (detractors); CSAT on 1–5: 1–2; CES on 1–7: 1–3 (…)"."""
+    text that states it: "NPS: 0–6 (detractors); CSAT on 1–5: 1–2; CES on 1–7: 1–3 (…)", in
+    the active language."""
     parts: list[str] = []
     boxed: list[str] = []
     example = ""
@@ -68,19 +71,30 @@ def followup_default_text() -> str:
             continue
         lo, hi = spec.default_scale
         top = followup_default_max(kind=kind, scale=spec.default_scale)
+        label = str(spec.label)
         if spec.followup_default == FollowupDefault.DETRACTORS:
-            parts.append(f"{spec.label}: {lo}–{top} (detractors)")
+            parts.append(
+                gettext("%(label)s: %(lo)s–%(top)s (detractors)")
+                % {"label": label, "lo": lo, "top": top}
+            )
         else:
-            parts.append(f"{spec.label} on {lo}–{hi}: {lo}–{top}")
-            boxed.append(spec.label)
+            parts.append(
+                gettext("%(label)s on %(lo)s–%(hi)s: %(lo)s–%(top)s")
+                % {"label": label, "lo": lo, "hi": hi, "top": top}
+            )
+            boxed.append(label)
             if not example:
                 ten = followup_default_max(kind=kind, scale=(lo, 10))
-                example = f": {lo}–{ten} on a {lo}–10 {spec.label}"
-    text = "; ".join(parts)
+                example = gettext(": %(lo)s–%(ten)s on a %(lo)s–10 %(label)s") % {
+                    "lo": lo,
+                    "ten": ten,
+                    "label": label,
+                }
+    text = gettext("; ").join(parts)
     if boxed:
         # Walk2 found "the bottom box" read as one point; say how other scales are cut.
-        text += (
-            f" (on another scale, {' and '.join(boxed)} take as many points at the bottom as "
-            f"their top box has at the top{example})"
-        )
+        text += gettext(
+            " (on another scale, %(kinds)s take as many points at the bottom as their top box "
+            "has at the top%(example)s)"
+        ) % {"kinds": gettext(" and ").join(boxed), "example": example}
     return text

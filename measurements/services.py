@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audience_check_open, audit_record, model_changes, snapshot
@@ -103,10 +104,15 @@ def plan_save(
     # Keep the methods in the order of the choices so that "no change" compares equal.
     plan.methods = sorted(set(plan.methods or []), key=_method_order)
     if plan.last_reviewed_on and plan.last_reviewed_on > timezone.localdate():
-        raise ValidationError({"last_reviewed_on": "The last review cannot be in the future."})
+        raise ValidationError(
+            {"last_reviewed_on": gettext("The last review cannot be in the future.")}
+        )
     if plan.last_reviewed_on and plan.last_reviewed_on < REVIEW_EARLIEST:
         raise ValidationError(
-            {"last_reviewed_on": f"The last review cannot be before {REVIEW_EARLIEST.year}."}
+            {
+                "last_reviewed_on": gettext("The last review cannot be before %(year)s.")
+                % {"year": REVIEW_EARLIEST.year}
+            }
         )
     months = plan.review_every_months
     if months is not None and not REVIEW_MONTHS_MIN <= months <= REVIEW_MONTHS_MAX:
@@ -116,9 +122,11 @@ def plan_save(
         # reminder vanish without a review (walk1 #9).
         raise ValidationError(
             {
-                "last_reviewed_on": "A plan with a review cadence keeps its last review date: "
-                "use “Mark reviewed today” after a review, or empty “Review every (months)” "
-                "to stop the reminders."
+                "last_reviewed_on": gettext(
+                    "A plan with a review cadence keeps its last review date: "
+                    "use “Mark reviewed today” after a review, or empty “Review every (months)” "
+                    "to stop the reminders."
+                )
             }
         )
     plan.full_clean()
@@ -177,10 +185,10 @@ def _range_words(lo: float | None, hi: float | None) -> str:
         return f"{x:g}"
 
     if lo is not None and hi is not None:
-        return f"between {fmt(lo)} and {fmt(hi)}"
+        return gettext("between %(low)s and %(high)s") % {"low": fmt(lo), "high": fmt(hi)}
     if lo is not None:
-        return f"at least {fmt(lo)}"
-    return f"at most {fmt(hi)}"
+        return gettext("at least %(low)s") % {"low": fmt(lo)}
+    return gettext("at most %(high)s") % {"high": fmt(hi)}
 
 
 def _has_results(definition: MetricDefinition, spec: Kind) -> bool:
@@ -211,8 +219,11 @@ def _slug_rule(definition: MetricDefinition) -> Problems:
     return [
         (
             "slug",
-            f"This audience already has a metric with the slug “{slug}”; choose another slug "
-            f"(e.g. “{slug}-2” or one naming the touchpoint).",
+            gettext(
+                "This audience already has a metric with the slug “%(slug)s”; choose another "
+                "slug (e.g. “%(slug)s-2” or one naming the touchpoint)."
+            )
+            % {"slug": slug},
         )
     ]
 
@@ -227,10 +238,16 @@ def _scale_rule(
         if definition.scale_min is None and definition.scale_max is None:
             return None, []
         field = "scale_min" if definition.scale_min is not None else "scale_max"
-        return None, [(field, f"{label} has no scale; leave the scale empty.")]
+        return None, [
+            (field, gettext("%(label)s has no scale; leave the scale empty.") % {"label": label})
+        ]
     problems: Problems = []
     if spec.fixed_scale:
-        words = f"{spec.label} is always on {default[0]}–{default[1]}; the scale cannot change."
+        words = gettext("%(label)s is always on %(low)s–%(high)s; the scale cannot change.") % {
+            "label": spec.label,
+            "low": default[0],
+            "high": default[1],
+        }
         for field, fixed in (("scale_min", default[0]), ("scale_max", default[1])):
             if getattr(definition, field) not in (None, fixed):
                 problems.append((field, words))
@@ -241,10 +258,19 @@ def _scale_rule(
     low, high = SCALE_LIMITS
     for field, value in (("scale_min", lo), ("scale_max", hi)):
         if not low <= value <= high:
-            problems.append((field, f"Choose a whole number between {low} and {high}."))
+            problems.append(
+                (
+                    field,
+                    gettext("Choose a whole number between %(low)s and %(high)s.")
+                    % {"low": low, "high": high},
+                )
+            )
     if not problems and lo >= hi:
         problems.append(
-            ("scale_max", "The top of the scale must be above its bottom (at least 2 points).")
+            (
+                "scale_max",
+                gettext("The top of the scale must be above its bottom (at least 2 points)."),
+            )
         )
     if problems:
         return None, problems
@@ -257,7 +283,7 @@ def _touchpoint_rule(definition: MetricDefinition) -> Problems:
         return []
     if definition.touchpoint.audience_id == definition.audience.pk:
         return []
-    return [("touchpoint", "Choose a touchpoint on this audience's journey.")]
+    return [("touchpoint", gettext("Choose a touchpoint on this audience's journey."))]
 
 
 def _bounds_rule(
@@ -270,7 +296,7 @@ def _bounds_rule(
         if number is None:
             continue
         if not math.isfinite(number):
-            problems.append((field, "Enter a finite number."))
+            problems.append((field, gettext("Enter a finite number.")))
             continue
         setattr(definition, field, number)
         if spec.default_scale is not None and scale is None:
@@ -278,7 +304,11 @@ def _bounds_rule(
         lo, hi = _target_range(spec, scale)
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             problems.append(
-                (field, f"{label} values are {_range_words(lo, hi)}; {number:g} is out of range.")
+                (
+                    field,
+                    gettext("%(label)s values are %(range)s; %(number)s is out of range.")
+                    % {"label": label, "range": _range_words(lo, hi), "number": f"{number:g}"},
+                )
             )
     return problems
 
@@ -290,9 +320,9 @@ def _margin_rule(definition: MetricDefinition, spec: Kind) -> Problems:
     except InvalidOperation:
         margin = Decimal("NaN")
     if not margin.is_finite() or not Decimal(0) <= margin <= Decimal(100):
-        return [("margin_percent", "Enter a gross margin between 0 and 100 (%).")]
+        return [("margin_percent", gettext("Enter a gross margin between 0 and 100 (%%).") % {})]
     if not spec.uses_revenue and margin != Decimal(100):
-        return [("margin_percent", "Gross margin applies to CLV only; leave it at 100.")]
+        return [("margin_percent", gettext("Gross margin applies to CLV only; leave it at 100."))]
     definition.margin_percent = margin
     return []
 
@@ -317,11 +347,11 @@ def _audience_currency(definition: MetricDefinition) -> tuple[str, str] | None:
         .first()
     )
     if other is not None:
-        return other.currency, f"its CLV metric “{other.slug}”"
+        return other.currency, gettext("its CLV metric “%(slug)s”") % {"slug": other.slug}
     stored = _most_common_currency(
         RevenueEvent.objects.for_org(org_id).filter(audience=definition.audience)
     )
-    return (stored, "its stored revenue events") if stored else None
+    return (stored, gettext("its stored revenue events")) if stored else None
 
 
 def _currency_rule(definition: MetricDefinition, spec: Kind) -> Problems:
@@ -331,7 +361,7 @@ def _currency_rule(definition: MetricDefinition, spec: Kind) -> Problems:
     currency = definition.currency or ""
     if not spec.uses_revenue:
         if currency:
-            return [("currency", "Currency applies to CLV only; leave it empty.")]
+            return [("currency", gettext("Currency applies to CLV only; leave it empty."))]
         return []
     found = _audience_currency(definition)
     if not currency:
@@ -341,14 +371,17 @@ def _currency_rule(definition: MetricDefinition, spec: Kind) -> Problems:
         currency = found[0] if found else organisation or DEFAULT_CURRENCY
         definition.currency = currency
     if not CURRENCY_RE.fullmatch(currency):
-        return [("currency", "Enter a 3-letter ISO 4217 code in capitals, e.g. EUR.")]
+        return [("currency", gettext("Enter a 3-letter ISO 4217 code in capitals, e.g. EUR."))]
     if found is not None and found[0] != currency:
         expected, source = found
         return [
             (
                 "currency",
-                f"This audience's revenue is in {expected} ({source}); a CLV adds amounts "
-                f"of one currency, so use {expected}.",
+                gettext(
+                    "This audience's revenue is in %(currency)s (%(source)s); a CLV adds amounts "
+                    "of one currency, so use %(currency)s."
+                )
+                % {"currency": expected, "source": source},
             )
         ]
     return []
@@ -357,7 +390,7 @@ def _currency_rule(definition: MetricDefinition, spec: Kind) -> Problems:
 def _alert_min_n_rule(definition: MetricDefinition) -> Problems:
     # 0 would let a month without a single response alert (and a month always has its n).
     if definition.alert_min_n is None or definition.alert_min_n < 1:
-        return [("alert_min_n", "Enter at least 1: an alert needs data behind it.")]
+        return [("alert_min_n", gettext("Enter at least 1: an alert needs data behind it."))]
     return []
 
 
@@ -368,15 +401,26 @@ def _followup_threshold_rule(
     if value is None:
         return []
     if spec.followup_default is None:
-        return [("followup_threshold", f"{label} makes no follow-ups; leave it empty.")]
+        return [
+            (
+                "followup_threshold",
+                gettext("%(label)s makes no follow-ups; leave it empty.") % {"label": label},
+            )
+        ]
     if scale is not None and not scale[0] <= value <= scale[1]:
-        return [("followup_threshold", f"Enter a score on the scale, {scale[0]} to {scale[1]}.")]
+        return [
+            (
+                "followup_threshold",
+                gettext("Enter a score on the scale, %(low)s to %(high)s.")
+                % {"low": scale[0], "high": scale[1]},
+            )
+        ]
     return []
 
 
 def _group_size_rule(definition: MetricDefinition) -> Problems:
     if definition.min_group_size is not None and definition.min_group_size < 1:
-        return [("min_group_size", "Enter at least 1, or leave it empty for the default.")]
+        return [("min_group_size", gettext("Enter at least 1, or leave it empty for the default."))]
     return []
 
 
@@ -393,16 +437,20 @@ def _stored_results_rule(definition: MetricDefinition, spec: Kind) -> Problems:
         return [
             (
                 "kind",
-                "Results are stored for this metric; its kind cannot change. "
-                "Deactivate it and add a new definition instead.",
+                gettext(
+                    "Results are stored for this metric; its kind cannot change. "
+                    "Deactivate it and add a new definition instead."
+                ),
             )
         ]
     if (stored["scale_min"], stored["scale_max"]) != (definition.scale_min, definition.scale_max):
         return [
             (
                 "scale_max",
-                "Results are stored on the current scale; it cannot change. "
-                "Deactivate this metric and add a new definition instead.",
+                gettext(
+                    "Results are stored on the current scale; it cannot change. "
+                    "Deactivate this metric and add a new definition instead."
+                ),
             )
         ]
     return []
@@ -418,8 +466,10 @@ def definition_validate(definition: MetricDefinition) -> None:
     """
     spec = KINDS.get(definition.kind) if isinstance(definition.kind, str) else None
     if spec is None:
-        raise ValidationError({"kind": [f"Choose one of: {', '.join(KINDS)}."]})
-    label = spec.label_for(definition.audience.kind)
+        raise ValidationError(
+            {"kind": [gettext("Choose one of: %(kinds)s.") % {"kinds": ", ".join(KINDS)}]}
+        )
+    label = str(spec.label_for(definition.audience.kind))
     _names_fill(definition, label)
     scale, scale_problems = _scale_rule(definition, spec, label)
     problems = [

@@ -1,5 +1,9 @@
 """Template filters that write a metric's numbers the way the charts do (`measurements.display`,
-`measurements.charts.with_unit`), so a card, a table cell and a chart never disagree."""
+`measurements.charts.with_unit`), so a card, a table cell and a chart never disagree.
+
+`metric_value`, `metric_target`, `metric_change` and `metric_figure` are for people and follow
+the active language ("80.0 %", ko "80.0%", tr "%80,0"); `metric_number` is the machine form
+("66.7" in every language) for data-* attributes and input values."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from measurements.charts import unit_of, with_unit
-from measurements.display import metric_title, number_text, value_text
+from measurements.display import change_text, local_number, metric_title, number_text, value_text
 from measurements.models import MetricDefinition
 
 register = template.Library()
@@ -42,18 +46,28 @@ def metric_target(value: float | None, definition: MetricDefinition) -> str:
 
 @register.filter
 def metric_number(value: float | None) -> str:
-    """The rounded number alone ("66.7"), for data attributes, changes and intervals."""
+    """The rounded number alone in the machine form ("66.7" in every language), for data-*
+    attributes and input values; a reader sees `metric_figure`."""
     return number_text(value)
+
+
+@register.filter
+def metric_share(value: float | None) -> str:
+    """A share in percent for a reader, whatever the definition's unit (a CES mean's agree
+    share): "62.5 %", ko "62.5%", tr "%62,5"."""
+    return value_text(value, "%")
+
+
+@register.filter
+def metric_figure(value: float | None) -> str:
+    """The rounded number alone for a reader, in the active language, without a unit: "66.7",
+    tr "66,7"; "1,234.5", tr "1.234,5" (the low end of an interval, an agree share)."""
+    return local_number(value)
 
 
 @register.filter
 def metric_change(value: float | None, definition: MetricDefinition) -> str:
     """A change between periods with its unit and sign: "+5.0 pts" for a share (percentage
-    points: 70 % → 75 % is not "+5 %"), "-12.0 h", "+250.0 USD", "-3.0" for NPS."""
-    unit = unit_of(definition)
-    text = value_text(value, "pts" if unit == "%" else unit)
-    return (
-        f"+{text}"
-        if value is not None and text and not text.startswith("-") and value > 0
-        else text
-    )
+    points: 70 % → 75 % is not "+5 %"), "-12.0 h", "+250.0 USD", "-3.0" for NPS; ko "+5.0%p",
+    tr "+5,0 puan"."""
+    return change_text(value, unit_of(definition))

@@ -17,10 +17,19 @@ from audiences.models import Audience
 from audiences.selectors import ranked_first
 from measurements import dashboard_selectors, selectors
 from measurements.charts import chart_data, compare_chart
-from measurements.compare import MAX_LAG, compare_choice_error, compare_lag, compare_series
+from measurements.compare import (
+    MAX_LAG,
+    Correlation,
+    compare_choice_error,
+    compare_lag,
+    compare_series,
+    lag_choice_text,
+    periods_text,
+    r_text,
+)
 from measurements.exports import export_rows, write_rollups_csv
 from measurements.models import Granularity, MetricDefinition
-from measurements.periods import next_start
+from measurements.periods import by_granularity, granularity_noun, next_start
 
 
 def _granularity(request: HttpRequest) -> str:
@@ -41,6 +50,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "audience": audience,
         "granularity": granularity,
         "granularities": Granularity.choices,
+        "by_granularity": by_granularity(granularity),
         "period_start": start,
         "period_end": next_start(granularity, start) if start else None,
         "cards": [
@@ -99,13 +109,19 @@ def compare(request: HttpRequest) -> HttpResponse:
     result = None
     if all(chosen) and not error:
         result = compare_series(first=chosen[0], second=chosen[1], granularity=granularity)
+        result["lags"] = [_LagRow(c, granularity) for c in result["lags"]]
+        if result["strongest"] is not None:
+            result["strongest"] = _LagRow(result["strongest"], granularity)
     context = {
         "options": options,
         "chosen": chosen,
         "granularity": granularity,
         "granularities": Granularity.choices,
+        "period_one": granularity_noun(granularity),
+        "period_many": granularity_noun(granularity, plural=True),
+        "by_granularity": by_granularity(granularity),
         "lag": lag,
-        "lag_choices": range(MAX_LAG + 1),
+        "lag_choices": [(k, lag_choice_text(k, granularity)) for k in range(MAX_LAG + 1)],
         "error": error,
         "result": result,
         "compare_chart": compare_chart(
@@ -115,6 +131,19 @@ def compare(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "measurements/dashboard_compare.html", context)
+
+
+class _LagRow:
+    """A lag's correlation with the words the page says about it, in the reader's language."""
+
+    def __init__(self, correlation: Correlation, granularity: str) -> None:
+        self._correlation = correlation
+        self.lag_text = periods_text(correlation.lag, granularity)  # "2 months"
+        self.lag_choice = lag_choice_text(correlation.lag, granularity)  # "0 (same month)"
+        self.r_text = r_text(correlation)  # "= 0.53", "none: not enough shared periods"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._correlation, name)
 
 
 def _definition_param(request: HttpRequest, name: str, options: list[MetricDefinition]):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from audiences.access import audience_for_edit, member_required, org_object_or_404
@@ -54,13 +55,13 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and instance is None and not form.has_changed():
         # An untouched form of an audience without a plan: saving it would record an empty
         # plan (and audit its creation) though the owner wrote nothing.
-        messages.info(request, "Nothing to save: the plan is still empty.")
+        messages.info(request, gettext("Nothing to save: the plan is still empty."))
         return redirect("measurements:plan", slug=audience.slug)
     if request.method == "POST" and save_through_service(
         form,
         lambda data: services.plan_save(audience=audience, actor_user=request.user, data=data),
     ):
-        messages.success(request, "Measurement plan saved.")
+        messages.success(request, gettext("Measurement plan saved."))
         return redirect("measurements:plan", slug=audience.slug)
     return render(request, "measurements/plan_form.html", {"audience": audience, "form": form})
 
@@ -72,9 +73,9 @@ def plan_reviewed(request: HttpRequest, slug: str) -> HttpResponse:
     audience = audience_for_edit(request, slug)
     plan = org_object_or_404(request, MeasurementPlan, audience=audience)
     if reviews.plan_mark_reviewed(plan=plan, actor_user=request.user):
-        messages.success(request, "Measurement plan marked reviewed today.")
+        messages.success(request, gettext("Measurement plan marked reviewed today."))
     else:
-        messages.info(request, "The plan was already marked reviewed today.")
+        messages.info(request, gettext("The plan was already marked reviewed today."))
     return redirect("measurements:plan", slug=audience.slug)
 
 
@@ -89,7 +90,7 @@ def definition_create(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     if definition:
-        messages.success(request, f"Metric “{definition.name}” added.")
+        messages.success(request, gettext("Metric “%(name)s” added.") % {"name": definition.name})
         return redirect("measurements:plan", slug=audience.slug)
     context = {"audience": audience, "form": form, "definition": None}
     return render(request, "measurements/definition_form.html", context)
@@ -106,7 +107,7 @@ def definition_edit(request: HttpRequest, slug: str, definition_id: int) -> Http
             definition=definition, actor_user=request.user, data=data
         ),
     ):
-        messages.success(request, f"Metric “{definition.name}” saved.")
+        messages.success(request, gettext("Metric “%(name)s” saved.") % {"name": definition.name})
         return redirect("measurements:plan", slug=audience.slug)
     context = {"audience": audience, "form": form, "definition": definition}
     return render(request, "measurements/definition_form.html", context)
@@ -120,6 +121,9 @@ def definition_active(request: HttpRequest, slug: str, definition_id: int) -> Ht
     definition = org_object_or_404(request, MetricDefinition, pk=definition_id, audience=audience)
     active = request.POST.get("active") == "1"
     services.definition_set_active(definition=definition, actor_user=request.user, active=active)
-    state = "reactivated" if active else "deactivated"
-    messages.success(request, f"Metric “{definition.name}” {state}.")
+    if active:
+        text = gettext("Metric “%(name)s” reactivated.")
+    else:
+        text = gettext("Metric “%(name)s” deactivated.")
+    messages.success(request, text % {"name": definition.name})
     return redirect("measurements:plan", slug=audience.slug)

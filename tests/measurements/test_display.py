@@ -27,7 +27,7 @@ def test_it_rounds_to_one_decimal_half_away_from_zero(value, shown):
 def test_it_writes_the_value_with_its_decimal_and_unit():
     assert value_text(80.0, "%") == "80.0 %"
     assert value_text(50, "") == "50.0"
-    assert value_text(1234.56, "EUR") == "1234.6 EUR"
+    assert value_text(1234.56, "EUR") == "1,234.6 EUR"  # grouped for a reader (issue 15)
     assert value_text(None, "%") == ""
     assert number_text(-0.04) == "0.0"
 
@@ -48,6 +48,6 @@ def test_the_template_filters_use_the_definitions_unit():
     nps = MetricDefinition(kind=MetricKind.NPS)
     assert _render("{{ v|metric_value:d }}", v=80, d=csat) == "80.0 %"
     assert _render("{{ v|metric_target:d }}", v=80, d=csat) == "80 %"
-    assert _render("{{ v|metric_value:d }}", v=1500.04, d=clv) == "1500.0 EUR"
+    assert _render("{{ v|metric_value:d }}", v=1500.04, d=clv) == "1,500.0 EUR"
     assert _render("{{ v|metric_target:d }}", v=40, d=nps) == "40"
     assert _render("{{ v|metric_number }}", v=-72.66) == "-72.7"

@@ -1,6 +1,6 @@
 """The table of metric-kind rules (measurements.kinds): one entry per kind, each rule as before."""
 
-from string import Formatter
+import re
 
 import pytest
 
@@ -119,11 +119,16 @@ def test_it_splits_nps_at_the_brief_cut_offs():
 @pytest.mark.parametrize("kind", MetricKind.values)
 def test_it_words_every_formula_with_only_the_blanks_formula_text_fills(kind):
     spec = kind_of(kind)
-    blanks = {name for _, name, _, _ in Formatter().parse(spec.formula) if name is not None}
+    # A translatable %-template since issue 15 (translators keep %(name)s, a literal % is %%).
+    formula = str(spec.formula)
+    blanks = set(re.findall(r"%\((\w+)\)s", formula))
     allowed = {"label"}
     if spec.scored:
-        allowed |= {"lo", "hi", "scale", "top_box"}
+        allowed |= {"lo", "hi", "scale", "top_box", "promoter_min", "detractor_max"}
+    if spec.source == "members":
+        allowed.add("members")
     if spec.uses_revenue:
         allowed.add("margin")
-    assert spec.formula.startswith("{label} = ")
+    assert formula.startswith("%(label)s = ")
     assert blanks <= allowed
+    assert "%" not in re.sub(r"%\(\w+\)s|%%", "", formula)  # no stray format flag
