@@ -172,7 +172,7 @@ class _ReadableText(HTMLParser):
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value and self._readable(value):
                 self.found.append(f'{name}="{value.strip()}"')
-            button = dict(attrs).get("type") in ("submit", "button")
+            button = tag == "input" and dict(attrs).get("type") in ("submit", "button")
             if name == "value" and button and value and self._readable(value):
                 self.found.append(f'value="{value.strip()}"')
 
