@@ -36,7 +36,8 @@ class ImportForm(forms.Form):
         help_text=format_lazy(
             _("UTF-8, comma-, semicolon- or tab-separated, at most {size} MB. Columns: {columns}."),
             size=MAX_BYTES // (1024 * 1024),
-            columns=", ".join(COLUMNS),
+            # Machine names: in <code>, as on the page (help texts are rendered as HTML).
+            columns=", ".join(f"<code>{name}</code>" for name in COLUMNS),
         ),
     )
 

@@ -152,4 +152,4 @@ def test_the_webhook_pages_read_in_korean(lead_client):
     words = _text(page.content.decode())
     assert "아직 웹훅이 없습니다." in words
     form = _text(lead_client.get("/app/webhooks/new/", HTTP_ACCEPT_LANGUAGE="ko").content.decode())
-    assert "경고 발생" in form and "Slack 호환 텍스트" in form
+    assert "경고 발생" in form and "슬랙 호환 텍스트" in form
