@@ -38,13 +38,18 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audiences.access import Access
 from audiences.models import ApiKey, Audience, AuditEntry, Organisation, Person, Role
 from audiences.services import audit_record
+from axreg.text import lower_first
 from measurements import privacy
+from measurements.display import local_number, unit_text
 from measurements.formulas import definition_label
 from measurements.kinds import kind_of
 from measurements.models import FollowUp, FollowUpStatus, MetricDefinition, Response
@@ -187,10 +192,12 @@ def followups_create_for_batch(
         made = [row[0] for row in cursor.fetchall()]
     # Read back only to send: a push of 10,000 detractors with no subscriber loads nothing.
     if made and notify and _subscribed(organisation, EventType.FOLLOWUP_CREATED):
-        for shown in followups_shown(
-            followups_for(organisation).filter(pk__in=made).order_by("pk")
-        ):
-            followup_event_emit(event_type=EventType.FOLLOWUP_CREATED, shown=shown)
+        # The deliveries speak the default language, whatever the push's Accept-Language.
+        with translation.override(settings.LANGUAGE_CODE):
+            for shown in followups_shown(
+                followups_for(organisation).filter(pk__in=made).order_by("pk")
+            ):
+                followup_event_emit(event_type=EventType.FOLLOWUP_CREATED, shown=shown)
     return len(made)
 
 
@@ -318,15 +325,46 @@ class FollowUpShown:
         return self.followup.response.score
 
 
+def _withheld_sentence(parts: tuple[str, ...]) -> str:
+    """One whole sentence per combination `followups_shown` can withhold (translators need the
+    subject and its agreement together)."""
+    if parts == ("comment",):
+        return _(
+            "The comment is withheld: %(label)s of %(audience)s had %(short)s in %(month)s, and "
+            "in a group this small it could point at one person (small-group privacy)."
+        )
+    if parts == ("exact time",):
+        return _(
+            "The exact time is withheld: %(label)s of %(audience)s had %(short)s in %(month)s, "
+            "and in a group this small it could point at one person (small-group privacy)."
+        )
+    if parts == ("comment", "exact time"):
+        return _(
+            "The comment and exact time are withheld: %(label)s of %(audience)s had %(short)s "
+            "in %(month)s, and in a group this small they could point at one person "
+            "(small-group privacy)."
+        )
+    if parts == ("respondent", "exact time"):
+        return _(
+            "The respondent and exact time are withheld: %(label)s of %(audience)s had "
+            "%(short)s in %(month)s, and in a group this small they could point at one person "
+            "(small-group privacy)."
+        )
+    return _(
+        "The comment, respondent and exact time are withheld: %(label)s of %(audience)s had "
+        "%(short)s in %(month)s, and in a group this small they could point at one person "
+        "(small-group privacy)."
+    )
+
+
 def _withheld_line(definition: MetricDefinition, day: date, parts: list[str], short: str) -> str:
     """`short` is `privacy.shortfall`: what the group had too few of (answers or comments)."""
-    what = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-    label = definition_label(definition)
-    return (
-        f"The {what} {'are' if len(parts) > 1 else 'is'} withheld: {label} of "
-        f"{definition.audience.name} had {short} in {day:%B %Y}, and in a group this small "
-        f"{'they' if len(parts) > 1 else 'it'} could point at one person (small-group privacy)."
-    )
+    return _withheld_sentence(tuple(parts)) % {
+        "label": definition_label(definition),
+        "audience": definition.audience.name,
+        "short": short,
+        "month": date_format(day, "YEAR_MONTH_FORMAT"),
+    }
 
 
 def followups_shown(followups: Iterable[FollowUp]) -> list[FollowUpShown]:
@@ -388,7 +426,8 @@ def followup_shown(followup: FollowUp) -> FollowUpShown:
 
 
 def followup_event_summary(*, event_type: str, shown: FollowUpShown) -> str:
-    """One line a chat channel shows: "Parents: NPS 3 (with a comment), for Olive Owner"."""
+    """One line a chat channel shows: "Parents: NPS 3 (with a comment), for Olive Owner".
+    English, as `alerts.alert_event_summary`: an organisation's channel has no one language."""
     f = shown.followup
     label = definition_label(f.definition)
     who = f.assignee.name if f.assignee else "nobody yet"
@@ -468,12 +507,27 @@ def followup_changed_since(followup: FollowUp) -> str:
     if last is not None:
         # Named as the page names people: the organisation's person, else the account.
         person = person_of(followup.organisation, last.actor_user) if last.actor_user else None
-        by = f" by {person.name if person and person.name else last.actor_display}"
+        by = person.name if person and person.name else last.actor_display
     tz = ZoneInfo(followup.organisation.timezone)
-    at = f" at {followup.updated_at.astimezone(tz):%H:%M}"
+    words = {
+        "by": by,
+        "at": date_format(followup.updated_at.astimezone(tz), "TIME_FORMAT"),
+        "status": lower_first(followup.get_status_display()),
+    }
+    if by:
+        return (
+            _(
+                "This follow-up was changed by %(by)s at %(at)s after you opened it; it is now "
+                "%(status)s. Nothing was saved: check it and save again."
+            )
+            % words
+        )
     return (
-        f"This follow-up was changed{by}{at} after you opened it; it is now "
-        f"{followup.get_status_display().lower()}. Nothing was saved: check it and save again."
+        _(
+            "This follow-up was changed at %(at)s after you opened it; it is now %(status)s. "
+            "Nothing was saved: check it and save again."
+        )
+        % words
     )
 
 
@@ -505,11 +559,15 @@ def followup_update(
         and assignee is not None
         and assignee.organisation_id != organisation.pk
     ):
-        errors["assignee"] = ["Choose a person of this organisation."]
+        errors["assignee"] = [_("Choose a person of this organisation.")]
     if status is not _UNSET and status not in FollowUpStatus.values:
-        errors["status"] = [f"Use one of {', '.join(FollowUpStatus.values)}."]
+        values = ", ".join(FollowUpStatus.values)  # the API's values, never translated
+        errors["status"] = [_("Use one of %(values)s.") % {"values": values}]
     if note is not _UNSET and len(note) > NOTE_MAX:
-        errors["note"] = [f"At most {NOTE_MAX} characters; this note has {len(note)}."]
+        errors["note"] = [
+            _("At most %(max)s characters; this note has %(count)s.")
+            % {"max": NOTE_MAX, "count": len(note)}
+        ]
     if errors:
         raise ValidationError(errors)
     changes: dict[str, list[Any]] = {}
@@ -547,7 +605,8 @@ def followup_update(
         changes=changes,
     )
     if closing:
-        followup_event_emit(event_type=EventType.FOLLOWUP_CLOSED, shown=followup_shown(current))
+        with translation.override(settings.LANGUAGE_CODE):  # as every delivery: one language
+            followup_event_emit(event_type=EventType.FOLLOWUP_CLOSED, shown=followup_shown(current))
     return current
 
 
@@ -557,7 +616,7 @@ def followup_target_set(
 ) -> Organisation:
     """A lead changes how many days a follow-up should take to close (audited)."""
     if not 1 <= days <= 90:
-        raise ValidationError({"followup_target_days": ["Enter a number of days from 1 to 90."]})
+        raise ValidationError({"followup_target_days": [_("Enter a number of days from 1 to 90.")]})
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.followup_target_days == days:
         return organisation
@@ -595,18 +654,29 @@ class Loop:
 
     @property
     def median_text(self) -> str:
+        """ "25 min", "3.5 h", "2.0 d" for a reader, in the active language (tr "3,5 sa")."""
         if self.median_hours is None:
             return "—"
         if self.median_hours < 1:
-            return f"{max(1, round(self.median_hours * 60))} min"
+            minutes = local_number(max(1, round(self.median_hours * 60)), trim_zero=True)
+            return pgettext("a number of minutes", "%(number)s min") % {"number": minutes}
         if self.median_hours < 24:
-            return f"{self.median_hours:.1f} h"
-        return f"{self.median_hours / 24:.1f} d"
+            return unit_text(local_number(self.median_hours), "h")
+        days = local_number(self.median_hours / 24)
+        return pgettext("a number of days", "%(number)s d") % {"number": days}
 
     @property
     def share_text(self) -> str:
+        """ "80 % (4 of 5)"; ko "80% (5건 중 4건)", tr "%80 (5 kapanıştan 4'ü)"."""
         share = self.share_within_target
-        return "—" if share is None else f"{share:.0f} % ({self.within_target} of {self.closed})"
+        if share is None:
+            return "—"
+        percent = unit_text(local_number(float(f"{share:.0f}"), trim_zero=True), "%")
+        return _("%(share)s (%(within)s of %(closed)s)") % {
+            "share": percent,
+            "within": self.within_target,
+            "closed": self.closed,
+        }
 
 
 def followup_loop(

@@ -29,12 +29,13 @@ from datetime import date, datetime
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audiences.models import Audience
 from journeys.models import Touchpoint
 from measurements import intervals, metrics, privacy
 from measurements.charts import period_label, unit_of
-from measurements.display import value_text
+from measurements.display import POINTS, change_text, local_number, value_text
 from measurements.formulas import definition_label
 from measurements.kinds import SCORED_KINDS, kind_of
 from measurements.models import (
@@ -117,6 +118,7 @@ def opportunities_prioritised(
     for o in rows:
         o.gap = gaps[o.pk]
         o.ratio = o.value / o.effort
+        o.ratio_text = local_number(o.ratio)  # "1.7", tr "1,7"
         o.gap_text = _gap_text(o.definition, o.gap) if o.definition else ""
     return sorted(rows, key=lambda o: priority_key(o, o.gap))
 
@@ -125,7 +127,7 @@ def _gap_text(definition: MetricDefinition, gap: float | None) -> str:
     if gap is None:
         return ""
     unit = unit_of(definition)
-    return value_text(abs(gap), "pts" if unit == "%" else unit)
+    return value_text(abs(gap), POINTS if unit == "%" else unit)
 
 
 def opportunity_list(
@@ -204,10 +206,13 @@ class Row:
         change = self.change
         if change is None:
             return ""
-        unit = "pts" if self.before.unit == "%" else self.before.unit
-        sign = "+" if change > 0 else ""
-        text = f"{sign}{value_text(change, unit)}"
-        return f"{text} ({self.verdict})" if self.verdict else text
+        text = change_text(change, self.before.unit)  # "+5.0 pts", ko "+5.0%p", tr "+5,0 puan"
+        verdict = self.verdict
+        return (
+            _("%(change)s (%(verdict)s)") % {"change": text, "verdict": verdict}
+            if verdict
+            else text
+        )
 
 
 @dataclass(frozen=True)
@@ -263,10 +268,10 @@ def attach_before_after(opportunities: list[Opportunity], *, now: datetime | Non
             note = ""
         else:
             rows = _rollup_rows(o, rollups, before, after)
-            note = (
-                f"{kind_of(o.definition.kind).label} has no breakdown by touchpoint: the "
-                "metric's own months are shown, the latest complete one after."
-            )
+            note = _(
+                "%(kind)s has no breakdown by touchpoint: the metric's own months are shown, the "
+                "latest complete one after."
+            ) % {"kind": kind_of(o.definition.kind).label}
         o.before_after = BeforeAfter(
             label=o.definition.name,
             before_period=period_label(before, MONTH),
@@ -278,7 +283,7 @@ def attach_before_after(opportunities: list[Opportunity], *, now: datetime | Non
 
 def _span(months: list[date]) -> str:
     if not months:
-        return "no complete month yet"
+        return _("no complete month yet")
     if len(months) == 1:
         return period_label(months[0], MONTH)
     return f"{period_label(months[0], MONTH)} – {period_label(months[-1], MONTH)}"
@@ -339,9 +344,9 @@ def _scored_rows(
     touchpoints = list(opportunity.touchpoints.all())
     groups: list[tuple[str, list[int] | None]] = [(t.name, [t.pk]) for t in touchpoints]
     if len(touchpoints) > 1:
-        groups.append(("Its touchpoints together", [t.pk for t in touchpoints]))
+        groups.append((_("Its touchpoints together"), [t.pk for t in touchpoints]))
     if not touchpoints:
-        groups = [("All answers", None)]
+        groups = [(_("All answers"), None)]
     return [
         Row(
             label=label,

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audiences.filters import request_organisation
 from audiences.models import Audience, Person
@@ -30,7 +31,7 @@ class OpportunityForm(BrowserModelForm):
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label=_("Value"),
+        label=pgettext_lazy("opportunity score", "Value"),
         help_text=_("How much it would help the audience."),
     )
     effort = forms.TypedChoiceField(

@@ -332,7 +332,7 @@ def test_a_small_employee_group_withholds_comment_respondent_and_time_with_a_rea
     assert shown.responded_on == AT.date()
     assert shown.withheld == (
         "The comment, respondent and exact time are withheld: eNPS of Teachers had fewer than "
-        f"5 answers in {AT:%B %Y}, and in a group this small they could point at one person "
+        f"5 answers in {AT:%b %Y}, and in a group this small they could point at one person "
         "(small-group privacy)."
     )
 

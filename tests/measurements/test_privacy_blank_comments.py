@@ -85,7 +85,7 @@ def test_four_comments_that_say_nothing_do_not_unlock_the_real_one(
     assert as_key["respondent"] == "c-5"
     assert as_key["withheld"] == (
         "The comment is withheld: Candidate NPS of Teacher candidates had fewer than 5 "
-        f"comments in {timezone.now():%B %Y}, and in a group this small it could point at one "
+        f"comments in {timezone.now():%b %Y}, and in a group this small it could point at one "
         "person (small-group privacy)."
     )
 
@@ -178,7 +178,7 @@ def test_a_group_with_enough_answers_but_few_comments_says_comments(org, unowned
     assert (shown.comment, shown.respondent) == (None, "t-9")
     assert shown.withheld == (
         "The comment is withheld: eNPS of Teachers had fewer than 5 comments in "
-        f"{at:%B %Y}, and in a group this small it could point at one person "
+        f"{at:%b %Y}, and in a group this small it could point at one person "
         "(small-group privacy)."
     )
 
