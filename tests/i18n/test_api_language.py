@@ -6,15 +6,18 @@ These read the compiled catalogues (locale/, built by /work/i18n/merge from the 
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from audiences.services import api_key_create
+from axreg.middleware import database_unavailable
 from tests.factories import AudienceFactory, MetricDefinitionFactory
 
 GOOD = {"audience": "customers", "metric": "nps", "score": 9}
@@ -153,3 +156,15 @@ def test_the_webhook_pages_read_in_korean(lead_client):
     assert "아직 웹훅이 없습니다." in words
     form = _text(lead_client.get("/app/webhooks/new/", HTTP_ACCEPT_LANGUAGE="ko").content.decode())
     assert "경고 발생" in form and "슬랙 호환 텍스트" in form
+
+
+def test_the_database_outage_answers_in_the_request_s_language(rf):
+    with translation.override("ko"):
+        page = database_unavailable(rf.get("/app/"))
+        api = database_unavailable(rf.get("/api/v1/responses/"))
+    assert page.status_code == api.status_code == 503
+    assert '<html lang="ko">' in page.content.decode()
+    assert "<h1>일시적으로 사용할 수 없음</h1>" in page.content.decode()
+    assert json.loads(api.content) == {
+        "detail": "데이터베이스를 사용할 수 없습니다. 잠시 후 다시 시도하세요."
+    }
