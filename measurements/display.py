@@ -84,7 +84,11 @@ def unit_text(number: str, unit: str) -> str:
     if not number or not unit:
         return number
     if unit == "%":
-        return pgettext("a number with the percent sign", "%(number)s %%") % {"number": number}
+        pattern = pgettext("a number with the percent sign", "%(number)s %%")
+        if number.startswith("-") and not pattern.startswith("%(number)s"):
+            # The sign leads the whole figure where the percent sign comes first: tr "-%5,0".
+            return "-" + pattern % {"number": number[1:]}
+        return pattern % {"number": number}
     if unit == POINTS:
         return pgettext("a change in percentage points", "%(number)s pts") % {"number": number}
     if unit == "h":

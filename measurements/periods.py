@@ -101,7 +101,7 @@ def latest_complete_start(granularity: str, tz: str | ZoneInfo, now: datetime) -
 def period_label(start: date, granularity: str) -> str:
     """How a period reads on a chart axis and in a table, in the active language: "1 Dec",
     "w/c 1 Dec 2025", "Dec 2025", "Q4 2025" (ko "12월 1일", "2025년 12월", "2025년 4분기"; tr
-    "1 Aralık", "Aralık 2025", "2025 4. çeyrek").
+    "1 Aralık", "Aralık 2025", "4. çeyrek 2025").
 
     Named formats (axreg/formats/*/formats.py), never `strftime`, so the labels follow the
     reader's language and not the server's locale.

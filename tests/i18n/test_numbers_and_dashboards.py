@@ -28,6 +28,14 @@ from tests.factories import MetricDefinitionFactory
 from tests.measurements.rollup_helpers import respond
 
 
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A page answered in Turkish leaves Turkish active in this thread (the locale middleware
+    does not deactivate it after the response): later tests in the run must read English."""
+    yield
+    translation.deactivate()
+
+
 def _in(language: str, function, *args, **kwargs):
     with translation.override(language):
         return function(*args, **kwargs)
@@ -75,6 +83,12 @@ def test_the_machine_form_never_follows_the_language():
         assert _in(language, number_text, 1234.5) == "1234.5"
         assert _in(language, number_text, 66.666) == "66.7"
     assert _in("tr", local_number, 1234.5) == "1.234,5"
+
+
+def test_a_negative_share_in_turkish_puts_the_sign_before_the_percent_sign():
+    assert _in("tr", value_text, -5.0, "%") == "-%5,0"
+    assert _in("ko", value_text, -5.0, "%") == "-5.0%"
+    assert _in("en-gb", value_text, -5.0, "%") == "-5.0 %"
 
 
 def test_the_template_filters_localise_but_metric_number_stays_machine():
@@ -209,3 +223,41 @@ def test_a_definition_error_reaches_the_form_in_turkish(owner_client, owned_audi
     assert "CSAT değerleri 0 ile 100 arasında olmalıdır; 150 aralığın dışında." in (
         response.content.decode()
     )
+
+
+def test_a_definition_error_reaches_the_api_message_in_turkish_with_its_code_unchanged(
+    org, owned_audience
+):
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    from audiences.services import api_key_create
+
+    cache.clear()
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {api_key_create(organisation=org, name='t').raw_key}"
+    )
+    body = {"audience": owned_audience.slug, "kind": "csat", "slug": "csat", "target": 150}
+    english = client.post("/api/v1/metric-definitions/", body, format="json")
+    turkish = client.post(
+        "/api/v1/metric-definitions/", body, format="json", HTTP_ACCEPT_LANGUAGE="tr"
+    )
+    cache.clear()
+
+    assert english.status_code == turkish.status_code == 400
+    assert "CSAT values are between 0 and 100; 150 is out of range." in english.content.decode()
+    assert "CSAT değerleri 0 ile 100 arasında olmalıdır; 150 aralığın dışında." in (
+        turkish.content.decode()
+    )
+    # Codes and field names never change: only the human text does.
+    assert _codes(english.json()) == _codes(turkish.json())
+
+
+def _codes(body):
+    """The answer without its human texts: every "message" value dropped, at any depth."""
+    if isinstance(body, dict):
+        return {k: _codes(v) for k, v in body.items() if k != "message"}
+    if isinstance(body, list):
+        return [_codes(v) for v in body]
+    return body
