@@ -1,21 +1,76 @@
-/* What the dashboard's trend charts and the EX + CX chart share (loaded before either):
-   reading json_script data, a value with its unit, axis bounds that stop at what a metric can
-   be, and period labels counted back from the latest. */
+/* What the dashboard's trend charts, the EX + CX chart and the journey's emotion curve share
+   (loaded after Chart.js, before them): reading json_script data, a number and a value with its
+   unit in the page's language, axis bounds that stop at what a metric can be, and period labels
+   counted back from the latest. */
 window.AXCharts = (function () {
   "use strict";
+
+  // The page's language (<html lang>): numbers are written as the server's display layer writes
+  // them there: "66.7 %" in English, "66.7%" in Korean, "%66,7" in Turkish; no thousands
+  // separator (1234.5 EUR), as on the server.
+  var lang = document.documentElement.lang || "en-gb";
+  var english = /^en(-|$)/i.test(lang);
+  if (typeof Chart !== "undefined") { Chart.defaults.locale = lang; }  // tick numbers too
+
+  var formats = {};
+  function number(value, digits) {
+    digits = digits === undefined ? 1 : digits;
+    if (!formats[digits]) {
+      formats[digits] = new Intl.NumberFormat(lang, {
+        minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false,
+      });
+    }
+    return formats[digits].format(value);
+  }
+
+  // Where this language puts the percent sign, and whether with a space, from Intl's own
+  // pattern; English keeps the product's "80.0 %" (Intl's en-GB would write "80.0%").
+  var percent = (function () {
+    if (english) { return { before: "", after: " %" }; }
+    var parts = new Intl.NumberFormat(lang, { style: "percent" }).formatToParts(0.5);
+    var at = parts.findIndex(function (p) { return p.type === "integer"; });
+    var join = function (list) { return list.map(function (p) { return p.value; }).join(""); };
+    return { before: join(parts.slice(0, at)), after: join(parts.slice(at + 1)) };
+  })();
+
+  // A number already written in this language ("66,7", a tick's "-20") with its unit.
+  function unitText(text, unit) {
+    if (!unit) { return text; }
+    if (unit !== "%") { return text + " " + unit; }
+    var sign = /^[-\u2212]/.test(text) ? text.charAt(0) : "";
+    return sign + percent.before + text.slice(sign.length) + percent.after;
+  }
+
+  function withUnit(value, unit) { return unitText(number(value), unit); }
+
+  // An interval as the dashboard's cards write it: the unit once, with the high end ("30.1 –
+  // 95.4 %", "30.1 – 95.4%", "30,1 – %95,4").
+  function rangeText(low, high, unit) {
+    return number(low) + " – " + withUnit(high, unit);
+  }
+
+  // A y axis's tick callback: Chart.js's own tick numbers (in the page's language) with a unit.
+  function unitTicks(unit) {
+    return function () {
+      return unitText(Chart.Ticks.formatters.numeric.apply(this, arguments), unit);
+    };
+  }
+
+  // The charts' words come from Django's JavaScript catalogue (/jsi18n/, a deferred script):
+  // the chart scripts, which are not deferred, start once it has run.
+  function whenReady(start) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
+  }
 
   function readJson(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  function withUnit(value, unit) {
-    var text = value.toFixed(1);
-    return unit ? text + " " + unit : text;
-  }
-
-  // Which period labels fit under the axis: every `step`-th counted back from the latest, so
-  // the latest period is always named (Chart.js's own skipping counts from the first).
   // The axis stops at a bound the metric cannot pass (NPS 100, a share's 0 %) instead of
   // rounding past it to an impossible tick; elsewhere it keeps a little room.
   function axisBounds(values, range) {
@@ -29,6 +84,8 @@ window.AXCharts = (function () {
     return out;
   }
 
+  // Which period labels fit under the axis: every `step`-th counted back from the latest, so
+  // the latest period is always named (Chart.js's own skipping counts from the first).
   function periodTicks() {
     return {
       maxRotation: 0,
@@ -47,5 +104,16 @@ window.AXCharts = (function () {
     };
   }
 
-  return { readJson: readJson, withUnit: withUnit, axisBounds: axisBounds, periodTicks: periodTicks };
+  return {
+    lang: lang,
+    number: number,
+    unitText: unitText,
+    withUnit: withUnit,
+    rangeText: rangeText,
+    unitTicks: unitTicks,
+    whenReady: whenReady,
+    readJson: readJson,
+    axisBounds: axisBounds,
+    periodTicks: periodTicks,
+  };
 })();

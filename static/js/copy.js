@@ -11,13 +11,13 @@
     source.addEventListener("click", selectAll);
     if (!button || !navigator.clipboard || !window.isSecureContext) return;
     button.hidden = false;
-    status.textContent = "Copy the key now, or select it and press Ctrl+C (⌘C).";
+    status.textContent = gettext("Copy the key now, or select it and press Ctrl+C (⌘C).");
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.value).then(
-        function () { status.textContent = "Copied to the clipboard. Paste it into the tool now."; },
+        function () { status.textContent = gettext("Copied to the clipboard. Paste it into the tool now."); },
         function () {
           source.focus();
-          status.textContent = "Could not copy automatically: the key is selected, press Ctrl+C (⌘C).";
+          status.textContent = gettext("Could not copy automatically: the key is selected, press Ctrl+C (⌘C).");
         }
       );
     });

@@ -13,6 +13,9 @@
   var withUnit = window.AXCharts.withUnit;
   var axisBounds = window.AXCharts.axisBounds;
   var periodTicks = window.AXCharts.periodTicks;
+  var unitTicks = window.AXCharts.unitTicks;
+  var rangeText = window.AXCharts.rangeText;
+  var number = window.AXCharts.number;
 
   var BRAND = "#2b59c3";
   var BAND = "rgba(43, 89, 195, 0.16)";
@@ -101,7 +104,7 @@
         order: 0,
       },
       {
-        label: "95% interval, low",
+        label: gettext("95% interval, low"),
         data: points.map(function (p) { return p.low; }),
         borderWidth: 0,
         pointRadius: 0,
@@ -113,7 +116,7 @@
         axLegend: false,
       },
       {
-        label: "95% interval",
+        label: gettext("95% interval"),
         data: points.map(function (p) { return p.high; }),
         borderWidth: 0,
         backgroundColor: BAND,
@@ -127,7 +130,7 @@
         axLegend: points.some(hasInterval),
       },
       {
-        label: "Hollow: n < 30, indicative only",
+        label: gettext("Hollow: n < 30, indicative only"),
         data: points.map(function () { return null; }),
         borderColor: BRAND,
         backgroundColor: "#fff",
@@ -177,12 +180,17 @@
             filter: function (item) { return item.datasetIndex === 0 && present(item.raw); },
             callbacks: {
               title: function (items) { return items.length ? points[items[0].dataIndex].label : ""; },
-              label: function (item) { return series.label + ": " + withUnit(item.raw, unit); },
+              label: function (item) {
+                return interpolate(gettext("%(series)s: %(value)s"), { series: series.label, value: withUnit(item.raw, unit) }, true);
+              },
               afterLabel: function (item) {
                 var point = points[item.dataIndex];
-                var lines = ["n = " + point.n + (point.indicative ? " (indicative only: n < 30)" : "")];
+                var n = { n: number(point.n, 0) };
+                var lines = [point.indicative
+                  ? interpolate(gettext("n = %(n)s (indicative only: n < 30)"), n, true)
+                  : interpolate(gettext("n = %(n)s"), n, true)];
                 if (hasInterval(point)) {
-                  lines.push("95% interval " + point.low.toFixed(1) + " – " + withUnit(point.high, unit));
+                  lines.push(interpolate(gettext("95% interval %(range)s"), { range: rangeText(point.low, point.high, unit) }, true));
                 }
                 return lines;
               },
@@ -199,10 +207,7 @@
             grace: "5%",
             ticks: {
               maxTicksLimit: 6,
-              callback: function (value) {
-                var text = Chart.Ticks.formatters.numeric.apply(this, arguments);
-                return unit ? text + " " + unit : text;
-              },
+              callback: unitTicks(unit),
             },
           }, axisBounds(shown, series.range)),
         },
@@ -211,12 +216,14 @@
     return chart;
   }
 
-  var charts = readJson("dashboard-charts") || [];
-  charts.forEach(function (series) {
-    var canvas = document.querySelector('canvas.trend-chart[data-chart-id="' + series.id + '"]');
-    if (canvas) {
-      trendChart(canvas, series);
-      canvas.dataset.rendered = "true";
-    }
+  window.AXCharts.whenReady(function () {
+    var charts = readJson("dashboard-charts") || [];
+    charts.forEach(function (series) {
+      var canvas = document.querySelector('canvas.trend-chart[data-chart-id="' + series.id + '"]');
+      if (canvas) {
+        trendChart(canvas, series);
+        canvas.dataset.rendered = "true";
+      }
+    });
   });
 })();

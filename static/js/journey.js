@@ -38,7 +38,7 @@
       data: {
         labels: points.map(function (p) { return p.stage; }),
         datasets: [{
-          label: "Emotion (0–100)",
+          label: gettext("Emotion (0–100)"),
           data: points.map(function (p) { return p.value; }),
           borderColor: "#2b59c3",
           backgroundColor: "#2b59c3",
@@ -67,8 +67,10 @@
             callbacks: {
               label: function (ctx) {
                 var p = points[ctx.dataIndex];
-                if (p.source === "note") return "No data, owner's note (neutral 50): " + p.note;
-                return "Emotion " + p.value.toFixed(1) + " of 100, from the scores";
+                if (p.source === "note") {
+                  return interpolate(gettext("No data, owner's note (neutral 50): %(note)s"), { note: p.note }, true);
+                }
+                return interpolate(gettext("Emotion %(value)s of 100, from the scores"), { value: AXCharts.number(p.value) }, true);
               },
             },
           },
@@ -117,6 +119,28 @@
       });
   }
 
+  // What the status says after a move: the item's name (as its stage column or card shows it,
+  // without the drag handle and channel badge) and the direction of the button pressed.
+  function itemName(form) {
+    var stage = form.closest(".stage");
+    if (/^stage-/.test(form.dataset.item || "") && stage) return stage.dataset.stage;
+    var title = document.getElementById(form.dataset.item);
+    if (!title) return "";
+    var copy = title.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("span"), function (span) { span.remove(); });
+    return copy.textContent.trim();
+  }
+
+  function movedMessage(direction, name) {
+    var formats = {
+      left: gettext("Moved stage %(name)s left. Saved."),
+      right: gettext("Moved stage %(name)s right. Saved."),
+      up: gettext("Moved touchpoint %(name)s up. Saved."),
+      down: gettext("Moved touchpoint %(name)s down. Saved."),
+    };
+    return formats[direction] ? interpolate(formats[direction], { name: name }, true) : gettext("Saved.");
+  }
+
   function onMoveSubmit(event) {
     var form = event.target.closest("form[data-move]");
     if (!form) return;
@@ -124,14 +148,14 @@
     var button = event.submitter || form.querySelector("button:focus");
     var body = new FormData(form);
     if (button && button.name) body.append(button.name, button.value);
-    var label = button ? button.getAttribute("aria-label") : "Moved";
     var direction = button ? button.value : "";
+    var message = movedMessage(direction, itemName(form));
     var edge = form.getAttribute("data-edge-" + direction);
     var item = form.dataset.item;
     post(form.action, body)
       .then(function (r) {
-        if (!r.ok) throw new Error("The move could not be saved; reload the page and try again.");
-        return refresh(button && button.id, label.replace(/^Move /, "Moved ") + ". Saved.", item, edge);
+        if (!r.ok) throw new Error(gettext("The move could not be saved; reload the page and try again."));
+        return refresh(button && button.id, message, item, edge);
       })
       .catch(function (e) { say(e.message, true); });
   }
@@ -140,8 +164,8 @@
     post(url, JSON.stringify({ order: ids }), { "Content-Type": "application/json" })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) {
-          if (!r.ok) throw new Error(data.error || "The order could not be saved; reload the page and try again.");
-          return refresh(focusId, "Order saved.");
+          if (!r.ok) throw new Error(data.error || gettext("The order could not be saved; reload the page and try again."));
+          return refresh(focusId, gettext("Order saved."));
         });
       })
       .catch(function (e) { say(e.message, true); refresh(null); });
@@ -190,5 +214,11 @@
   }
   // Redraw at print size so the curve is not a stretched screen bitmap.
   window.addEventListener("beforeprint", function () { if (chart) chart.resize(); });
-  setUp();
+  // The curve's words come from Django's JavaScript catalogue, a deferred script that runs
+  // after this one (not deferred) and before DOMContentLoaded.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
 })();

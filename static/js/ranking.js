@@ -12,6 +12,7 @@
   var unrankedList = document.getElementById("unranked-list");
   var status = document.getElementById("rank-status");
   var saved = currentOrder();
+  var lang = document.documentElement.lang || undefined;  // Turkish sorts ç after c, ı before i
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -51,7 +52,7 @@
     });
     var leftOver = items(rankedList).filter(function (li) { return order.indexOf(li.dataset.slug) < 0; });
     var unranked = items(unrankedList).concat(leftOver);
-    unranked.sort(function (a, b) { return a.dataset.name.localeCompare(b.dataset.name); });
+    unranked.sort(function (a, b) { return a.dataset.name.localeCompare(b.dataset.name, lang); });
     unranked.forEach(function (li) { unrankedList.appendChild(li); });
     var ranked = items(rankedList);
     ranked.forEach(function (li, index) {
@@ -85,7 +86,7 @@
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok) {
-            var error = new Error(data.error || "The top ten could not be saved; reload the page and try again.");
+            var error = new Error(data.error || gettext("The top ten could not be saved; reload the page and try again."));
             error.order = data.order;
             throw error;
           }
@@ -102,8 +103,10 @@
   function describe(slug, move) {
     var li = itemFor(slug);
     var position = saved.indexOf(slug) + 1;
-    if (move === "remove") return nameOf(li) + " removed from the top ten.";
-    return nameOf(li) + " is now number " + position + ". Top ten saved.";
+    if (move === "remove") {
+      return interpolate(gettext("%(name)s removed from the top ten."), { name: nameOf(li) }, true);
+    }
+    return interpolate(gettext("%(name)s is now number %(position)s. Top ten saved."), { name: nameOf(li), position: position }, true);
   }
 
   function focusAfter(slug, move) {
@@ -147,7 +150,7 @@
     post(root.dataset.rankUrl, JSON.stringify({ order: order }), { "Content-Type": "application/json" })
       .then(function (data) {
         applyOrder(data.order);
-        say("Top ten saved.", false);
+        say(gettext("Top ten saved."), false);
       })
       .catch(refused);
   }

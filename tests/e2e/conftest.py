@@ -75,7 +75,7 @@ def sign_in(page, password):
         page.goto("/login/")
         page.fill("#id_username", user.email)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("#content button[type=submit]")
         page.wait_for_url("**/app/**")
         return page
 

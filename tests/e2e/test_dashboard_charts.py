@@ -170,7 +170,7 @@ def test_the_trend_charts_fit_a_phone(browser, base_url, password, viewer, demo_
         page.goto("/login/")
         page.fill("#id_username", viewer.email)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("#content button[type=submit]")
         page.wait_for_url("**/app/**")
         page.goto("/app/audiences/parents/dashboard/")
         page.locator('canvas.trend-chart[data-rendered="true"]').first.wait_for()

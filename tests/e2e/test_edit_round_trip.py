@@ -170,7 +170,7 @@ def test_every_edit_form_submitted_unchanged_changes_nothing(page, sign_in):
     page.goto("/login/")
     page.fill("#id_username", lead_row["email"])
     page.fill("#id_password", lead_row["password"])
-    page.click("button[type=submit]")
+    page.click("#content button[type=submit]")
     page.wait_for_url("**/app/**")
 
     problems = []

@@ -34,7 +34,7 @@ def lead_page(page, problems):
     page.goto("/login/")
     page.fill("#id_username", EMAIL)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("#content button[type=submit]")
     page.wait_for_url("**/app/**")
     return page
 
