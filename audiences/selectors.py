@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import OrderBy
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -157,7 +157,16 @@ OBJECT_TYPE_LABELS = {
     "membership": _("Membership"),
     "organisation": _("Organisation"),
     "ranking": _("Ranking"),
+    # Bulk writes record a type of their own (measurements.ingest.service, demo_results).
+    "response batch": _("Response batch"),
+    "case batch": _("Support case batch"),
+    "revenue event batch": _("Revenue event batch"),
+    "member batch": _("Member batch"),
+    "demo results": _("Demo results"),
 }
+# Bulk entries keep their counts in `changes`; their stored description is English text written
+# at the time, so the page shows the counts (translated labels) instead.
+BULK_ACTIONS = {"ingested", "seeded"}
 # The registry's own fields as the audit page names them (other models' fields show their
 # verbose name).
 FIELD_LABELS = {
@@ -179,6 +188,15 @@ FIELD_LABELS = {
     "prefix": pgettext_lazy("API key", "Prefix"),
     "revoked_at": _("Revoked at"),
     "order": _("Order"),
+    "responses": _("Responses"),
+    "cases": _("Support cases"),
+    "members": _("Members"),
+    "revenue_events": _("Revenue events"),
+    "removed": pgettext_lazy("audit bulk", "Removed"),
+    "created": pgettext_lazy("audit bulk", "Created"),
+    "updated": pgettext_lazy("audit bulk", "Updated"),
+    "duplicates": pgettext_lazy("audit bulk", "Duplicates"),
+    "batch_id": _("Batch"),
 }
 AUDITED_APPS = ("audiences", "journeys", "measurements")
 EMPTY = "—"
@@ -199,6 +217,7 @@ class AuditRow:
     action: str
     object_type: str
     changes: list[ChangeRow]
+    object_repr: str
 
 
 def _model_for(object_type: str) -> type[models.Model] | None:
@@ -243,7 +262,11 @@ def _text(value: Any, field: models.Field | None = None) -> str:
             ", ".join(_text(v, field) for v in value) if value else pgettext("empty list", "none")
         )
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{FIELD_LABELS.get(k, k.replace('_', ' '))}: {_text(v)}" for k, v in value.items()
+        )
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, str):
@@ -304,6 +327,7 @@ def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditRow]:
             changes=change_rows(
                 action=entry.action, object_type=entry.object_type, changes=entry.changes
             ),
+            object_repr="" if entry.action in BULK_ACTIONS else entry.object_repr,
         )
         for entry in entries
     ]

@@ -10,7 +10,7 @@ field names never change.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import (
@@ -60,3 +60,10 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
         language = language_for(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        # The thread serves the next request, or runs a task, in the default language: the
+        # language of whoever was served last must not leak into an e-mail or a webhook.
+        translation.deactivate()
+        return response

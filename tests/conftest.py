@@ -57,6 +57,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that activates Korean or Turkish leaves the next one in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name="Riverside School District", slug="riverside")

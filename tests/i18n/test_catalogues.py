@@ -121,7 +121,8 @@ TEMPLATES = ROOT / "templates"
 READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-description", "label"}
 # Words that are the same in every language: the product's name, metric acronyms, units.
 SAME_IN_EVERY_LANGUAGE = re.compile(
-    r"AX Registry|eNPS|\b[A-Z]{2,6}s?\b|\b[A-Z]{1,3}\s?\+\s?[A-Z]{1,3}\b|&[a-z]+;|&#\d+;|\bn\b|\bh\b"
+    r"AX Registry|eNPS|\b[A-Z]{2,6}s?\b|\b[A-Z]{1,3}\s?\+\s?[A-Z]{1,3}\b"
+    r"|&[a-z]+;|&#\d+;|\bn\b|\bh\b"
 )
 # Spaced, so a tag inside an HTML tag (`<a{% if %} class="x"{% endif %}>`) still parses.
 PLACEHOLDER = " \x00 "

@@ -32,7 +32,9 @@ SKIPPED_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "sv
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 # Machine text a reader meets in any language: addresses, codes, units, the product's name.
 SAME_IN_EVERY_LANGUAGE = re.compile(
-    r"AX Registry|eNPS|[\w.+-]+@[\w.-]+|https?://\S+|\S+/\S+|\b[A-Z]{2,6}s?\b|\b[A-Z][a-z]?\d\S*"
+    # Latin letters, not \b: a Korean particle joins an acronym ("CSAT와") into one \w run.
+    r"AX Registry|eNPS|[\w.+-]+@[\w.-]+|https?://\S+|\S+/\S+"
+    r"|(?<![A-Za-z])[A-Z]{2,6}s?(?![A-Za-z])|(?<![A-Za-z])[A-Z][a-z]?\d\S*"
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{2,}")
 
@@ -156,7 +158,7 @@ def test_every_page_in_korean_has_no_english_left():
 @pytest.mark.django_db
 def test_every_page_in_turkish_has_no_english_left():
     english = english_only_words()
-    assert {"audiences", "save"} <= english  # the English interface's own words, found
+    assert len(english) > 300 and {"save", "cancel"} <= english  # the interface's own words
 
     def check(html: str) -> list[str]:
         return [w for w in latin_words(html, "tr") if w.casefold() in english]
