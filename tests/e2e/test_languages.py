@@ -21,6 +21,7 @@ from django.utils import formats, translation
 from django.utils.timezone import now
 
 from audiences.demo import PASSWORDS
+from measurements.models import MetricDefinition
 from measurements.periods import latest_complete_start
 
 pytestmark = pytest.mark.e2e
@@ -250,6 +251,27 @@ def test_turkish_chosen_in_the_header_is_kept_and_speaks_turkish(browser, base_u
         curve = _curve_tooltip(page)
         assert re.search(r"Duygu 100 üzerinden \d+,\d|Veri yok", curve), curve
         _shot(page, "tr", "4-journey")
+
+        # EX + CX: teachers' eNPS beside parents' NPS; the tooltip's values with a comma.
+        pick = MetricDefinition._default_manager.filter(
+            audience__organisation__slug="riverside", kind="nps"
+        )
+        first = pick.get(audience__slug="teachers")
+        second = pick.get(audience__slug="parents")
+        page.goto(f"/app/compare/?first={first.pk}&second={second.pk}")
+        page.locator('#compare-chart[data-rendered="true"]').wait_for()
+        lines = page.evaluate(
+            """() => {
+              const chart = Chart.getChart(document.getElementById("compare-chart"));
+              const last = chart.data.labels.length - 1;
+              chart.tooltip.setActiveElements(
+                [{datasetIndex: 0, index: last}, {datasetIndex: 1, index: last}], {x: 0, y: 0});
+              chart.update();
+              return chart.tooltip.body.map((b) => b.lines.join(" "));
+            }"""
+        )
+        assert lines and all(re.search(r": -?\d+,\d$", line) for line in lines), lines
+        _shot(page, "tr", "5-compare")
         assert errors == []
     finally:
         context.close()
