@@ -36,6 +36,8 @@ window.AXCharts = (function () {
   // A number already written in this language ("66,7", a tick's "-20") with its unit.
   function unitText(text, unit) {
     if (!unit) { return text; }
+    // As measurements/display.py writes hours: "12.5 h", ko "12.5시간", tr "12,5 sa".
+    if (unit === "h") { return interpolate(pgettext("a number of hours", "%(number)s h"), { number: text }, true); }
     if (unit !== "%") { return text + " " + unit; }
     var sign = /^[-\u2212]/.test(text) ? text.charAt(0) : "";
     return sign + percent.before + text.slice(sign.length) + percent.after;
