@@ -197,6 +197,8 @@ FIELD_LABELS = {
     "updated": pgettext_lazy("audit bulk", "Updated"),
     "duplicates": pgettext_lazy("audit bulk", "Duplicates"),
     "batch_id": _("Batch"),
+    "items": _("Items"),
+    "audiences": _("Audiences"),
 }
 AUDITED_APPS = ("audiences", "journeys", "measurements")
 EMPTY = "—"

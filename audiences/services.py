@@ -586,6 +586,9 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        # Kept as a mapping, so the audit page can label its keys in the reader's language.
+        return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
 
 

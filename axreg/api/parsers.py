@@ -66,10 +66,18 @@ def json_loads(raw: bytes) -> Any:
     try:
         # Decoded first: json.loads(bytes) would also guess UTF-16 and UTF-32.
         return json.loads(raw.decode("utf-8"), parse_constant=_non_finite)
-    except (ValueError, RecursionError) as exc:
+    except json.JSONDecodeError as exc:
+        # Where, not the decoder's English reason: the message follows Accept-Language.
         raise ParseError(
-            gettext("The body is not valid JSON: %(reason)s") % {"reason": exc}
+            gettext("The body is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ParseError(gettext("The body is not valid JSON: it is not UTF-8.")) from exc
+    except RecursionError as exc:
+        raise ParseError(gettext("The body is not valid JSON: it is nested too deeply.")) from exc
+    except ValueError as exc:  # an integer of thousands of digits, and the like
+        raise ParseError(gettext("The body is not valid JSON.")) from exc
 
 
 class BulkJSONParser(BaseParser):
