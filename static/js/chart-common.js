@@ -6,8 +6,9 @@ window.AXCharts = (function () {
   "use strict";
 
   // The page's language (<html lang>): numbers are written as the server's display layer writes
-  // them there: "66.7 %" in English, "66.7%" in Korean, "%66,7" in Turkish; no thousands
-  // separator (1234.5 EUR), as on the server.
+  // them there: "66.7 %" in English, "66.7%" in Korean, "%66,7" in Turkish; thousands grouped
+  // as measurements/display.local_number groups them ("2,433.5 USD", tr "2.433,5 USD"), also a
+  // four-digit number ("always": no locale's minimum grouping digits).
   var lang = document.documentElement.lang || "en-gb";
   var english = /^en(-|$)/i.test(lang);
   if (typeof Chart !== "undefined") { Chart.defaults.locale = lang; }  // tick numbers too
@@ -17,7 +18,7 @@ window.AXCharts = (function () {
     digits = digits === undefined ? 1 : digits;
     if (!formats[digits]) {
       formats[digits] = new Intl.NumberFormat(lang, {
-        minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false,
+        minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: "always",
       });
     }
     return formats[digits].format(value);
@@ -45,10 +46,14 @@ window.AXCharts = (function () {
 
   function withUnit(value, unit) { return unitText(number(value), unit); }
 
-  // An interval as the dashboard's cards write it: the unit once, with the high end ("30.1 –
-  // 95.4 %", "30.1 – 95.4%", "30,1 – %95,4").
+  // An interval as measurements/display.interval_text writes it: the unit once, with the high
+  // end, where the language writes it after the number ("30.1 – 95.4 %", ko "30.1 – 95.4%");
+  // on both ends where it comes first (tr "%30,1 – %95,4": "30,1" alone reads as a plain number).
   function rangeText(low, high, unit) {
-    return number(low) + " – " + withUnit(high, unit);
+    var highNumber = number(high).replace(/^[-\u2212]/, "");
+    var highText = withUnit(high, unit);
+    var unitFirst = highText.replace(/^[-\u2212]/, "").indexOf(highNumber) !== 0;
+    return (unitFirst ? withUnit(low, unit) : number(low)) + " – " + highText;
   }
 
   // A y axis's tick callback: Chart.js's own tick numbers (in the page's language) with a unit.

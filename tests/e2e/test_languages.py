@@ -234,18 +234,21 @@ def test_turkish_chosen_in_the_header_is_kept_and_speaks_turkish(browser, base_u
         _shot(page, "tr", "2-audiences")
 
         chart, tooltip = _csat_chart(page)
-        # A Turkish date on the dashboard: the latest complete month's start, "1 Kas 2026".
+        # A Turkish month on the dashboard: the latest complete month by its name, "Kasım 2026"
+        # (not the day it starts, "1 Kas 2026").
         with translation.override("tr"):
-            day = formats.date_format(
-                latest_complete_start("month", "UTC", now()), "SHORT_DATE_FORMAT"
+            month = formats.date_format(
+                latest_complete_start("month", "UTC", now()), "YEAR_MONTH_FORMAT"
             )
-        assert re.fullmatch(r"1 (Oca|Şub|Mar|Nis|May|Haz|Tem|Ağu|Eyl|Eki|Kas|Ara) \d{4}", day), day
-        assert day in page.locator("main").inner_text()
+        months = "Ocak|Şubat|Mart|Nisan|Mayıs|Haziran|Temmuz|Ağustos|Eylül|Ekim|Kasım|Aralık"
+        assert re.fullmatch(rf"({months}) \d{{4}}", month), month
+        assert month in page.locator("main").inner_text()
         # Turkish chart words, the percent sign first and a decimal comma.
         assert "%95 güven aralığı" in chart["legend"]
         assert chart["yTicks"] and all(re.fullmatch(r"-?%\d+(,\d+)?", t) for t in chart["yTicks"])
         assert re.search(r": %\d+,\d\b", tooltip), tooltip
-        assert re.search(r"%95 güven aralığı: \d+,\d – %\d+,\d", tooltip), tooltip
+        # Both ends of the interval carry the sign that comes first in Turkish.
+        assert re.search(r"%95 güven aralığı: %\d+,\d – %\d+,\d", tooltip), tooltip
         _shot(page, "tr", "3-dashboard")
 
         curve = _curve_tooltip(page)

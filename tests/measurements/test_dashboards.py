@@ -165,7 +165,8 @@ def test_it_lists_the_top_ten_with_headline_metric_and_open_alerts(viewer_client
     page = viewer_client.get(reverse("measurements:overview")).content.decode()
     assert page.index("Students") < page.index("Parents")
     assert first.name in page
-    assert '<span class="muted small metric-kind">NPS</span>: <strong>-100.0</strong>' in page
+    # "Parent NPS" already says its kind: no "NPS" label after it (issue 15, "Veli NPS NPS").
+    assert '<span class="metric-name">Parent NPS</span>: <strong>-100.0</strong>' in page
     # The count links to the audience's open alerts, where they can be acted on.
     assert 'class="badge bad" data-testid="open-alerts">1<' in page
     assert f"/app/alerts/?audience={nps.audience.slug}" in page

@@ -68,8 +68,7 @@ def test_the_owner_home_and_the_alert_list_write_a_threshold_alike(owner_client,
 
     assert "<td>-10</td>" in home and "<td>-10</td>" in alerts
     assert "-10.0" not in home
-    parent_nps = (
-        '<span class="metric-name">Parent NPS</span> '
-        '<span class="muted small metric-kind">NPS</span>'
-    )
+    # "Parent NPS" already says its kind as a whole word: it stands alone (issue 15).
+    parent_nps = '<span class="metric-name">Parent NPS</span>'
     assert parent_nps in home and parent_nps in alerts
+    assert f'{parent_nps} <span class="muted small metric-kind">' not in home + alerts
