@@ -1,7 +1,8 @@
 """One FilterSet for audiences, shared by the registry page and the API (`?kind=…&q=…`).
 
 The `liability` filter reads journeys and measurements, so `measurements.filters` adds it to
-this set for both interfaces.
+this set for both interfaces. `q` matches names regardless of case in any script, Turkish
+I/ı/İ/i as one letter (`axreg.names.search_fold`), on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from audiences.models import Audience, AudienceKind, LifecycleStage, Organisation, Person
 from audiences.selectors import ranked_first
+from axreg.names import search_fold
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 ARCHIVED_CHOICES = (("include", _("Show archived too")), ("only", _("Only archived")))
@@ -42,7 +44,7 @@ class AudienceFilter(django_filters.FilterSet):
     Archived audiences are hidden unless `archived` asks for them.
     """
 
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    q = django_filters.CharFilter(field_name="name", method="filter_name", label=_("Name"))
     kind = django_filters.ChoiceFilter(
         choices=AudienceKind.choices,
         label=pgettext_lazy("audience kind", "Kind"),
@@ -75,6 +77,17 @@ class AudienceFilter(django_filters.FilterSet):
     class Meta:
         model = Audience
         fields = ["q", "kind", "stage", "owner", "ranked", "archived"]
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The audiences whose name contains `value`, compared folded in Python: neither
+        SQLite's LIKE (ASCII only) nor PostgreSQL's ILIKE (never I/ı/İ/i) folds case as people
+        read it. An organisation has tens to a few thousand audiences: at 5,000 this costs
+        10-15 ms more than ILIKE did (SQLite and PostgreSQL, measured for issue 15's fix)."""
+        needle = search_fold(value)
+        if not needle:
+            return queryset
+        found = [pk for pk, text in queryset.values_list("pk", name) if needle in search_fold(text)]
+        return queryset.filter(pk__in=found)
 
     def filter_ranked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rank__isnull=value != "yes")

@@ -7,11 +7,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from audiences.timezones import validate_timezone
+from axreg.names import slug_from_name
 
 TOP_TEN = 10
 
@@ -374,7 +374,7 @@ class Audience(OrgOwned):
 
     def clean(self) -> None:
         if not self.slug and self.name:
-            self.slug = slugify(self.name)[:80]
+            self.slug = slug_from_name(self.name)
         if self.kind == AudienceKind.OTHER and not self.kind_label.strip():
             raise ValidationError({"kind_label": _("Name the kind when the kind is 'Other'.")})
         if (

@@ -14,7 +14,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from audiences.models import (
@@ -28,6 +27,7 @@ from audiences.models import (
     Role,
 )
 from axreg.api.authentication import api_key_generate, api_key_hash
+from axreg.names import slug_from_name
 
 AUDIENCE_FIELDS = (
     "name",
@@ -203,7 +203,7 @@ def slug_taken_message(slug: str) -> str:
 
 def audience_slug_from_name(name: str) -> str:
     """The slug an audience gets when none is given."""
-    return slugify(name or "")[:80]
+    return slug_from_name(name)
 
 
 def audience_slug_errors(

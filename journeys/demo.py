@@ -4,7 +4,7 @@ Idempotent: stages are keyed by (audience, name), touchpoints by (audience, slug
 (audience, name) and quotes by (persona, text); each run resets them to the values below. The
 labels are seeded in the active language; a name is looked up as any interface language writes
 it (a run in another language renames the same rows), and a touchpoint's slug is always made
-from its English name (slugify of a Korean name is "").
+from its English name, so it is the same whichever language seeded it.
 Some ranked audiences are deliberately left without a journey so the liability view has
 something to show.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import pgettext_lazy
 
 from audiences.demo import in_english, in_every_language
 from audiences.models import Audience, Person
+from axreg.names import slug_from_name
 from journeys.models import Persona, PersonaQuote, Stage, Touchpoint
 
 # audience slug -> [(stage, phase, [(touchpoint, channel, expects, feels, wants, obstacles,
@@ -668,7 +668,7 @@ def _person(people: dict[str, Person], key: str | None) -> Person | None:
 
 def touchpoint_slug(name: Any) -> str:
     """The demo touchpoint's slug, the same in every language: its English name slugified."""
-    return slugify(in_english(name))
+    return slug_from_name(in_english(name))
 
 
 def _journey(audience: Audience, stages: list[tuple[Any, ...]], people: dict[str, Person]) -> None:

@@ -14,11 +14,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
-from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from audiences.models import ApiKey, Audience
 from audiences.services import audit_record, model_changes, snapshot
+from axreg.names import slug_from_name
 from journeys.models import Persona, PersonaQuote, Phase, Stage, Touchpoint
 from journeys.selectors import TouchpointCarried, touchpoints_carried
 
@@ -348,7 +348,7 @@ def _touchpoint_check(touchpoint: Touchpoint) -> None:
         touchpoint.owner.organisation_id != audience.organisation_id
     ):
         errors["owner"] = gettext("The owner must be a person in this organisation.")
-    touchpoint.slug = (touchpoint.slug or "").strip() or slugify(touchpoint.name)[:80]
+    touchpoint.slug = (touchpoint.slug or "").strip() or slug_from_name(touchpoint.name)
     if not touchpoint.slug:
         errors["slug"] = gettext("Give the touchpoint a slug of letters, numbers and hyphens.")
     elif (
