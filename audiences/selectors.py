@@ -145,6 +145,15 @@ ACTION_LABELS = {
     "seeded": pgettext_lazy("audit action", "Demo data loaded"),
     "activate": pgettext_lazy("audit action", "Reactivated"),
     "deactivate": pgettext_lazy("audit action", "Deactivated"),
+    "deleted": pgettext_lazy("audit action", "Deleted"),
+    "acknowledged": pgettext_lazy("audit action", "Acknowledged"),
+    "resolved": pgettext_lazy("audit action", "Resolved"),
+    "closed": pgettext_lazy("audit action", "Closed"),
+    "reopened": pgettext_lazy("audit action", "Reopened"),
+    "note_added": pgettext_lazy("audit action", "Note added"),
+    "reviewed": pgettext_lazy("audit action", "Reviewed"),
+    "secret_rotated": pgettext_lazy("audit action", "Secret rotated"),
+    "redelivered": pgettext_lazy("audit action", "Redelivered"),
 }
 CREATE_ACTIONS = {"create", "created", "member_added"}
 DELETE_ACTIONS = {"delete"}
@@ -157,6 +166,15 @@ OBJECT_TYPE_LABELS = {
     "membership": _("Membership"),
     "organisation": _("Organisation"),
     "ranking": _("Ranking"),
+    "alert": _("Alert"),
+    "measurementplan": _("Measurement plan"),
+    "metricdefinition": _("Metric definition"),
+    "opportunity": _("Opportunity"),
+    "stage": pgettext_lazy("journey stage", "Stage"),
+    "touchpoint": _("Touchpoint"),
+    "persona": _("Persona"),
+    "quote": _("Quote"),
+    "webhookendpoint": _("Webhook"),
     # Bulk writes record a type of their own (measurements.ingest.service, demo_results).
     "response batch": _("Response batch"),
     "case batch": _("Support case batch"),
@@ -199,6 +217,44 @@ FIELD_LABELS = {
     "batch_id": _("Batch"),
     "items": _("Items"),
     "audiences": _("Audiences"),
+    # Fields of the other apps' audited models that have no translated verbose name (adding
+    # one to each model would be a migration per app for a label).
+    "process": _("Process"),
+    "methods": _("Methods"),
+    "cadence": _("Cadence"),
+    "review_every_months": _("Review every (months)"),
+    "data_sources": _("Data sources"),
+    "run_by": _("Run by"),
+    "last_reviewed_on": _("Last reviewed on"),
+    "scale_min": _("Scale minimum"),
+    "scale_max": _("Scale maximum"),
+    "touchpoint": _("Touchpoint"),
+    "target": _("Target"),
+    "alert_threshold": _("Alert threshold"),
+    "alert_min_n": _("Fewest answers for an alert"),
+    "followup_threshold": _("Follow-up threshold"),
+    "margin_percent": _("Margin (%)"),
+    "currency": _("Currency"),
+    "min_group_size": _("Smallest group shown"),
+    "active": _("Active"),
+    "phase": _("Phase"),
+    "channel": _("Channel"),
+    "expectations": _("Expects"),
+    "emotions": _("Feels"),
+    "motivations": _("Wants"),
+    "obstacles": _("Obstacles"),
+    "responsibilities": _("Responsibilities"),
+    "goals": _("Goals"),
+    "pain_points": _("Pain points"),
+    "triggers": _("Triggers"),
+    "text": _("Text"),
+    "source": _("Source"),
+    "source_detail": _("Source detail"),
+    "note": _("Note"),
+    "status": _("Status"),
+    "assignee": _("Assigned to"),
+    "followup_target_days": _("Follow-up target (days)"),
+    "touchpoints": _("Touchpoints"),
 }
 AUDITED_APPS = ("audiences", "journeys", "measurements")
 EMPTY = "—"
@@ -319,15 +375,47 @@ def change_rows(*, action: str, object_type: str, changes: Any) -> list[ChangeRo
     return rows
 
 
+def _ranking_names(entries: list[AuditEntry]) -> dict[tuple[int, str], str]:
+    """A ranking entry stores the order as slugs; the page shows the audiences' names (one
+    query for the page's ranking entries; a slug no longer in use stays as it is)."""
+    organisations = {e.organisation_id for e in entries if e.object_type == "ranking"}
+    if not organisations:
+        return {}
+    rows = Audience.all_orgs.filter(organisation_id__in=organisations).values_list(
+        "organisation_id", "slug", "name"
+    )
+    return {(org, slug): name for org, slug, name in rows}
+
+
+def _named_order(entry: AuditEntry, names: dict[tuple[int, str], str]) -> Any:
+    changes = entry.changes
+    if entry.object_type != "ranking" or not isinstance(changes, dict) or "order" not in changes:
+        return changes
+
+    def named(value: Any) -> Any:
+        if isinstance(value, list):
+            return [names.get((entry.organisation_id, v), v) for v in value]
+        return value
+
+    order = changes["order"]
+    if isinstance(order, list) and len(order) == 2 and all(isinstance(v, list) for v in order):
+        return {**changes, "order": [named(order[0]), named(order[1])]}
+    return {**changes, "order": named(order)}
+
+
 def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditRow]:
     """What the audit page shows for each entry, computed here rather than in the template."""
+    entries = list(entries)
+    names = _ranking_names(entries)
     return [
         AuditRow(
             entry=entry,
             action=action_label(entry.action),
             object_type=object_type_label(entry.object_type),
             changes=change_rows(
-                action=entry.action, object_type=entry.object_type, changes=entry.changes
+                action=entry.action,
+                object_type=entry.object_type,
+                changes=_named_order(entry, names),
             ),
             object_repr="" if entry.action in BULK_ACTIONS else entry.object_repr,
         )

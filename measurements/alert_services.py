@@ -20,8 +20,8 @@ from audiences.models import ApiKey
 from audiences.services import audit_record
 from axreg.text import lower_first
 from measurements.alert_selectors import NOTE_ADDED
-from measurements.alerts import alert_event_emit, alert_event_summary
-from measurements.models import Alert, AlertStatus
+from measurements.alerts import alert_event_emit
+from measurements.models import Alert, AlertStatus, MetricDefinition
 from measurements.rollups.common import lock_definitions
 from webhooks.models import EventType
 
@@ -142,9 +142,7 @@ def _alert_move(
         organisation=definition.organisation,
         action=str(status),
         obj=locked,
-        object_repr=alert_event_summary(
-            event_type=EventType.ALERT_OPENED, alert=locked, definition=definition
-        ),
+        object_repr=alert_audit_repr(locked, definition),
         audience=definition.audience,
         actor_user=user,
         actor_key=actor_key,
@@ -191,12 +189,16 @@ def alert_note_add(
         organisation=definition.organisation,
         action=NOTE_ADDED,
         obj=locked,
-        object_repr=alert_event_summary(
-            event_type=EventType.ALERT_OPENED, alert=locked, definition=definition
-        ),
+        object_repr=alert_audit_repr(locked, definition),
         audience=definition.audience,
         actor_user=actor_user if getattr(actor_user, "is_authenticated", False) else None,
         actor_key=actor_key,
         changes={"note": [before, note]},
     )
     return locked
+
+
+def alert_audit_repr(alert: Alert, definition: MetricDefinition) -> str:
+    """What the audit trail names an alert by: the metric's own name and the month, no
+    sentence, since the entry is read later in whatever language the reader has chosen."""
+    return f"{definition.name} · {alert.period_start:%Y-%m}"

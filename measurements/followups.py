@@ -597,7 +597,8 @@ def followup_update(
         organisation=organisation,
         action=action,
         obj=current,
-        object_repr=f"#{current.pk}: {definition_label(current.definition)} "
+        # Names and numbers only: the audit trail is read later in the reader's language.
+        object_repr=f"#{current.pk}: {current.definition.name} "
         f"{current.response.score} ({current.audience.name})",
         audience=current.audience,
         actor_user=actor,

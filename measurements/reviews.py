@@ -164,6 +164,7 @@ def plan_mark_reviewed(
         organisation=plan.organisation,
         action="reviewed",
         obj=plan,
+        object_repr=plan.audience.name,  # not str(plan), an English sentence
         audience=plan.audience,
         actor_user=actor_user,
         changes={"last_reviewed_on": [before, today]},

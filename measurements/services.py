@@ -140,6 +140,9 @@ def plan_save(
             organisation=audience.organisation,
             action="create" if creating else "update",
             obj=plan,
+            # The type column says "Measurement plan" in the reader's language; str(plan) is
+            # an English sentence.
+            object_repr=audience.name,
             audience=audience,
             actor_user=actor_user,
             actor_key=actor_key,

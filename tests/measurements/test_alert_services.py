@@ -105,9 +105,8 @@ def test_it_acknowledges_then_resolves_with_who_when_and_each_note(enps, owner, 
         ("Acknowledged", "Alert", frozenset(acknowledged)),
         ("Resolved", "Alert", frozenset(resolved)),
     }
-    assert rows[0].entry.object_repr == (
-        "Parents: NPS -100.0 in Nov 2025, below its alert threshold of 0"
-    )
+    # The metric's own name and the month: no English sentence for a Korean or Turkish reader.
+    assert rows[0].entry.object_repr == f"{enps.name} · {alert.period_start:%Y-%m}"
     assert events("alert.resolved") == 1
 
 

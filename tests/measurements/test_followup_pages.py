@@ -195,5 +195,5 @@ def test_the_audit_trail_reads_a_close_in_words(lead_client, lead, parents_follo
     followup_update(followup=parents_followup, actor=lead, status="closed")
     html = " ".join(lead_client.get("/app/audit/").content.decode().split())
     assert "Follow up" not in html
-    assert f"#{parents_followup.pk}: NPS 3 (Parents)" in html
+    assert f"#{parents_followup.pk}: {parents_followup.definition.name} 3 (Parents)" in html
     assert "<strong>Status</strong>: Open → Closed" in html

@@ -224,7 +224,7 @@ def test_closing_records_who_and_when_sends_one_event_and_reads_in_words(
     assert (
         "Updated",
         {
-            ("Assignee", "Olive Owner (owner@example.org)", f"Tom Teammate ({teammate.email})"),
+            ("Assigned to", "Olive Owner (owner@example.org)", f"Tom Teammate ({teammate.email})"),
             ("Note", "—", "Called back"),
         },
     ) in words

@@ -174,7 +174,7 @@ def test_marking_the_plan_reviewed_sets_today_and_is_in_the_audit_trail(
     # In words in the audience's history (the owner's view of the audit trail).
     history = owner_client.get(reverse("audiences:detail", args=[owned_audience.slug]))
     history = history.content.decode()
-    assert "Reviewed · Measurement plan Measurement plan for Parents" in history
+    assert "Reviewed · Measurement plan Parents" in history
     [row] = audit_rows([entry])  # as /app/audit/ shows it to a lead
     assert (row.action, row.changes[0].label, row.changes[0].before) == (
         "Reviewed",
