@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from audiences.models import Audience
+from journeys.models import Phase
 from measurements import intervals, metrics, privacy, touchpoint_scores
 from measurements.alert_selectors import open_alerts
 from measurements.kinds import SCORED_KINDS, kind_of
@@ -24,6 +25,8 @@ from measurements.models import Alert, MetricDefinition, MetricKind, Response, R
 from measurements.periods import latest_complete_start
 from measurements.scales import scale_of
 from measurements.selectors import KIND_ORDER, organisation_id_of, series_window, zone_of
+
+PHASE_ORDER = tuple(Phase.values)  # before, during, after
 
 
 @dataclass
@@ -203,7 +206,8 @@ def dashboard_breakdowns(
         gap = touchpoint_scores.phase_gap(by_phase)
         out[definition.pk] = {
             "touchpoint": sorted(touch, key=lambda c: c.label),
-            "phase": sorted((_cell(p, s) for p, s in by_phase.items()), key=lambda c: c.label),
+            # In the journey's order (before, during, after), not the codes' alphabetical one.
+            "phase": [_cell(p, by_phase[p]) for p in PHASE_ORDER if p in by_phase],
             "gap": [BreakdownCell("after − before", gap, 0, False)] if gap is not None else [],
         }
     return out

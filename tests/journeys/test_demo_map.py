@@ -42,3 +42,20 @@ def test_the_demo_teacher_journey_shows_the_dashboards_numbers_on_every_touchpoi
     page = client.get(reverse("journeys:map", args=["teachers"])).content.decode()
     assert "No metric" not in page
     assert "Worst against its target" in page
+
+
+def test_the_dashboard_breakdown_lists_the_phases_in_the_journey_s_order(db, client):
+    """Before, during, after — both native walkers found them sorted as the codes sort
+    (after, before, during), which reads the journey backwards."""
+    call_command("seed_demo", stdout=StringIO())
+    teachers = Audience.all_orgs.get(organisation__slug="riverside", slug="teachers")
+    result = journey_map(audience=teachers)
+    definitions = list(MetricDefinition.all_orgs.filter(audience=teachers, active=True))
+    breakdowns = dashboard_selectors.dashboard_breakdowns(
+        definitions=definitions, start=result.period_start, granularity="month"
+    )
+    orders = [[cell.label for cell in parts["phase"]] for parts in breakdowns.values()]
+    assert ["before", "during", "after"] in orders
+    assert all(
+        order == [p for p in ("before", "during", "after") if p in order] for order in orders
+    )
