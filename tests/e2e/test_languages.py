@@ -33,7 +33,7 @@ JOURNEY = "/app/audiences/parents/journey/"
 # The words of base.html and _nav.html, and of static/js, in each language.
 NAV = {
     "ko": [
-        "홈", "오디언스", "상위 10", "개요", "상태 표", "경고", "후속 조치", "개선 기회", "설정",
+        "홈", "오디언스", "상위 10", "개요", "상태 표", "알림", "후속 조치", "개선 기회", "설정",
     ],
     "tr": [
         "Ana sayfa", "Kitleler", "İlk 10", "Genel bakış", "Sağlık tablosu", "Uyarılar",

@@ -64,7 +64,9 @@ def test_a_bad_push_item_keeps_index_field_and_code_and_translates_the_message(a
         assert [{k: e[k] for k in ("index", "field", "code")} for e in errors] == machine
     assert english[0]["message"] == "Must be an integer from 0 to 10 (the scale of 'nps')."
     assert korean[0]["message"] == "0~10 사이의 정수여야 합니다('nps'의 척도)."
-    assert turkish[0]["message"] == "0 ile 10 arasında bir tam sayı olmalıdır ('nps' ölçeği)."
+    assert turkish[0]["message"] == (
+        "0 ile 10 arasında bir tam sayı olmalıdır ('nps' metriğinin ölçeği)."
+    )
 
 
 def test_a_missing_field_keeps_drf_s_code_and_reads_in_korean_and_turkish(api):
@@ -135,7 +137,7 @@ def test_the_import_preview_reads_in_turkish_with_the_api_s_row_errors(
     words = _text(page.content.decode())
     assert "Parents için içe aktarmayı kontrol edin" in words
     assert "2 satırdan 1 tanesi içe aktarılamıyor." in words
-    assert "score: 0 ile 10 arasında bir tam sayı olmalıdır ('nps' ölçeği)." in words
+    assert "score: 0 ile 10 arasında bir tam sayı olmalıdır ('nps' metriğinin ölçeği)." in words
     assert "Yanıt zamanı" in words and "Sorunlar" in words
     # Column names and values stay machine text.
     assert "2025-03-02 10:00" in words
@@ -155,7 +157,7 @@ def test_the_webhook_pages_read_in_korean(lead_client):
     words = _text(page.content.decode())
     assert "아직 웹훅이 없습니다." in words
     form = _text(lead_client.get("/app/webhooks/new/", HTTP_ACCEPT_LANGUAGE="ko").content.decode())
-    assert "경고 발생" in form and "슬랙 호환 텍스트" in form
+    assert "알림 발생" in form and "슬랙 호환 텍스트" in form
 
 
 def test_the_database_outage_answers_in_the_request_s_language(rf):

@@ -55,7 +55,7 @@ def test_the_leads_home_in_korean(lead_client, ranked):
     assert "상위 10 오디언스 중 2개가 운영상 위험 상태입니다" in main
     # The liability checks, defined once in measurements/liability.py, in Korean on the badges.
     assert "책임자 없음" in main and "측정 계획 없음" in main and "90일간 데이터 없음" in main
-    assert '<span class="role-badge">리드</span>' in html
+    assert '<span class="role-badge">관리자</span>' in html
     for english in ("The four-step exercise", "Your top ten", "No owner", "Liability", "Home"):
         assert english not in main, english
     # The header's navigation is Korean too: no English item is left in it.
@@ -70,7 +70,7 @@ def test_the_leads_progress_in_turkish_puts_the_percent_sign_first(lead_client, 
     # 2 listed + 2 ranked + 1 owned + 0 measured = 5 of 40, 12.5 % rounded half to even.
     assert "5 / 40 tamamlandı (%12)" in main
     assert "Dört adımlı çalışma" in main and "2 kitle listelendi" in main
-    assert '<span class="role-badge">Lider</span>' in html
+    assert '<span class="role-badge">Yönetici</span>' in html
 
 
 def test_the_owners_home_in_turkish(owner_client, ranked):
@@ -183,7 +183,7 @@ def test_an_api_refusal_speaks_the_callers_language_with_the_same_code(org):
     messages = {lang: [e.pop("message") for e in found] for lang, found in errors.items()}
     assert messages == {
         "en": ["'new' is reserved; choose another slug."],
-        "ko": ["'new'은(는) 예약되어 있습니다. 다른 슬러그를 고르세요."],
+        "ko": ["‘new’ 이름은 예약되어 있습니다. 다른 URL용 영문 이름을 고르세요."],
         "tr": ["'new' ayrılmış; başka bir kısa ad seçin."],
     }
     # What a program reads stays the same in every language.

@@ -28,7 +28,7 @@ def test_a_bulk_entry_is_shown_with_translated_labels(lead_client, org):
         },
     )
     html = lead_client.get(reverse("audiences:audit"), HTTP_ACCEPT_LANGUAGE="tr").content.decode()
-    assert "Yanıt toplu kaydı" in html  # the batch's type
+    assert "Toplu yanıt kaydı" in html  # the batch's type
     assert "Yanıtlar: 1.200" in html  # the removed mapping, labelled, thousands with a dot
     assert "batch 1" not in html  # the English description stored with it is not shown
     assert "Items" not in html and "İtems" not in html and "responses" not in html
@@ -40,7 +40,7 @@ def test_a_bulk_entry_is_shown_with_translated_labels(lead_client, org):
     [
         ("en-gb", "The body is not valid JSON (line 1, column 14)."),
         ("ko", "본문이 올바른 JSON이 아닙니다(1행 14열)."),
-        ("tr", "Gövde geçerli bir JSON değil (satır 1, sütun 14)."),
+        ("tr", "Gövde geçerli bir JSON değil (1. satır, 14. sütun)."),
     ],
 )
 def test_a_body_that_is_not_json_is_refused_in_the_reader_s_language(org, language, message):

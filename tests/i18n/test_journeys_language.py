@@ -64,7 +64,7 @@ def test_the_map_in_korean_shows_the_lanes_korean_labels(owner_client, owned_aud
         "개선 기회",
     ]
     text = _text(html)
-    assert "거래/가입 전" in text  # the phase legend: Before the transaction / joining
+    assert "이용 전 이용 중 이용 후" in text  # the phase legend: before, during, after
     assert "감정 곡선" in text and "단계별 감정 곡선" in text  # the curve and its table
     assert "데이터 없음, 책임자 메모: “Open day: Curious”" in text  # the note on the curve
     assert "단계 추가" in text and "여정 인쇄" in text  # Add a stage, Print the journey
@@ -151,7 +151,7 @@ def test_a_refused_touchpoint_delete_answers_in_the_language_asked(api, owned_au
         "bir aşamaya taşıyın."
     )
     assert errors["ko"][0]["message"].startswith("“Open day”(open-day) 접점은 삭제할 수 없습니다.")
-    assert "응답 3건이" in errors["ko"][0]["message"]
+    assert "연결된 기록(응답 3건)이 있어" in errors["ko"][0]["message"]
     assert Touchpoint.all_orgs.filter(pk=touchpoint.pk).exists()
 
 

@@ -79,10 +79,10 @@ def test_each_owner_gets_the_digest_in_the_language_they_kept(org, mailoutbox):
     mails = {mail.to[0]: mail for mail in mailoutbox}
 
     korean = mails["olive@example.org"]
-    assert korean.subject == "[AX Registry] 2026년 11월 30일 주간 요약: 열린 경고 1건"
+    assert korean.subject == "[AX Registry] 2026년 11월 30일 주간 요약: 미해결 알림 1건"
     assert "Olive Owner 님, 안녕하세요." in korean.body
-    assert "열린 경고(1)" in korean.body
-    assert "Parents: NPS 2026년 10월 -12.5(경고 임계값 0)" in korean.body
+    assert "미해결 알림(1)" in korean.body
+    assert "Parents: NPS 2026년 10월 -12.5(알림 임계값 0)" in korean.body
     [(html, _kind)] = korean.alternatives
     assert '<html lang="ko">' in html and "내 홈 페이지" in html
     assert "open alert" not in korean.body and "Hello" not in korean.body
@@ -114,9 +114,9 @@ def test_the_alert_list_in_turkish_shows_turkish_statuses(lead, org, owned_audie
 
     # The status badges (the value badges beside them start with a digit or a sign).
     badges = re.findall(r'<span class="badge (?:bad|warn|ok)">([^<\d-][^<]*)</span>', page)
-    assert sorted(badges) == ["Açık", "Onaylandı", "Çözüldü"]
+    assert sorted(badges) == ["Açık", "Çözüldü", "Üstlenildi"]
     text = _text(page)
-    assert "Açık: 1 · Onaylandı: 1 · Çözüldü: 1" in text
+    assert "Açık: 1 · Üstlenildi: 1 · Çözüldü: 1" in text
     assert "Eylül 2026" in text  # the months in Turkish
     assert "Acknowledged" not in text and "Resolved" not in text
 
@@ -131,7 +131,7 @@ def test_a_refused_alert_move_says_why_in_korean(owner, org, owned_audience):
     )
 
     assert answer.status_code == 400
-    assert "이미 해결된 경고입니다. 해결된 경고는 다시 열 수 없습니다." in answer.content.decode()
+    assert "이미 해결된 알림입니다. 해결된 알림은 다시 열 수 없습니다." in answer.content.decode()
 
 
 def test_the_api_refusal_follows_accept_language_and_keeps_its_field(org, owned_audience):
@@ -154,7 +154,7 @@ def test_the_api_refusal_follows_accept_language_and_keeps_its_field(org, owned_
     assert errors["en"]["message"] == (
         "This alert is already resolved, and a resolved alert stays closed."
     )
-    assert errors["ko"]["message"] == "이미 해결된 경고입니다. 해결된 경고는 다시 열 수 없습니다."
+    assert errors["ko"]["message"] == "이미 해결된 알림입니다. 해결된 알림은 다시 열 수 없습니다."
     assert errors["tr"]["message"] == "Bu uyarı zaten çözüldü; çözülen bir uyarı kapalı kalır."
 
 
@@ -211,5 +211,5 @@ def test_a_follow_ups_history_reads_in_turkish(owner, org, owned_audience, owner
         was, now = str(FollowUpStatus.OPEN.label), str(FollowUpStatus.IN_PROGRESS.label)
     assert (
         f"{capfirst(lower_first(was, 'tr'), 'tr')} durumundan {lower_first(now, 'tr')} durumuna "
-        "alındı, Olive Owner kişisine atandı, not eklendi · Olive Owner"
+        "alındı, atanan kişi: Olive Owner, not eklendi · Olive Owner"
     ) in text

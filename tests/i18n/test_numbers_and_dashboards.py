@@ -175,7 +175,7 @@ def test_the_dashboard_in_korean_shows_korean_headings_and_numbers(
     assert ">75.0%</p>" in page  # the card's value, Korean style
     assert 'data-value="75.0"' in page  # the machine form for scripts
     assert "+25.0%p" in page
-    assert "미달성" in page  # the target 80 is not met
+    assert '<span class="badge bad">미달</span>' in page  # the target 80 is not met
 
 
 def test_the_dashboard_in_turkish_writes_the_percent_sign_first(
