@@ -54,3 +54,35 @@ def test_no_page_scrolls_sideways_at_390_px(browser, base_url, language):
             too_wide[path] = width
     context.close()
     assert not too_wide, f"pages wider than the 390 px screen in {language}: {too_wide}"
+
+
+@pytest.mark.parametrize("language", ["en-gb", "ko", "tr"])
+def test_the_top_bar_is_one_line_at_1280_px_for_every_role(browser, base_url, language):
+    """The Turkish demo's organisation (Irmakkent İlçe Millî Eğitim Müdürlüğü) pushed the
+    owner's and the viewer's "Settings" onto a second line; the name now yields its width."""
+    call_command("seed_demo", "--language", language, stdout=io.StringIO())
+    heights = {}
+    for role, email in (
+        ("lead", LEAD),
+        ("owner", "maya.chen@riverside.example"),
+        ("viewer", "sam.patel@riverside.example"),
+    ):
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": 1280, "height": 900},
+            locale={"en-gb": "en-GB", "ko": "ko-KR", "tr": "tr-TR"}[language],
+        )
+        page = context.new_page()
+        page.goto("/login/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", PASSWORDS[role])
+        page.click("#content button[type=submit]")
+        page.wait_for_url("**/app/**")
+        # One line of links: every main navigation link sits at the first one's height.
+        tops = page.evaluate(
+            "() => [...document.querySelectorAll('#mainnav > a, #mainnav > details')]"
+            ".map((e) => Math.round(e.getBoundingClientRect().top))"
+        )
+        heights[role] = sorted(set(tops))
+        context.close()
+    assert all(len(tops) == 1 for tops in heights.values()), heights
