@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -43,7 +44,7 @@ WALKED_PREFIXES = ("/app/", "/api/docs/")
 # Pages not rendered from base.html by design: their own layout is checked elsewhere.
 OWN_LAYOUT_PREFIXES = ("/api/docs/",)
 # The app's layout: its top bar with the main navigation (templates/base.html, _nav.html).
-LAYOUT_MARKERS = ('<header class="topbar">', 'aria-label="Main"')
+LAYOUT_MARKERS = ('<header class="topbar">', 'id="mainnav"')  # the same in every language
 # Links a GET must not follow: signing out ends the walk's session.
 SKIPPED_VIEWS = {"logout"}
 PER_KIND = 3
@@ -93,7 +94,15 @@ class Walk:
     problems: list[str] = field(default_factory=list)
 
 
-def walk(client: Client, role: str, start: list[str]) -> Walk:
+def walk(
+    client: Client,
+    role: str,
+    start: list[str],
+    on_page: Callable[[str, str], None] | None = None,
+    max_pages: int = MAX_PAGES,
+) -> Walk:
+    """The breadth-first walk; `on_page(url, html)` sees every HTML page it reads (the language
+    walk of tests/i18n reads each page's words there)."""
     result = Walk(role)
     queue = deque(start)
     seen: set[str] = set()
@@ -108,8 +117,8 @@ def walk(client: Client, role: str, start: list[str]) -> Walk:
         if kind[0] in SKIPPED_VIEWS or per_kind.get(kind, 0) >= PER_KIND:
             continue
         per_kind[kind] = per_kind.get(kind, 0) + 1
-        if len(result.visited) >= MAX_PAGES:
-            result.problems.append(f"walk stopped at {MAX_PAGES} pages; raise MAX_PAGES")
+        if len(result.visited) >= max_pages:
+            result.problems.append(f"walk stopped at {max_pages} pages; raise MAX_PAGES")
             break
         response = client.get(url)
         result.visited.append((url, response.status_code))
@@ -126,6 +135,8 @@ def walk(client: Client, role: str, start: list[str]) -> Walk:
         if "text/html" not in response.get("Content-Type", ""):
             continue  # CSV exports and the like: the status is all there is to check
         html = response.content.decode()
+        if on_page is not None:
+            on_page(url, html)
         if not url.startswith(OWN_LAYOUT_PREFIXES):
             missing = [m for m in LAYOUT_MARKERS if m not in html]
             if missing:

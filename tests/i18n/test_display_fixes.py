@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,14 +21,13 @@ from django.conf import settings
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from measurements.display import interval_text, local_number, metric_title
 from measurements.models import MetricDefinition, MetricKind
-from measurements.periods import latest_complete_start, previous_start
-from measurements.rollups import rollup_full
+from measurements.periods import latest_complete_start
 from tests.factories import AudienceFactory, MetricDefinitionFactory
-from tests.measurements.rollup_helpers import respond
+from tests.i18n.conftest import dashboard_html, in_language
 
 CHART_COMMON = Path(settings.BASE_DIR) / "static" / "js" / "chart-common.js"
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -49,17 +47,6 @@ MONTHS_TR = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _back_to_english():
-    yield
-    translation.deactivate()
-
-
-def _in(language: str, function, *args, **kwargs):
-    with translation.override(language):
-        return function(*args, **kwargs)
-
-
 # --- 1. intervals ---------------------------------------------------------------------------
 
 
@@ -72,7 +59,9 @@ def _in(language: str, function, *args, **kwargs):
     ],
 )
 def test_a_share_interval_carries_the_percent_sign_where_the_language_needs_it(language, shown):
-    assert _in(language, interval_text, 80.6, 89.55, "%") == shown  # 89.55 rounds up to 89.6
+    assert (
+        in_language(language, interval_text, 80.6, 89.55, "%") == shown
+    )  # 89.55 rounds up to 89.6
 
 
 @pytest.mark.parametrize(
@@ -86,14 +75,14 @@ def test_a_share_interval_carries_the_percent_sign_where_the_language_needs_it(l
 )
 def test_an_interval_in_another_unit_keeps_the_unit_once(language, unit, shown):
     low, high = {"h": (12.5, 15), "USD": (2433.5, 2590.7), "": (-12, 30)}[unit]
-    assert _in(language, interval_text, low, high, unit) == shown
+    assert in_language(language, interval_text, low, high, unit) == shown
 
 
 def test_the_template_filter_and_the_journey_map_write_the_interval_once_for_all():
     csat = MetricDefinition(kind=MetricKind.CSAT, name="Veli memnuniyeti")
     template = Template("{% load metric_format %}{{ i|metric_interval:d }}|{{ i|share_interval }}")
     context = Context({"i": (80.6, 89.6), "d": csat})
-    assert _in("tr", template.render, context) == "%80,6 – %89,6|%80,6 – %89,6"
+    assert in_language("tr", template.render, context) == "%80,6 – %89,6|%80,6 – %89,6"
 
     score = SimpleNamespace(
         definition=csat,
@@ -107,39 +96,9 @@ def test_the_template_filter_and_the_journey_map_write_the_interval_once_for_all
         indicative=False,
     )
     context = {"score": score, "journey": SimpleNamespace(indicative_below=30), "worst": False}
-    html = _in("tr", render_to_string, "journeys/_map_score.html", context)
+    html = in_language("tr", render_to_string, "journeys/_map_score.html", context)
     assert "%80,6 – %89,6" in html
     assert "80,6 – %89,6" not in html.replace("%80,6 – %89,6", "")
-
-
-@pytest.fixture
-def csat_with_results(owned_audience):
-    """A CSAT of the latest complete month: 3 of 4 in the top box → 75.0 %, Wilson 95 %
-    interval (0.75 + 1.96²/8 ∓ 1.96·√(0.75·0.25/4 + 1.96²/64)) / (1 + 1.96²/4) → 30.1 … 95.4 %;
-    the month before 2 of 4."""
-    definition = MetricDefinitionFactory(
-        audience=owned_audience,
-        kind=MetricKind.CSAT,
-        slug="csat",
-        name="Parent CSAT",
-        scale_min=1,
-        scale_max=5,
-    )
-    latest = latest_complete_start("month", "UTC", timezone.now())
-    before = previous_start("month", latest)
-    for month, scores in ((before, (5, 4, 2, 1)), (latest, (5, 5, 4, 1))):
-        for score in scores:
-            respond(definition, score, datetime(month.year, month.month, 10, 12, tzinfo=UTC))
-    rollup_full(organisation=definition.organisation)
-    return definition
-
-
-def _dashboard(client, audience, language: str) -> str:
-    response = client.get(
-        reverse("measurements:dashboard", args=[audience.slug]), HTTP_ACCEPT_LANGUAGE=language
-    )
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -149,7 +108,7 @@ def _dashboard(client, audience, language: str) -> str:
 def test_the_cards_interval_in_each_language(
     viewer_client, owned_audience, csat_with_results, language, shown
 ):
-    page = _dashboard(viewer_client, owned_audience, language)
+    page = dashboard_html(viewer_client, owned_audience, language)
     assert f'data-low="30.1" data-high="95.4">{shown}</dd>' in page
 
 
@@ -184,7 +143,7 @@ def test_chart_tooltips_group_thousands_as_the_cards_do(language, tooltip, four_
     shown = _charts(language, ['C.withUnit(2433.5, "USD")', "C.number(1234.5)"])
     assert shown == [tooltip, four_digits]
     # The card, the server's display layer, writes the same digits.
-    assert _in(language, local_number, 1234.5) == four_digits
+    assert in_language(language, local_number, 1234.5) == four_digits
 
 
 @pytest.mark.parametrize(
@@ -193,7 +152,7 @@ def test_chart_tooltips_group_thousands_as_the_cards_do(language, tooltip, four_
 )
 def test_the_tooltips_interval_reads_as_the_cards(language, shown):
     assert _charts(language, ['C.rangeText(80.6, 89.6, "%")']) == [shown]
-    assert _in(language, interval_text, 80.6, 89.6, "%") == shown
+    assert in_language(language, interval_text, 80.6, 89.6, "%") == shown
 
 
 # --- 3. months named as months --------------------------------------------------------------
@@ -206,12 +165,12 @@ def test_the_latest_month_and_the_impact_table_name_months_not_days(
     month_en = f"{MONTHS_EN[latest.month - 1]} {latest.year}"  # "Nov 2026"
     month_tr = f"{MONTHS_TR[latest.month - 1]} {latest.year}"  # "Kasım 2026"
 
-    english = _dashboard(viewer_client, owned_audience, "en")
+    english = dashboard_html(viewer_client, owned_audience, "en")
     assert f"Latest complete month: {month_en} (organisation time zone UTC)." in english
     assert "starting" not in english.split("Latest complete month")[1].split("</p>")[0]
     assert f"<tr><td>{month_en}</td>" in english  # the impact table's newest row
 
-    turkish = _dashboard(viewer_client, owned_audience, "tr")
+    turkish = dashboard_html(viewer_client, owned_audience, "tr")
     assert f"<tr><td>{month_tr}</td>" in turkish
     assert f"{month_tr} (" in turkish  # the latest complete month
     assert f"1 {MONTHS_TR[latest.month - 1][:3]} {latest.year}" not in turkish
@@ -259,8 +218,8 @@ def test_a_turkish_name_that_says_its_kind_in_capitals_is_alone(org):
     ttr = MetricDefinition(audience=audience, kind=MetricKind.TTR, name="TALEP ÇÖZÜM SÜRESİ")
     nps = MetricDefinition(audience=audience, kind=MetricKind.NPS, name="Veli NPS")
     # Turkish lower-cases "SÜRESİ" to "süresi" (str.lower gives "süresi̇", dot and all).
-    assert _in("tr", metric_title, ttr) == ("TALEP ÇÖZÜM SÜRESİ", None)
-    assert _in("tr", metric_title, nps) == ("Veli NPS", None)
+    assert in_language("tr", metric_title, ttr) == ("TALEP ÇÖZÜM SÜRESİ", None)
+    assert in_language("tr", metric_title, nps) == ("Veli NPS", None)
 
 
 # --- 5. names in upper-cased headers --------------------------------------------------------
@@ -274,7 +233,7 @@ def test_a_metric_name_in_an_upper_cased_header_keeps_its_case(
         audience=teachers, kind=MetricKind.NPS, slug="enps", name="Teacher eNPS"
     )
 
-    page = _dashboard(viewer_client, teachers, "tr")
+    page = dashboard_html(viewer_client, teachers, "tr")
     assert '<th><span class="as-written">Teacher eNPS</span></th>' in page
     grid = lead_client.get(reverse("measurements:health")).content.decode()
     dashboard = reverse("measurements:dashboard", args=[teachers.slug])

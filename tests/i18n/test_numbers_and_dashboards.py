@@ -9,12 +9,12 @@ in every language. Page tests read the compiled catalogues (locale/, built by /w
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from measurements.charts import with_unit
 from measurements.compare import periods_text
@@ -22,24 +22,8 @@ from measurements.display import change_text, local_number, number_text, value_t
 from measurements.formulas import formula_text
 from measurements.intervals import SIGNIFICANT, WITHIN_NOISE, verdict_text
 from measurements.models import MetricDefinition, MetricKind
-from measurements.periods import latest_complete_start, period_label, previous_start
-from measurements.rollups import rollup_full
-from tests.factories import MetricDefinitionFactory
-from tests.measurements.rollup_helpers import respond
-
-
-@pytest.fixture(autouse=True)
-def _back_to_english():
-    """A page answered in Turkish leaves Turkish active in this thread (the locale middleware
-    does not deactivate it after the response): later tests in the run must read English."""
-    yield
-    translation.deactivate()
-
-
-def _in(language: str, function, *args, **kwargs):
-    with translation.override(language):
-        return function(*args, **kwargs)
-
+from measurements.periods import period_label
+from tests.i18n.conftest import dashboard_html, in_language
 
 # --- the display layer, hand-worked ---------------------------------------------------------
 
@@ -50,7 +34,7 @@ def _in(language: str, function, *args, **kwargs):
 )
 def test_a_share_of_66_666_reads_as_each_language_writes_a_percentage(language, shown):
     # 66.666 rounds half away from zero to 66.7; the unit "%" goes where the language puts it.
-    assert _in(language, value_text, 66.666, "%") == shown
+    assert in_language(language, value_text, 66.666, "%") == shown
 
 
 @pytest.mark.parametrize(
@@ -58,37 +42,37 @@ def test_a_share_of_66_666_reads_as_each_language_writes_a_percentage(language, 
     [("en-gb", "1,234.5 EUR"), ("ko", "1,234.5 EUR"), ("tr", "1.234,5 EUR")],
 )
 def test_money_is_grouped_by_thousands_with_the_languages_separators(language, shown):
-    assert _in(language, value_text, 1234.5, "EUR") == shown
+    assert in_language(language, value_text, 1234.5, "EUR") == shown
 
 
 def test_changes_of_a_share_are_percentage_points_in_each_language():
     # 70 % → 75 % is +5 percentage points: "pts" in English, "%p" in Korean, "puan" in Turkish.
-    assert _in("en-gb", change_text, 5.0, "%") == "+5.0 pts"
-    assert _in("ko", change_text, 5.0, "%") == "+5.0%p"
-    assert _in("tr", change_text, 5.0, "%") == "+5,0 puan"
-    assert _in("tr", change_text, -12.25, "h") == "-12,3 sa"  # half away from zero
-    assert _in("en-gb", change_text, -3.0, "") == "-3.0"  # NPS has no unit
+    assert in_language("en-gb", change_text, 5.0, "%") == "+5.0 pts"
+    assert in_language("ko", change_text, 5.0, "%") == "+5.0%p"
+    assert in_language("tr", change_text, 5.0, "%") == "+5,0 puan"
+    assert in_language("tr", change_text, -12.25, "h") == "-12,3 sa"  # half away from zero
+    assert in_language("en-gb", change_text, -3.0, "") == "-3.0"  # NPS has no unit
 
 
 def test_targets_drop_the_trailing_zero_in_every_language():
-    assert _in("en-gb", with_unit, 80.0, "%") == "80 %"
-    assert _in("ko", with_unit, 80.0, "%") == "80%"
-    assert _in("tr", with_unit, 80.0, "%") == "%80"
-    assert _in("tr", with_unit, 37.5, "h") == "37,5 sa"
-    assert _in("ko", with_unit, 24.0, "h") == "24시간"
+    assert in_language("en-gb", with_unit, 80.0, "%") == "80 %"
+    assert in_language("ko", with_unit, 80.0, "%") == "80%"
+    assert in_language("tr", with_unit, 80.0, "%") == "%80"
+    assert in_language("tr", with_unit, 37.5, "h") == "37,5 sa"
+    assert in_language("ko", with_unit, 24.0, "h") == "24시간"
 
 
 def test_the_machine_form_never_follows_the_language():
     for language in ("en-gb", "ko", "tr"):
-        assert _in(language, number_text, 1234.5) == "1234.5"
-        assert _in(language, number_text, 66.666) == "66.7"
-    assert _in("tr", local_number, 1234.5) == "1.234,5"
+        assert in_language(language, number_text, 1234.5) == "1234.5"
+        assert in_language(language, number_text, 66.666) == "66.7"
+    assert in_language("tr", local_number, 1234.5) == "1.234,5"
 
 
 def test_a_negative_share_in_turkish_puts_the_sign_before_the_percent_sign():
-    assert _in("tr", value_text, -5.0, "%") == "-%5,0"
-    assert _in("ko", value_text, -5.0, "%") == "-5.0%"
-    assert _in("en-gb", value_text, -5.0, "%") == "-5.0 %"
+    assert in_language("tr", value_text, -5.0, "%") == "-%5,0"
+    assert in_language("ko", value_text, -5.0, "%") == "-5.0%"
+    assert in_language("en-gb", value_text, -5.0, "%") == "-5.0 %"
 
 
 def test_the_template_filters_localise_but_metric_number_stays_machine():
@@ -105,68 +89,38 @@ def test_the_template_filters_localise_but_metric_number_stays_machine():
 
 def test_a_month_and_a_quarter_label_in_each_language():
     december = date(2026, 12, 1)
-    assert _in("en-gb", period_label, december, "month") == "Dec 2026"
-    assert _in("ko", period_label, december, "month") == "2026년 12월"
-    assert _in("tr", period_label, december, "month") == "Aralık 2026"
-    assert _in("en-gb", period_label, date(2026, 10, 1), "quarter") == "Q4 2026"
-    assert _in("ko", period_label, date(2026, 10, 1), "quarter") == "2026년 4분기"
-    assert _in("tr", period_label, date(2026, 10, 1), "quarter") == "4. çeyrek 2026"
-    assert _in("en-gb", period_label, date(2026, 11, 30), "week") == "w/c 30 Nov 2026"
+    assert in_language("en-gb", period_label, december, "month") == "Dec 2026"
+    assert in_language("ko", period_label, december, "month") == "2026년 12월"
+    assert in_language("tr", period_label, december, "month") == "Aralık 2026"
+    assert in_language("en-gb", period_label, date(2026, 10, 1), "quarter") == "Q4 2026"
+    assert in_language("ko", period_label, date(2026, 10, 1), "quarter") == "2026년 4분기"
+    assert in_language("tr", period_label, date(2026, 10, 1), "quarter") == "4. çeyrek 2026"
+    assert in_language("en-gb", period_label, date(2026, 11, 30), "week") == "w/c 30 Nov 2026"
 
 
 def test_lags_and_verdicts_are_said_in_the_language():
-    assert _in("en-gb", periods_text, 2, "month") == "2 months"
-    assert _in("ko", periods_text, 2, "month") == "2개월"
-    assert _in("tr", periods_text, 2, "month") == "2 ay"
-    assert _in("ko", verdict_text, SIGNIFICANT) == "유의미"
-    assert _in("tr", verdict_text, WITHIN_NOISE) == "gürültü sınırında"
-    assert _in("en-gb", verdict_text, WITHIN_NOISE) == "within noise"
+    assert in_language("en-gb", periods_text, 2, "month") == "2 months"
+    assert in_language("ko", periods_text, 2, "month") == "2개월"
+    assert in_language("tr", periods_text, 2, "month") == "2 ay"
+    assert in_language("ko", verdict_text, SIGNIFICANT) == "유의미"
+    assert in_language("tr", verdict_text, WITHIN_NOISE) == "gürültü sınırında"
+    assert in_language("en-gb", verdict_text, WITHIN_NOISE) == "within noise"
 
 
 def test_the_formula_in_words_is_translated(owned_audience):
     clv = MetricDefinition(kind=MetricKind.CLV, margin_percent=80, audience=owned_audience)
-    assert _in("en-gb", formula_text, clv).startswith("CLV = ARPU × margin (80%) ÷ churn")
-    assert _in("tr", formula_text, clv).startswith("CLV = ARPU × marj (%80) ÷ kayıp oranı")
-    assert "이탈률" in _in("ko", formula_text, clv)
+    assert in_language("en-gb", formula_text, clv).startswith("CLV = ARPU × margin (80%) ÷ churn")
+    assert in_language("tr", formula_text, clv).startswith("CLV = ARPU × marj (%80) ÷ kayıp oranı")
+    assert "이탈률" in in_language("ko", formula_text, clv)
 
 
 # --- pages and the CSV ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def csat_with_results(owned_audience):
-    """A CSAT of the latest complete month: 3 of 4 in the top box → 75.0 %; the month before
-    2 of 4 → 50.0 %, so the change is +25.0 points."""
-    definition = MetricDefinitionFactory(
-        audience=owned_audience,
-        kind=MetricKind.CSAT,
-        slug="csat",
-        name="Parent CSAT",
-        target=80,
-        scale_min=1,
-        scale_max=5,
-    )
-    latest = latest_complete_start("month", "UTC", timezone.now())
-    before = previous_start("month", latest)
-    for month, scores in ((before, (5, 4, 2, 1)), (latest, (5, 5, 4, 1))):
-        for score in scores:
-            respond(definition, score, datetime(month.year, month.month, 10, 12, tzinfo=UTC))
-    rollup_full(organisation=definition.organisation)
-    return definition
-
-
-def _page(client, audience, language: str) -> str:
-    response = client.get(
-        reverse("measurements:dashboard", args=[audience.slug]), HTTP_ACCEPT_LANGUAGE=language
-    )
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def test_the_dashboard_in_korean_shows_korean_headings_and_numbers(
     viewer_client, owned_audience, csat_with_results
 ):
-    page = _page(viewer_client, owned_audience, "ko")
+    page = dashboard_html(viewer_client, owned_audience, "ko")
 
     assert "<dt>변화</dt>" in page  # "Change"
     assert "<dt>목표</dt>" in page  # "Target"
@@ -181,7 +135,7 @@ def test_the_dashboard_in_korean_shows_korean_headings_and_numbers(
 def test_the_dashboard_in_turkish_writes_the_percent_sign_first(
     viewer_client, owned_audience, csat_with_results
 ):
-    page = _page(viewer_client, owned_audience, "tr")
+    page = dashboard_html(viewer_client, owned_audience, "tr")
 
     assert ">%75,0</p>" in page
     assert 'data-value="75.0"' in page

@@ -13,7 +13,6 @@ language switch's "English").
 from __future__ import annotations
 
 import re
-from collections import deque
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -24,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from tests.guards.test_page_walk import PER_KIND, ROLES, SKIPPED_VIEWS, kind_of, links_of
+from tests.guards.test_page_walk import ROLES, kind_of, walk
 
 START = ["/app/"]
 MAX_PAGES = 300
@@ -95,44 +94,26 @@ def english_only_words() -> set[str]:
     return english - turkish
 
 
-def _walk(client: Client, problems: dict[str, list[str]], check) -> int:
-    queue, seen, per_kind, pages = deque(START), set(), {}, 0
-    while queue and pages < MAX_PAGES:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        kind = kind_of(url)
-        if kind[0] in SKIPPED_VIEWS or per_kind.get(kind, 0) >= PER_KIND:
-            continue
-        per_kind[kind] = per_kind.get(kind, 0) + 1
-        response = client.get(url)
-        pages += 1
-        assert response.status_code < 500, f"{url} answered {response.status_code}"
-        if response.status_code in (301, 302, 303, 307, 308):
-            queue.extend(links_of(f'<a href="{response["Location"]}">', url))
-            continue
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
-        html = response.content.decode()
-        leftovers = check(html)
-        if leftovers:
-            problems.setdefault(kind[0], [])
-            for word in leftovers:
-                if word not in problems[kind[0]]:
-                    problems[kind[0]].append(word)
-        queue.extend(links_of(html, url))
-    return pages
-
-
 def _walk_every_role(language: str, check) -> tuple[int, dict[str, list[str]]]:
+    """The page walk of tests/guards/test_page_walk.py on the demo seeded in `language`, as
+    lead, owner and viewer whose browser asks for it; `check(html)` lists a page's leftovers."""
     call_command("seed_demo", language=language, stdout=StringIO())
     problems: dict[str, list[str]] = {}
+
+    def on_page(url: str, html: str) -> None:
+        view = kind_of(url)[0]
+        for word in check(html):
+            if word not in problems.setdefault(view, []):
+                problems[view].append(word)
+
     pages = 0
-    for email in ROLES.values():
+    for role, email in ROLES.items():
         client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
         client.force_login(get_user_model().objects.get(email=email))
-        pages += _walk(client, problems, check)
+        result = walk(client, role, START, on_page=on_page, max_pages=MAX_PAGES)
+        assert not result.problems, result.problems  # no 5xx, every page with the layout
+        pages += len(result.visited)
+    problems = {view: words for view, words in problems.items() if words}
     return pages, problems
 
 
