@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from audiences.models import Audience
 from journeys.models import Touchpoint
 from measurements.ingest import RESPONSES, stored_external_ids, validate_items
+from measurements.ingest.fields import ItemError
 from measurements.models import MetricDefinition
 from measurements.scales import scale_of
 
@@ -184,7 +185,8 @@ def csv_preview(*, audience: Audience, data: bytes) -> Preview:
         for i, raw in enumerate(raws)
     ]
     for error in validation.errors:
-        rows[error.index - FIRST_DATA_ROW].errors.append(f"{error.field}: {error.message}")
+        row = rows[error.index - FIRST_DATA_ROW]
+        row.errors.append(f"{error.field}: {_csv_message(error, row.values, zone)}")
     return Preview(
         rows=rows,
         items=items,
@@ -192,6 +194,24 @@ def csv_preview(*, audience: Audience, data: bytes) -> Preview:
         local_times=sum(1 for _, local in read if local),
         already_stored=_already_stored(organisation, items),
     )
+
+
+ISO_DAY_FIRST = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _csv_message(error: ItemError, values: dict[str, str], zone: ZoneInfo) -> str:
+    """The API's message, except for a time in a shape neither reads: the API's hint asks for
+    an offset, which a spreadsheet cell need not have here (a Turkish Excel's 10.11.2026 09:30
+    was told to add one), so name the form this import takes without it."""
+    value = values.get("responded_at", "").strip()
+    # A time that starts as ISO does (2025-03-01T09:30:00+0100) keeps the API's RFC 3339 hint.
+    if error.field == "responded_at" and value and not ISO_DAY_FIRST.match(value):
+        return gettext(
+            "'%(value)s' is not a date and time this import reads: write it as "
+            "2026-11-10 09:30 (read in the organisation's time zone, %(zone)s), or with an "
+            "offset, e.g. 2026-11-10T09:30:00+03:00."
+        ) % {"value": value[:40], "zone": str(zone)}
+    return error.message
 
 
 def _already_stored(organisation: Any, items: list[dict[str, Any]]) -> int:

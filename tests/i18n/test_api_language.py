@@ -170,3 +170,34 @@ def test_the_database_outage_answers_in_the_request_s_language(rf):
     assert json.loads(api.content) == {
         "detail": "데이터베이스를 사용할 수 없습니다. 잠시 후 다시 시도하세요."
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        (
+            "en-gb",
+            "responded_at: '10.11.2026 09:30' is not a date and time this import reads: write it "
+            "as 2026-11-10 09:30 (read in the organisation's time zone, UTC), or with an offset, "
+            "e.g. 2026-11-10T09:30:00+03:00.",
+        ),
+        (
+            "tr",
+            "responded_at: '10.11.2026 09:30' bu içe aktarmanın okuyabildiği bir tarih ve saat "
+            "değil: 2026-11-10 09:30 biçiminde yazın (kuruluşun saat diliminde, UTC, okunur) ya "
+            "da saat dilimi farkıyla, ör. 2026-11-10T09:30:00+03:00.",
+        ),
+    ],
+)
+def test_a_spreadsheet_date_the_import_cannot_read_names_the_form_it_can(
+    owner_client, owned_audience, language, hint
+):
+    """A Turkish Excel writes 10.11.2026 09:30; the row was told to add an offset, though the
+    import reads 2026-11-10 09:30 without one (a Turkish tester's finding)."""
+    MetricDefinitionFactory(audience=owned_audience, kind="nps", slug="nps")
+    text = HEADER + "a,nps,9,10.11.2026 09:30,,,\n"
+    file = SimpleUploadedFile("responses.csv", text.encode(), "text/csv")
+    page = owner_client.post(
+        "/app/audiences/parents/import/", {"file": file}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert hint in _text(page.content.decode())
