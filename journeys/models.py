@@ -21,7 +21,7 @@ class Channel(models.TextChoices):
     SOCIAL = "social", _("Social")
     IN_PERSON = "in_person", _("In person")
     APP = "app", _("App")
-    EVENT = "event", _("Event")
+    EVENT = "event", pgettext_lazy("journey channel", "Event")  # not a webhook event
     MAIL = "mail", pgettext_lazy("channel: letters by post", "Mail")
     OTHER = "other", _("Other")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -33,6 +34,10 @@ from measurements.opportunities import opportunities_prioritised, opportunity_qu
 
 TEXT_LIMIT = 5000  # a problem or idea is a paragraph, not a document
 STATUS_VALUES = [*OpportunityStatus.values, ALL]
+ONE_TO_FIVE = {
+    "min_value": gettext_lazy("Must be a whole number from 1 to 5."),
+    "max_value": gettext_lazy("Must be a whole number from 1 to 5."),
+}
 LIST_PARAMS = [
     OpenApiParameter(
         "status", str, enum=STATUS_VALUES, description="Only this status; all (the default)."
@@ -58,8 +63,13 @@ class OpportunitySerializer(StrictSerializer):
     audience = serializers.SlugField(max_length=80, help_text="Audience slug (fixed once created).")
     problem = StrictCharField(min_length=1, max_length=TEXT_LIMIT)
     idea = StrictCharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
-    value = StrictIntegerField(min_value=1, max_value=5, help_text="1 (little) to 5.")
-    effort = StrictIntegerField(min_value=1, max_value=5, help_text="1 (little) to 5.")
+    # The range in the message, as the score checks say theirs (DRF's own names only the bound).
+    value = StrictIntegerField(
+        min_value=1, max_value=5, help_text="1 (little) to 5.", error_messages=ONE_TO_FIVE
+    )
+    effort = StrictIntegerField(
+        min_value=1, max_value=5, help_text="1 (little) to 5.", error_messages=ONE_TO_FIVE
+    )
     status = serializers.ChoiceField(
         choices=OpportunityStatus.choices,
         required=False,
