@@ -377,14 +377,13 @@ def change_rows(*, action: str, object_type: str, changes: Any) -> list[ChangeRo
 
 def _ranking_names(entries: list[AuditEntry]) -> dict[tuple[int, str], str]:
     """A ranking entry stores the order as slugs; the page shows the audiences' names (one
-    query for the page's ranking entries; a slug no longer in use stays as it is)."""
+    query per organisation on the page; a slug no longer in use stays as it is)."""
     organisations = {e.organisation_id for e in entries if e.object_type == "ranking"}
-    if not organisations:
-        return {}
-    rows = Audience.all_orgs.filter(organisation_id__in=organisations).values_list(
-        "organisation_id", "slug", "name"
-    )
-    return {(org, slug): name for org, slug, name in rows}
+    names = {}
+    for organisation_id in organisations:  # one: the audit page is one organisation's
+        rows = Audience.objects.for_org(organisation_id).values_list("slug", "name")
+        names.update({(organisation_id, slug): name for slug, name in rows})
+    return names
 
 
 def _named_order(entry: AuditEntry, names: dict[tuple[int, str], str]) -> Any:

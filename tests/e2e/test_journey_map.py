@@ -113,7 +113,10 @@ def test_a_touchpoint_dragged_above_another_is_saved(page, sign_in, owner, owned
     sign_in(owner)
     page.goto(f"/app/audiences/{owned_audience.slug}/journey/")
     # By its handle onto the upper half of the card above, as a mouse would (SortableJS).
+    # Both cards on screen: the handle is pressed where a person can see it (with a one-line
+    # top bar the dragged card sat just below the fold once the upper one was scrolled to).
     page.locator('[data-touchpoint="form"]').scroll_into_view_if_needed()
+    page.locator('[data-touchpoint="helpdesk"] .drag-handle').scroll_into_view_if_needed()
     handle = page.locator('[data-touchpoint="helpdesk"] .drag-handle').bounding_box()
     target = page.locator('[data-touchpoint="form"]').bounding_box()
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
