@@ -124,4 +124,6 @@ def test_a_viewer_sees_no_edit_controls(page, sign_in, viewer, org, four):
         expect(page.locator("h1")).to_be_visible()
         for selector in [".drag-handle", "form[data-move]", "text=Add an audience", "text=Edit"]:
             expect(page.locator(selector)).to_have_count(0)
-        expect(page.locator("form[method=post]:not([action$='/logout/']):not([action$='/language/'])")).to_have_count(0)
+        expect(
+            page.locator("form[method=post]:not([action$='/logout/']):not([action$='/language/'])")
+        ).to_have_count(0)
