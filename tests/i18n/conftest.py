@@ -1,5 +1,5 @@
-"""What the language tests share: a function run in a language, and a CSAT with two months of
-results read by the dashboard tests."""
+"""What the language tests share: a function run in a language, an API client with the
+organisation's key, and a CSAT with two months of results read by the dashboard tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from rest_framework.test import APIClient
 
+from audiences.services import api_key_create
 from measurements.models import MetricKind
 from measurements.periods import latest_complete_start, previous_start
 from measurements.rollups import rollup_full
@@ -19,6 +21,15 @@ from tests.measurements.rollup_helpers import respond
 def in_language(language: str, function, *args, **kwargs):
     with translation.override(language):
         return function(*args, **kwargs)
+
+
+@pytest.fixture
+def key_client(org) -> APIClient:
+    """An integration's client: it signs with an API key of `org`, no session, no cookie."""
+    client = APIClient()
+    key = api_key_create(organisation=org, name="Survey tool")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.raw_key}")
+    return client
 
 
 @pytest.fixture

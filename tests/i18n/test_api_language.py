@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from audiences.services import api_key_create
 from axreg.middleware import database_unavailable
 from tests.factories import AudienceFactory, MetricDefinitionFactory
 
@@ -38,13 +37,10 @@ def _fresh_throttle():
 
 
 @pytest.fixture
-def api(org):
+def api(org, key_client):
     customers = AudienceFactory(organisation=org, name="Customers", slug="customers")
     MetricDefinitionFactory(audience=customers, kind="nps", slug="nps")
-    client = APIClient()
-    key = api_key_create(organisation=org, name="Survey tool")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.raw_key}")
-    return client
+    return key_client
 
 
 def _push_one_bad_item(api, **headers):

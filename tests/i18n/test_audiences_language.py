@@ -12,10 +12,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from audiences import selectors
-from audiences.services import api_key_create
 from tests.factories import AudienceFactory
 
 
@@ -163,13 +161,10 @@ def test_an_unknown_audit_action_is_capitalised_the_turkish_way():
 
 
 @pytest.mark.django_db
-def test_an_api_refusal_speaks_the_callers_language_with_the_same_code(org):
+def test_an_api_refusal_speaks_the_callers_language_with_the_same_code(org, key_client):
     cache.clear()
     AudienceFactory(organisation=org, name="Customers", slug="customers")
-    client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {api_key_create(organisation=org, name='k').raw_key}"
-    )
+    client = key_client
     answers = {
         lang: client.patch(
             "/api/v1/audiences/customers/",

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from audiences.services import api_key_create, audit_record
+from audiences.services import audit_record
 
 
 @pytest.mark.django_db
@@ -43,12 +42,8 @@ def test_a_bulk_entry_is_shown_with_translated_labels(lead_client, org):
         ("tr", "Gövde geçerli bir JSON değil (1. satır, 14. sütun)."),
     ],
 )
-def test_a_body_that_is_not_json_is_refused_in_the_reader_s_language(org, language, message):
-    api_client = APIClient()
-    api_client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {api_key_create(organisation=org, name='Tool').raw_key}"
-    )
-    response = api_client.post(
+def test_a_body_that_is_not_json_is_refused_in_the_reader_s_language(key_client, language, message):
+    response = key_client.post(
         "/api/v1/responses/",
         data=b'{"items": [1,x]}',  # column 14 is the x
         content_type="application/json",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
-from rest_framework.test import APIClient
 
-from audiences.services import api_key_create
 from journeys.models import Channel
 
 
@@ -26,13 +24,9 @@ def test_a_journey_channel_event_is_not_a_webhook_event():
         ("tr", "1 ile 5 arasında bir tam sayı olmalıdır."),
     ],
 )
-def test_an_opportunity_value_out_of_range_names_the_range(org, language, message):
+def test_an_opportunity_value_out_of_range_names_the_range(key_client, language, message):
     """It said only "Ensure this value is less than or equal to 5." (a Turkish tester)."""
-    client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {api_key_create(organisation=org, name='Tool').raw_key}"
-    )
-    response = client.post(
+    response = key_client.post(
         "/api/v1/opportunities/",
         {"audience": "nobody", "problem": "Slow", "value": 9, "effort": 0},
         format="json",
